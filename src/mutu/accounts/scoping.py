@@ -1,0 +1,67 @@
+"""The one place that decides which rows of the registry a user may see.
+
+Every selector passes its queryset through :func:`scope_queryset`. A model opts in by
+naming, in ``scope_path_field``, the lookup that reaches a registry path (for example
+``"unit__path"`` on a service). A user sees a row when that path starts with the
+scope path of one of the user's grants, so a coordinator of Kabupaten Pesawaran sees
+every unit under ``/ID/18/18.09/`` and nothing else.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, Q, QuerySet
+
+from mutu.accounts.models import Role, RoleGrant
+
+
+def grant_paths(user, roles: Iterable[str] | None = None) -> list[str]:
+    """Return the scope paths of *user*'s grants (optionally only for *roles*).
+
+    A superuser is treated as a national admin. The result is cached on the user
+    object for the length of the request.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return ["/"]
+    cache = user.__dict__.setdefault("_mutu_grant_cache", {})
+    key = tuple(sorted(roles)) if roles is not None else None
+    if key not in cache:
+        grants = RoleGrant.objects.filter(user=user)
+        if roles is not None:
+            grants = grants.filter(role__in=list(roles))
+        cache[key] = sorted(set(grants.values_list("scope_path", flat=True)))
+    return cache[key]
+
+
+def scope_filter(model: type[Model], paths: Iterable[str]) -> Q:
+    """Build the filter that keeps rows of *model* under any of *paths*."""
+    field = model.scope_path_field  # type: ignore[attr-defined]
+    condition = Q(pk__in=[])
+    for path in paths:
+        if path == "/":
+            return Q()
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def scope_queryset(user, queryset: QuerySet, roles: Iterable[str] | None = None) -> QuerySet:
+    """Narrow *queryset* to the rows *user* may see through the grants of *roles*."""
+    return queryset.filter(scope_filter(queryset.model, grant_paths(user, roles)))
+
+
+def can_see(user, obj: Model, roles: Iterable[str] | None = None) -> bool:
+    """Return whether *user* may see the single row *obj*."""
+    return scope_queryset(user, type(obj)._default_manager.filter(pk=obj.pk), roles).exists()
+
+
+def has_role(user, *roles: str) -> bool:
+    """Return whether *user* holds any of *roles* anywhere (superusers hold all)."""
+    return bool(grant_paths(user, roles))
+
+
+EDITOR_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.UNIT_OPERATOR)
+"""Roles that may edit a unit's services and standards within their scope.
+
+Evaluators read but never edit what they evaluate.
+"""

@@ -1,0 +1,126 @@
+"""Build the demo world. Idempotent: every row is found by its natural key first."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from mutu.accounts.models import User
+from mutu.accounts.services import grant_ensure
+from mutu.demo import data
+from mutu.measures.standards import STANDARD_COMPONENTS
+from mutu.registry.models import (
+    Government,
+    Mpp,
+    Region,
+    Service,
+    ServicePoint,
+    ServiceStandard,
+    ServiceUnit,
+)
+from mutu.registry.regions import regions_load
+
+PARTIAL_FIELDS = 8  # a "partial" demo standard fills only its first 8 components
+
+
+@dataclass
+class DemoReport:
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    units: int = 0
+    services: int = 0
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    """Create (or find) the Lampung/Pesawaran demo: units, services, MPP, logins."""
+    if not Region.objects.filter(code=data.PESAWARAN_CODE).exists():
+        regions_load()
+    lampung = Region.objects.get(code=data.LAMPUNG_CODE)
+    pesawaran = Region.objects.get(code=data.PESAWARAN_CODE)
+    Government.objects.get_or_create(
+        region=lampung,
+        name="Pemerintah Provinsi Lampung",
+        defaults={"kind": Government.Kind.PROVINCE},
+    )
+    regency, _ = Government.objects.get_or_create(
+        region=pesawaran,
+        name="Pemerintah Kabupaten Pesawaran",
+        defaults={"kind": Government.Kind.REGENCY},
+    )
+    units = {}
+    for spec in data.UNITS:
+        values = {k: v for k, v in spec.items() if k != "key"}
+        units[spec["key"]], _ = ServiceUnit.objects.get_or_create(
+            government=regency, name=values.pop("name"), defaults=values
+        )
+    report = DemoReport(units=len(units))
+    for key, services in data.SERVICES.items():
+        for spec in services:
+            _service_with_standard(units[key], spec)
+            report.services += 1
+    mpp, _ = Mpp.objects.get_or_create(
+        government=regency,
+        name=data.MPP["name"],
+        defaults={
+            "address": data.MPP["address"],
+            "operator_unit": units[data.MPP["operator"]],
+        },
+    )
+    for key, name, code in data.MPP["counters"]:
+        _point(units[key], name, code, mpp)
+    for key, name, code in data.OWN_POINTS:
+        _point(units[key], name, code, None)
+    for spec in data.USERS:
+        user = _user(spec)
+        scope = spec["scope"]
+        target = regency if scope == "government" else units.get(scope) if scope else None
+        grant_ensure(actor=None, user=user, role=spec["role"], target=target)
+        report.logins.append((spec["username"], data.DEMO_PASSWORD, spec["role"]))
+    return report
+
+
+def _service_with_standard(unit: ServiceUnit, spec: dict) -> Service:
+    service, _ = Service.objects.get_or_create(unit=unit, name=spec["name"])
+    standard, created = ServiceStandard.objects.get_or_create(service=service)
+    if created or not standard.completeness.filled:
+        values = {**data.COMMON_COMPONENTS, **spec}
+        fields = [c.field for c in STANDARD_COMPONENTS]
+        if spec.get("fill") == "partial":
+            fields = [f for f in fields if f in spec][:PARTIAL_FIELDS]
+        for name in fields:
+            setattr(standard, name, values.get(name, ""))
+        if spec.get("fill") == "all":
+            standard.decree_number = f"SK Kepala {unit.short_name} tentang Standar Pelayanan"
+        standard.save()
+    return service
+
+
+def _point(unit: ServiceUnit, name: str, code: str, mpp: Mpp | None) -> ServicePoint:
+    point, created = ServicePoint.objects.get_or_create(
+        code=code,
+        defaults={
+            "unit": unit,
+            "name": name,
+            "mpp": mpp,
+            "opening_hours": "Senin–Jumat 08.00–15.00",
+        },
+    )
+    if created:
+        point.services.set(unit.services.all())
+    return point
+
+
+def _user(spec: dict) -> User:
+    user, created = User.objects.get_or_create(
+        username=spec["username"],
+        defaults={
+            "first_name": spec["first_name"],
+            "last_name": spec["last_name"],
+            "email": f"{spec['username']}@demo.mutu.invalid",
+            "is_staff": spec.get("staff", False),
+            "is_superuser": spec.get("staff", False),
+        },
+    )
+    if created:
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+    return user

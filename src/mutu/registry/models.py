@@ -1,0 +1,349 @@
+"""The registry: regions, governments, service units, services and where they serve.
+
+Every row that belongs to a part of the tree stores a ``path`` (or reaches one through
+its unit) so that "everything under Kabupaten Pesawaran" is one indexed prefix query,
+not a recursion. Paths look like ``/ID/18/18.09/g12/u34/``.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutu.measures.standards import (
+    STANDARD_COMPONENTS,
+    ComponentGroup,
+    Completeness,
+    standard_completeness,
+)
+
+
+class PathMixin(models.Model):
+    """Keeps the stored ``path`` equal to the parent's path plus this node's key.
+
+    The path is an index of the tree, not a business rule, so it is maintained on
+    save: a node whose path changes takes its descendants' paths with it.
+    """
+
+    path: str
+    path_uses_pk = False
+
+    class Meta:
+        abstract = True
+
+    def build_path(self) -> str:
+        raise NotImplementedError
+
+    def path_children(self) -> list["PathMixin"]:
+        return []
+
+    def save(self, *args, **kwargs) -> None:
+        inserted_for_pk = False
+        if self.pk is None and self.path_uses_pk:
+            super().save(*args, **kwargs)
+            inserted_for_pk = True
+        old_path = self.path
+        self.path = self.build_path()
+        if inserted_for_pk:
+            type(self)._default_manager.filter(pk=self.pk).update(path=self.path)
+        else:
+            super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            grants = apps.get_model("accounts", "RoleGrant")
+            grants.objects.filter(scope_path=old_path).update(scope_path=self.path)
+            for child in self.path_children():
+                child.save()
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(PathMixin, TimeStamped):
+    """A node of Indonesia's administrative tree, keyed by the Kemendagri code."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("Nasional")
+        PROVINCE = "province", _("Provinsi")
+        REGENCY = "regency", _("Kabupaten")
+        CITY = "city", _("Kota")
+
+    NATIONAL_CODE = "ID"
+
+    code = models.CharField(_("kode Kemendagri"), max_length=16, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    level = models.CharField(_("tingkat"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("induk"),
+    )
+    path = models.CharField(_("jalur"), max_length=255, unique=True, editable=False)
+
+    scope_path_field = "path"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True, level="national")
+                | models.Q(parent__isnull=False) & ~models.Q(level="national"),
+                name="region_only_national_is_root",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def build_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def path_children(self) -> list[PathMixin]:
+        return [*self.children.all(), *self.governments.all()]
+
+
+class Government(PathMixin, TimeStamped):
+    """A government that runs service units: a ministry/agency, a province, a regency/city."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Kementerian/Lembaga")
+        PROVINCE = "province", _("Pemerintah Provinsi")
+        REGENCY = "regency", _("Pemerintah Kabupaten")
+        CITY = "city", _("Pemerintah Kota")
+
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=16, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="governments", verbose_name=_("wilayah")
+    )
+    path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
+
+    scope_path_field = "path"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pemerintah")
+        verbose_name_plural = _("pemerintah")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="government_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    path_uses_pk = True
+
+    def build_path(self) -> str:
+        return f"{self.region.path}g{self.pk}/"
+
+    def path_children(self) -> list[PathMixin]:
+        return list(self.units.all())
+
+
+class ServiceUnit(PathMixin, TimeStamped):
+    """A service unit (Unit Penyelenggara Pelayanan, UPP): a dinas, an RSUD, a puskesmas …"""
+
+    class Kind(models.TextChoices):
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        RSUD = "rsud", _("RSUD")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan/Desa")
+        MPP = "mpp", _("Mal Pelayanan Publik")
+        SEKRETARIAT = "sekretariat", _("Sekretariat/Bagian")
+        KANTOR = "kantor", _("Kantor/UPT")
+        OTHER = "other", _("Lainnya")
+
+    government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="units", verbose_name=_("pemerintah")
+    )
+    name = models.CharField(_("nama unit"), max_length=200)
+    short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)
+    kind = models.CharField(_("jenis unit"), max_length=16, choices=Kind.choices)
+    head_name = models.CharField(_("nama pimpinan"), max_length=150, blank=True)
+    head_title = models.CharField(_("jabatan pimpinan"), max_length=150, blank=True)
+    address = models.TextField(_("alamat"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    website = models.URLField(_("situs web"), blank=True)
+    path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
+
+    scope_path_field = "path"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit pelayanan")
+        verbose_name_plural = _("unit pelayanan")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "name"], name="unit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    path_uses_pk = True
+
+    def build_path(self) -> str:
+        return f"{self.government.path}u{self.pk}/"
+
+
+class Service(TimeStamped):
+    """A kind of service (jenis layanan) a unit delivers, e.g. "Penerbitan KTP-el"."""
+
+    unit = models.ForeignKey(
+        ServiceUnit, on_delete=models.CASCADE, related_name="services", verbose_name=_("unit")
+    )
+    name = models.CharField(_("nama layanan"), max_length=200)
+    description = models.TextField(_("uraian"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = _("jenis layanan")
+        verbose_name_plural = _("jenis layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="service_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceStandard(TimeStamped):
+    """The service standard of one service: the 14 components of UU 25/2009 Pasal 21.
+
+    The field names come from :data:`mutu.measures.standards.STANDARD_COMPONENTS`, the
+    one list of the components; completeness is computed there too.
+    """
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="standard", verbose_name=_("layanan")
+    )
+    legal_basis = models.TextField(_("Dasar hukum"), blank=True)
+    requirements = models.TextField(_("Persyaratan"), blank=True)
+    procedure = models.TextField(_("Sistem, mekanisme, dan prosedur"), blank=True)
+    completion_time = models.TextField(_("Jangka waktu penyelesaian"), blank=True)
+    fee = models.TextField(_("Biaya/tarif"), blank=True)
+    product = models.TextField(_("Produk pelayanan"), blank=True)
+    facilities = models.TextField(_("Sarana, prasarana, dan/atau fasilitas"), blank=True)
+    staff_competence = models.TextField(_("Kompetensi pelaksana"), blank=True)
+    internal_supervision = models.TextField(_("Pengawasan internal"), blank=True)
+    complaint_handling = models.TextField(
+        _("Penanganan pengaduan, saran, dan masukan"), blank=True
+    )
+    staff_count = models.TextField(_("Jumlah pelaksana"), blank=True)
+    service_guarantee = models.TextField(_("Jaminan pelayanan"), blank=True)
+    security_guarantee = models.TextField(
+        _("Jaminan keamanan dan keselamatan pelayanan"), blank=True
+    )
+    staff_evaluation = models.TextField(_("Evaluasi kinerja pelaksana"), blank=True)
+    decree_number = models.CharField(_("nomor SK penetapan"), max_length=120, blank=True)
+    decree_date = models.DateField(_("tanggal penetapan"), null=True, blank=True)
+
+    scope_path_field = "service__unit__path"
+
+    class Meta:
+        verbose_name = _("standar pelayanan")
+        verbose_name_plural = _("standar pelayanan")
+
+    def __str__(self) -> str:
+        return str(self.service)
+
+    def component_values(self) -> dict[str, str]:
+        return {c.field: getattr(self, c.field) for c in STANDARD_COMPONENTS}
+
+    def component_rows(self) -> list[dict[str, Any]]:
+        """The 14 components as display rows: letter, label, value, public or not."""
+        return [
+            {
+                "letter": c.letter,
+                "label": self._meta.get_field(c.field).verbose_name,
+                "value": getattr(self, c.field),
+                "public": c.group is ComponentGroup.SERVICE_DELIVERY,
+            }
+            for c in STANDARD_COMPONENTS
+        ]
+
+    @property
+    def completeness(self) -> Completeness:
+        return standard_completeness(self.component_values())
+
+
+class Mpp(TimeStamped):
+    """A Mal Pelayanan Publik venue (Perpres 89/2021) hosting counters of many units."""
+
+    government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="mpps", verbose_name=_("penyelenggara")
+    )
+    name = models.CharField(_("nama MPP"), max_length=200)
+    address = models.TextField(_("alamat"), blank=True)
+    operator_unit = models.ForeignKey(
+        ServiceUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operated_mpps",
+        verbose_name=_("unit pengelola"),
+    )
+
+    scope_path_field = "government__path"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Mal Pelayanan Publik")
+        verbose_name_plural = _("Mal Pelayanan Publik")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServicePoint(TimeStamped):
+    """A counter or booth where a unit serves citizens, possibly inside an MPP."""
+
+    unit = models.ForeignKey(
+        ServiceUnit, on_delete=models.CASCADE, related_name="points", verbose_name=_("unit")
+    )
+    mpp = models.ForeignKey(
+        Mpp,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="points",
+        verbose_name=_("di MPP"),
+    )
+    name = models.CharField(_("nama loket"), max_length=150)
+    code = models.SlugField(
+        _("kode singkat"),
+        max_length=16,
+        unique=True,
+        help_text=_("Dipakai di tautan pendek dan kode QR, mis. /s/dukcapil-1"),
+    )
+    opening_hours = models.CharField(_("jam layanan"), max_length=120, blank=True)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="points", verbose_name=_("layanan di loket ini")
+    )
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = _("loket layanan")
+        verbose_name_plural = _("loket layanan")
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.name}"
+

@@ -1,0 +1,88 @@
+"""Reads of the registry, always narrowed to what the user may see."""
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
+
+
+def unit_list_for_user(user: Any) -> QuerySet[ServiceUnit]:
+    """The service units *user* may see, with their government and service count."""
+    return (
+        scope_queryset(user, ServiceUnit.objects.all())
+        .select_related("government", "government__region")
+        .annotate(service_count=Count("services", filter=Q(services__is_active=True)))
+        .order_by("government__name", "name")
+    )
+
+
+def unit_get_for_user(user: Any, unit_id: int) -> ServiceUnit:
+    """One unit *user* may see; raises ``Http404`` otherwise (no hint that it exists)."""
+    try:
+        return scope_queryset(user, ServiceUnit.objects.select_related("government")).get(
+            pk=unit_id
+        )
+    except ServiceUnit.DoesNotExist as error:
+        raise Http404 from error
+
+
+def service_list_for_unit(unit: ServiceUnit) -> list[Service]:
+    """The unit's services with their standards loaded (completeness needs the texts)."""
+    return list(unit.services.select_related("standard").order_by("-is_active", "name"))
+
+
+def service_get_for_unit(unit: ServiceUnit, service_id: int) -> Service:
+    try:
+        return unit.services.select_related("standard", "unit").get(pk=service_id)
+    except Service.DoesNotExist as error:
+        raise Http404 from error
+
+
+def point_list_for_unit(unit: ServiceUnit) -> QuerySet[ServicePoint]:
+    return unit.points.select_related("mpp").prefetch_related(
+        Prefetch("services", queryset=Service.objects.only("id", "name", "unit_id"))
+    )
+
+
+def region_list_for_user(user: Any) -> QuerySet[Region]:
+    """Regions where *user* coordinates or administers (the tops of their subtrees)."""
+    paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
+    if "/" in paths:
+        return Region.objects.filter(level=Region.Level.NATIONAL)
+    region_paths = {path.split("/g", 1)[0] for path in paths}
+    return Region.objects.filter(path__in=region_paths).order_by("code")
+
+
+def region_get_for_user(user: Any, code: str) -> Region:
+    """A region that lies inside one of *user*'s coordinator or admin scopes."""
+    paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
+    region = Region.objects.filter(code=code).first()
+    if region is None or not any(
+        region.path.startswith(path.split("/g", 1)[0]) for path in paths
+    ):
+        raise Http404
+    return region
+
+
+def region_unit_list(user: Any, region: Region) -> QuerySet[ServiceUnit]:
+    """Units under *region* that *user* may see (a government-scoped coordinator sees
+    only that government's units even inside a larger region)."""
+    return unit_list_for_user(user).filter(path__startswith=region.path)
+
+
+def region_children_with_units(user: Any, region: Region) -> list[dict[str, Any]]:
+    """The direct sub-regions of *region* holding units *user* may see, with counts.
+
+    One query for the unit paths, bucketed in Python by the child's path prefix.
+    """
+    depth = region.path.count("/")
+    counts: Counter[str] = Counter()
+    for path in region_unit_list(user, region).values_list("path", flat=True):
+        counts["/".join(path.split("/")[:depth + 1]) + "/"] += 1
+    children = region.children.filter(path__in=list(counts)).order_by("code")
+    return [{"region": child, "unit_count": counts[child.path]} for child in children]

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from mutu import home
+
+admin.site.site_header = "Mutu — Administrasi"
+admin.site.site_title = "Mutu"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("hasil/", home.public_results, name="public_results"),
+    path("akun/", include("mutu.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("mutu.registry.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
