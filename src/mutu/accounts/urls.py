@@ -9,7 +9,7 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path(
         "keluar/",
-        auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"),
+        auth_views.LogoutView.as_view(),
         name="logout",
     ),
     path(

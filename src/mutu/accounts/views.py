@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mutu.accounts.forms import LoginForm
 from mutu.accounts.selectors import grant_list_for_user
 from mutu.registry.selectors import region_list_for_user, unit_list_for_user
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

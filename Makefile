@@ -1,0 +1,54 @@
+# Mutu: every target creates .venv when it is missing and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: demo test lint bench serve install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
+$(AXE): package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.runtime
+
+## demo: migrate, load the Pesawaran demo, print the logins, serve on http://127.0.0.1:8000
+demo: export DJANGO_DEBUG ?= 1
+demo: $(VENV)/.runtime
+	@mkdir -p var
+	$(BIN)/mutu migrate --verbosity 0
+	$(BIN)/mutu demo load
+	@echo "Mutu berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	$(BIN)/mutu runserver $(HOST):$(PORT)
+
+## test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
+test: $(VENV)/.test $(AXE)
+	$(BIN)/pytest
+
+## lint: what CI checks besides the tests
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	DJANGO_DEBUG=1 $(BIN)/mutu makemigrations --check --dry-run
+
+## bench: the benchmarks of bench/ (not run by CI)
+bench: $(VENV)/.test
+	$(BIN)/python bench/measure_skm.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
