@@ -1,0 +1,42 @@
+"""Accessibility checks with axe-core, injected into a Playwright page.
+
+axe-core comes from npm (``package.json`` at the project root; ``make test`` installs
+it). A page fails when axe reports any *serious* or *critical* violation of
+WCAG 2.0/2.1 level A or AA.
+"""
+
+from pathlib import Path
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe on *page* and return its serious and critical WCAG A/AA violations."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(
+            f"axe-core tidak ada di {AXE_SCRIPT}; jalankan `make test` (npm install)."
+        )
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [v for v in result["violations"] if v["impact"] in BLOCKING]
+
+
+def assert_accessible(page) -> None:
+    """Fail with a readable list when the page has a blocking accessibility problem."""
+    violations = axe_violations(page)
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in violations
+    ]
+    assert not violations, f"{page.url}:\n" + "\n".join(lines)
+
+
+def assert_fits_width(page, width: int = 360) -> None:
+    """Fail when the page scrolls sideways at *width* pixels."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px"

@@ -1,0 +1,72 @@
+"""An operator on a phone keeps a service standard; pages pass axe-core."""
+
+import pytest
+
+from mutu.demo.data import DEMO_PASSWORD
+from mutu.demo.loader import demo_load
+from mutu.registry.models import Service
+from tests.browser.accessibility import assert_accessible, assert_fits_width
+from tests.browser.conftest import save_screenshot
+
+
+@pytest.fixture
+def demo(transactional_db):
+    return demo_load()
+
+
+def login(page, username: str) -> None:
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/akun/dasbor/")
+
+
+def test_operator_edits_standard_on_phone(demo, phone):
+    """A Dukcapil operator at 360 px fills a missing component and sees 9/14 become 10/14."""
+    service = Service.objects.get(name="Penerbitan Akta Kelahiran")
+    before = service.standard.completeness.filled
+    login(phone, "operator.dukcapil")
+    phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
+    assert_fits_width(phone)
+    phone.get_by_role("link", name="Penerbitan Akta Kelahiran").click()
+    phone.get_by_text(f"{before}/14 komponen").first.wait_for()
+    phone.get_by_role("link", name="Ubah standar").click()
+    missing = service.standard.completeness.missing[0]
+    phone.get_by_label(missing.name_id, exact=True).fill("Diisi dari uji peramban.")
+    phone.get_by_role("button", name="Simpan standar").click()
+    phone.get_by_text(f"{before + 1} dari 14 komponen terisi").wait_for()
+    phone.get_by_text(f"{before + 1}/14 komponen").first.wait_for()
+    assert_fits_width(phone)
+    save_screenshot(phone, "operator-standard-360px")
+    service.standard.refresh_from_db()
+    assert service.standard.completeness.filled == before + 1
+
+
+def test_home_and_login_pages_are_accessible(transactional_db, phone):
+    """The home and login pages have no serious WCAG 2.1 AA problem and fit 360 px."""
+    for url in ["/", "/akun/masuk/", "/hasil/"]:
+        phone.goto(url)
+        assert_fits_width(phone)
+        assert_accessible(phone)
+
+
+def test_unit_and_standard_pages_are_accessible(demo, phone):
+    """The unit page, a service page and the standard form pass axe-core at 360 px."""
+    login(phone, "operator.dukcapil")
+    phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Penerbitan KTP-el").click()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Ubah standar").click()
+    assert_accessible(phone)
+    assert_fits_width(phone)
+
+
+def test_coordinator_region_page_on_desktop(demo, desktop):
+    """The Pesawaran coordinator opens the region page and sees its units."""
+    login(desktop, "koordinator.pesawaran")
+    desktop.get_by_role("link", name="Kabupaten Pesawaran", exact=True).click()
+    desktop.get_by_role("link", name="RSUD Pesawaran").wait_for()
+    assert_accessible(desktop)
+    save_screenshot(desktop, "coordinator-region")
