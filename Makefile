@@ -43,7 +43,8 @@ test: $(VENV)/.test $(AXE)
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
+	DJANGO_DEBUG=1 $(BIN)/mypy
+	$(BIN)/mypy --strict --config-file /dev/null src/mutu/measures
 	DJANGO_DEBUG=1 $(BIN)/mutu makemigrations --check --dry-run
 
 ## bench: the benchmarks of bench/ (not run by CI)

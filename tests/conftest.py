@@ -37,7 +37,12 @@ class World:
 
     @property
     def units(self) -> list[ServiceUnit]:
-        return [self.dukcapil, self.dinsos, self.rsud_bandar_lampung, self.dukcapil_bandung]
+        return [
+            self.dukcapil,
+            self.dinsos,
+            self.rsud_bandar_lampung,
+            self.dukcapil_bandung,
+        ]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("MUTU_VAR_DIR", tempfile.mkdtemp(prefix="mutu-tests-"))
 
-from mutu.settings import *  # noqa: E402, F403
+from mutu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False

@@ -17,7 +17,7 @@ class MutuError(Exception):
         self.details = details
 
     def message_for(self, language: str | None) -> str:
-        """Return the message in *language* ("en" gives English, anything else Indonesian)."""
+        """The message in *language*: "en" gives English, anything else Indonesian."""
         return self.message_en if (language or "").startswith("en") else self.message_id
 
     def __str__(self) -> str:

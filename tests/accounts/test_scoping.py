@@ -30,7 +30,7 @@ def test_scope_regency_coordinator_sees_exactly_its_subtree(world):
 
 
 def test_scope_province_coordinator_sees_every_regency_of_the_province(world):
-    """A coordinator on the Lampung region sees Pesawaran and Bandar Lampung, not Jabar."""
+    """A Lampung coordinator sees Pesawaran and Bandar Lampung, not Jabar."""
     assert _names(unit_list_for_user(world.province_coordinator)) == {
         "Dukcapil Pesawaran",
         "Dinas Sosial Pesawaran",

@@ -10,7 +10,8 @@ def test_login_page_is_indonesian(client):
     """The login page speaks Indonesian by default."""
     body = client.get(LOGIN).content.decode()
     assert '<html lang="id">' in body
-    assert "Nama pengguna" in body and "Kata sandi" in body
+    assert "Nama pengguna" in body
+    assert "Kata sandi" in body
 
 
 def test_login_with_right_password_lands_on_dashboard(world, client):
@@ -60,13 +61,18 @@ def test_password_reset_sends_a_link_that_works(world, client):
     world.operator.save()
     client.post(reverse("accounts:password_reset"), {"email": "op@example.org"})
     assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/sandi/atur/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/sandi/atur/" in line
+    )
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert "Atur kata sandi baru" in form_page.content.decode()
     response = client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": "Pesawaran-baru-2026", "new_password2": "Pesawaran-baru-2026"},
+        {
+            "new_password1": "Pesawaran-baru-2026",
+            "new_password2": "Pesawaran-baru-2026",
+        },
     )
     assert response.status_code == 302
     world.operator.refresh_from_db()
@@ -94,4 +100,5 @@ def test_english_is_available(client):
     client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
     body = client.get(LOGIN).content.decode()
     assert '<html lang="en">' in body
-    assert "Username" in body and "Password" in body
+    assert "Username" in body
+    assert "Password" in body

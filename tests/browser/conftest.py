@@ -40,12 +40,16 @@ def pytest_collection_modifyitems(config, items):
 def chromium():
     if not Path(CHROMIUM).exists():
         if os.environ.get("MUTU_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium tidak ditemukan di {CHROMIUM} (MUTU_REQUIRE_BROWSER=1)")
+            pytest.fail(
+                f"Chromium tidak ditemukan di {CHROMIUM} (MUTU_REQUIRE_BROWSER=1)"
+            )
         pytest.skip(f"Chromium tidak ditemukan di {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -23,7 +23,7 @@ def login(page, username: str) -> None:
 
 
 def test_operator_edits_standard_on_phone(demo, phone):
-    """A Dukcapil operator at 360 px fills a missing component and sees 9/14 become 10/14."""
+    """At 360 px a Dukcapil operator fills a missing component; 7/14 becomes 8/14."""
     service = Service.objects.get(name="Penerbitan Akta Kelahiran")
     before = service.standard.completeness.filled
     login(phone, "operator.dukcapil")

@@ -32,7 +32,13 @@ def test_demo_load_has_one_login_per_role(db):
     """Each of the five roles has a demo login that works."""
     report = demo_load()
     roles = {role for _, _, role in report.logins}
-    assert roles == {"national_admin", "evaluator", "coordinator", "unit_head", "unit_operator"}
+    assert roles == {
+        "national_admin",
+        "evaluator",
+        "coordinator",
+        "unit_head",
+        "unit_operator",
+    }
     for username, password, _ in report.logins:
         assert User.objects.get(username=username).check_password(password)
 
@@ -40,15 +46,22 @@ def test_demo_load_has_one_login_per_role(db):
 def test_demo_load_twice_is_idempotent(db):
     """Loading the demo twice leaves the same rows."""
     demo_load()
-    counts = [m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)]
+    counts = [
+        m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)
+    ]
     demo_load()
-    assert [m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)] == counts
+    assert [
+        m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)
+    ] == counts
 
 
 def test_demo_standards_mix_complete_and_partial(db):
     """Most demo standards are complete, some deliberately partial."""
     demo_load()
-    filled = [s.standard.completeness.filled for s in Service.objects.select_related("standard")]
+    filled = [
+        s.standard.completeness.filled
+        for s in Service.objects.select_related("standard")
+    ]
     assert filled.count(14) >= 6
     assert any(0 < f < 14 for f in filled)
 

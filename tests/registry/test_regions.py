@@ -10,7 +10,9 @@ def test_regions_load_yields_38_provinces_and_514_regencies(db):
     assert report.created == 1 + 38 + 514
     assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 38
     assert (
-        Region.objects.filter(level__in=[Region.Level.REGENCY, Region.Level.CITY]).count()
+        Region.objects.filter(
+            level__in=[Region.Level.REGENCY, Region.Level.CITY]
+        ).count()
         == 514
     )
     assert Region.objects.filter(level=Region.Level.CITY).count() == 98
@@ -34,7 +36,9 @@ def test_regions_load_twice_changes_nothing(db):
     before = list(Region.objects.values_list("code", "name", "path", "updated_at"))
     report = regions_load()
     assert (report.created, report.updated, report.unchanged) == (0, 0, 553)
-    assert list(Region.objects.values_list("code", "name", "path", "updated_at")) == before
+    assert (
+        list(Region.objects.values_list("code", "name", "path", "updated_at")) == before
+    )
 
 
 def test_regions_load_repairs_a_renamed_region(db):

@@ -118,7 +118,12 @@ def test_service_create_then_duplicate_name_is_refused(world, client):
 def test_evaluator_reads_but_cannot_edit(world, client):
     """An evaluator can open a unit's pages but gets a refusal when saving."""
     client.force_login(world.evaluator)
-    assert client.get(reverse("registry:unit_detail", args=[world.dukcapil.pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("registry:unit_detail", args=[world.dukcapil.pk])
+        ).status_code
+        == 200
+    )
     url = reverse("registry:standard_edit", args=[world.dukcapil.pk, world.ktp.pk])
     response = client.post(url, {"fee": "Rp 10.000"})
     assert response.status_code == 400
@@ -126,21 +131,24 @@ def test_evaluator_reads_but_cannot_edit(world, client):
     assert ServiceStandard.objects.get(service=world.ktp).fee == ""
 
 
-def test_region_page_lists_units_of_the_subtree(world, client, django_assert_max_num_queries):
+def test_region_page_lists_units_of_the_subtree(
+    world, client, django_assert_max_num_queries
+):
     """The Lampung coordinator's region page lists its regencies and all their units."""
     client.force_login(world.province_coordinator)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("registry:region_detail", args=["18"]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Kabupaten Pesawaran" in body and "Kota Bandar Lampung" in body
+    assert "Kabupaten Pesawaran" in body
+    assert "Kota Bandar Lampung" in body
     assert "RSUD Bandar Lampung" in body
     assert "Dukcapil Bandung" not in body
 
 
 @pytest.mark.parametrize("code", ["32", "32.04", "ID", "99"])
 def test_region_page_outside_scope_is_404(world, client, code):
-    """A provincial coordinator cannot open another province, the nation, or nonsense."""
+    """A provincial coordinator cannot open another province, the nation, nonsense."""
     client.force_login(world.province_coordinator)
     assert client.get(reverse("registry:region_detail", args=[code])).status_code == 404
 
@@ -148,14 +156,20 @@ def test_region_page_outside_scope_is_404(world, client, code):
 def test_region_page_not_for_unit_operator(world, client):
     """A unit operator has no region page, even of its own regency."""
     client.force_login(world.operator)
-    assert client.get(reverse("registry:region_detail", args=["18.09"])).status_code == 404
+    assert (
+        client.get(reverse("registry:region_detail", args=["18.09"])).status_code == 404
+    )
 
 
-def test_dashboard_lists_what_the_user_may_see(world, client, django_assert_max_num_queries):
+def test_dashboard_lists_what_the_user_may_see(
+    world, client, django_assert_max_num_queries
+):
     """The coordinator's dashboard names its role and its region's units only."""
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(8):
         body = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Koordinator wilayah" in body
-    assert "Dukcapil Pesawaran" in body and "Dinas Sosial Pesawaran" in body
+    assert 'href="/wilayah/18.09/"' in body
+    assert "Dukcapil Pesawaran" in body
+    assert "Dinas Sosial Pesawaran" in body
     assert "Bandung" not in body

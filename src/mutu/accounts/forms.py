@@ -1,4 +1,4 @@
-"""Sign-in form with messages that Django's own Indonesian catalogue leaves untranslated."""
+"""Sign-in form, with messages Django's Indonesian catalogue leaves untranslated."""
 
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _

@@ -83,7 +83,9 @@ class RoleGrant(models.Model):
                         government__isnull=True,
                         unit__isnull=True,
                     )
-                    | models.Q(role="evaluator", government__isnull=True, unit__isnull=True)
+                    | models.Q(
+                        role="evaluator", government__isnull=True, unit__isnull=True
+                    )
                     | models.Q(role="coordinator", unit__isnull=True)
                     & (
                         models.Q(region__isnull=False, government__isnull=True)

@@ -45,14 +45,18 @@ def scope_filter(model: type[Model], paths: Iterable[str]) -> Q:
     return condition
 
 
-def scope_queryset(user, queryset: QuerySet, roles: Iterable[str] | None = None) -> QuerySet:
+def scope_queryset(
+    user, queryset: QuerySet, roles: Iterable[str] | None = None
+) -> QuerySet:
     """Narrow *queryset* to the rows *user* may see through the grants of *roles*."""
     return queryset.filter(scope_filter(queryset.model, grant_paths(user, roles)))
 
 
 def can_see(user, obj: Model, roles: Iterable[str] | None = None) -> bool:
     """Return whether *user* may see the single row *obj*."""
-    return scope_queryset(user, type(obj)._default_manager.filter(pk=obj.pk), roles).exists()
+    return scope_queryset(
+        user, type(obj)._default_manager.filter(pk=obj.pk), roles
+    ).exists()
 
 
 def has_role(user, *roles: str) -> bool:
@@ -60,7 +64,12 @@ def has_role(user, *roles: str) -> bool:
     return bool(grant_paths(user, roles))
 
 
-EDITOR_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.UNIT_OPERATOR)
+EDITOR_ROLES = (
+    Role.NATIONAL_ADMIN,
+    Role.COORDINATOR,
+    Role.UNIT_HEAD,
+    Role.UNIT_OPERATOR,
+)
 """Roles that may edit a unit's services and standards within their scope.
 
 Evaluators read but never edit what they evaluate.

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """One recorded change, written by a service in the same transaction as the change."""
+    """One recorded change, written by a service in the change's transaction."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

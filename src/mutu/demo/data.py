@@ -5,9 +5,11 @@ RSUD Pesawaran) and of the Bagian Organisasi; other units carry only the title o
 their head. Services and standards are realistic examples, not the units' own texts.
 """
 
+from typing import Any
+
 PESAWARAN_CODE = "18.09"
 LAMPUNG_CODE = "18"
-DEMO_PASSWORD = "mutu-demo-2025"
+DEMO_PASSWORD = "mutu-demo-2025"  # noqa: S105 (public demo logins, DEBUG only)
 
 UNITS = [
     {
@@ -91,7 +93,7 @@ COMMON_COMPONENTS = {
     "staff_evaluation": "Evaluasi kinerja pelaksana setiap semester oleh kepala unit.",
 }
 
-SERVICES = {
+SERVICES: dict[str, list[dict[str, str]]] = {
     "dukcapil": [
         {
             "name": "Penerbitan KTP-el",
@@ -216,17 +218,15 @@ SERVICES = {
     "organisasi": [],
 }
 
-MPP = {
-    "name": "Mal Pelayanan Publik Kabupaten Pesawaran",
-    "address": "Jl. Ahmad Yani, Gedong Tataan, Pesawaran",
-    "operator": "dpmptsp",
-    "counters": [
-        ("dukcapil", "Loket Dukcapil MPP", "mpp-dukcapil"),
-        ("dinsos", "Loket Dinas Sosial MPP", "mpp-dinsos"),
-        ("dpmptsp", "Loket Perizinan MPP", "mpp-izin"),
-        ("rsud", "Loket Informasi RSUD MPP", "mpp-rsud"),
-    ],
-}
+MPP_NAME = "Mal Pelayanan Publik Kabupaten Pesawaran"
+MPP_ADDRESS = "Jl. Ahmad Yani, Gedong Tataan, Pesawaran"
+MPP_OPERATOR = "dpmptsp"
+MPP_COUNTERS = [
+    ("dukcapil", "Loket Dukcapil MPP", "mpp-dukcapil"),
+    ("dinsos", "Loket Dinas Sosial MPP", "mpp-dinsos"),
+    ("dpmptsp", "Loket Perizinan MPP", "mpp-izin"),
+    ("rsud", "Loket Informasi RSUD MPP", "mpp-rsud"),
+]
 
 OWN_POINTS = [
     ("dukcapil", "Loket Pelayanan Kantor Dukcapil", "dukcapil-1"),
@@ -236,7 +236,7 @@ OWN_POINTS = [
     ("pkm-hanura", "Loket Pendaftaran", "pkm-hanura"),
 ]
 
-USERS = [
+USERS: list[dict[str, Any]] = [
     {
         "username": "admin.nasional",
         "first_name": "Admin",

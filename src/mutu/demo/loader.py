@@ -1,6 +1,7 @@
 """Build the demo world. Idempotent: every row is found by its natural key first."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -59,26 +60,30 @@ def demo_load() -> DemoReport:
             report.services += 1
     mpp, _ = Mpp.objects.get_or_create(
         government=regency,
-        name=data.MPP["name"],
+        name=data.MPP_NAME,
         defaults={
-            "address": data.MPP["address"],
-            "operator_unit": units[data.MPP["operator"]],
+            "address": data.MPP_ADDRESS,
+            "operator_unit": units[data.MPP_OPERATOR],
         },
     )
-    for key, name, code in data.MPP["counters"]:
+    for key, name, code in data.MPP_COUNTERS:
         _point(units[key], name, code, mpp)
     for key, name, code in data.OWN_POINTS:
         _point(units[key], name, code, None)
-    for spec in data.USERS:
-        user = _user(spec)
-        scope = spec["scope"]
-        target = regency if scope == "government" else units.get(scope) if scope else None
-        grant_ensure(actor=None, user=user, role=spec["role"], target=target)
-        report.logins.append((spec["username"], data.DEMO_PASSWORD, spec["role"]))
+    for user_spec in data.USERS:
+        user = _user(user_spec)
+        scope = user_spec["scope"]
+        target = (
+            regency if scope == "government" else units.get(scope) if scope else None
+        )
+        grant_ensure(actor=None, user=user, role=user_spec["role"], target=target)
+        report.logins.append(
+            (user_spec["username"], data.DEMO_PASSWORD, user_spec["role"])
+        )
     return report
 
 
-def _service_with_standard(unit: ServiceUnit, spec: dict) -> Service:
+def _service_with_standard(unit: ServiceUnit, spec: dict[str, str]) -> Service:
     service, _ = Service.objects.get_or_create(unit=unit, name=spec["name"])
     standard, created = ServiceStandard.objects.get_or_create(service=service)
     if created or not standard.completeness.filled:
@@ -89,7 +94,9 @@ def _service_with_standard(unit: ServiceUnit, spec: dict) -> Service:
         for name in fields:
             setattr(standard, name, values.get(name, ""))
         if spec.get("fill") == "all":
-            standard.decree_number = f"SK Kepala {unit.short_name} tentang Standar Pelayanan"
+            standard.decree_number = (
+                f"SK Kepala {unit.short_name} tentang Standar Pelayanan"
+            )
         standard.save()
     return service
 
@@ -109,7 +116,7 @@ def _point(unit: ServiceUnit, name: str, code: str, mpp: Mpp | None) -> ServiceP
     return point
 
 
-def _user(spec: dict) -> User:
+def _user(spec: dict[str, Any]) -> User:
     user, created = User.objects.get_or_create(
         username=spec["username"],
         defaults={

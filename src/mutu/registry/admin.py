@@ -1,4 +1,4 @@
-"""Django admin for the registry. Edits of services and standards go through services."""
+"""Django admin for the registry; standard edits go through the services."""
 
 from django.contrib import admin
 

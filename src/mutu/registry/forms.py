@@ -29,5 +29,7 @@ class StandardForm(forms.ModelForm):
             "decree_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "decree_number": _("Nomor keputusan kepala unit yang menetapkan standar ini."),
+            "decree_number": _(
+                "Nomor keputusan kepala unit yang menetapkan standar ini."
+            ),
         }

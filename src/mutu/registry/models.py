@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mutu.measures.standards import (
     STANDARD_COMPONENTS,
-    ComponentGroup,
     Completeness,
+    ComponentGroup,
     standard_completeness,
 )
 
@@ -26,17 +26,11 @@ class PathMixin(models.Model):
     save: a node whose path changes takes its descendants' paths with it.
     """
 
-    path: str
+    path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
     path_uses_pk = False
 
     class Meta:
         abstract = True
-
-    def build_path(self) -> str:
-        raise NotImplementedError
-
-    def path_children(self) -> list["PathMixin"]:
-        return []
 
     def save(self, *args, **kwargs) -> None:
         inserted_for_pk = False
@@ -54,6 +48,12 @@ class PathMixin(models.Model):
             grants.objects.filter(scope_path=old_path).update(scope_path=self.path)
             for child in self.path_children():
                 child.save()
+
+    def build_path(self) -> str:
+        raise NotImplementedError
+
+    def path_children(self) -> list["PathMixin"]:
+        return []
 
 
 class TimeStamped(models.Model):
@@ -86,7 +86,6 @@ class Region(PathMixin, TimeStamped):
         related_name="children",
         verbose_name=_("induk"),
     )
-    path = models.CharField(_("jalur"), max_length=255, unique=True, editable=False)
 
     scope_path_field = "path"
 
@@ -99,14 +98,15 @@ class Region(PathMixin, TimeStamped):
                 condition=models.Q(parent__isnull=True, level="national")
                 | models.Q(parent__isnull=False) & ~models.Q(level="national"),
                 name="region_only_national_is_root",
-            )
+            ),
+            models.UniqueConstraint(fields=["path"], name="region_unique_path"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def build_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
+        prefix = self.parent.path if self.parent else "/"
         return f"{prefix}{self.code}/"
 
     def path_children(self) -> list[PathMixin]:
@@ -114,7 +114,7 @@ class Region(PathMixin, TimeStamped):
 
 
 class Government(PathMixin, TimeStamped):
-    """A government that runs service units: a ministry/agency, a province, a regency/city."""
+    """A government running service units: ministry/agency, province, regency/city."""
 
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Kementerian/Lembaga")
@@ -125,10 +125,11 @@ class Government(PathMixin, TimeStamped):
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=16, choices=Kind.choices)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="governments", verbose_name=_("wilayah")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="governments",
+        verbose_name=_("wilayah"),
     )
-    path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
-
     scope_path_field = "path"
 
     class Meta:
@@ -136,7 +137,9 @@ class Government(PathMixin, TimeStamped):
         verbose_name = _("pemerintah")
         verbose_name_plural = _("pemerintah")
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="government_unique_name")
+            models.UniqueConstraint(
+                fields=["region", "name"], name="government_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -152,7 +155,7 @@ class Government(PathMixin, TimeStamped):
 
 
 class ServiceUnit(PathMixin, TimeStamped):
-    """A service unit (Unit Penyelenggara Pelayanan, UPP): a dinas, an RSUD, a puskesmas …"""
+    """A service unit (Unit Penyelenggara Pelayanan, UPP): dinas, RSUD, puskesmas …"""
 
     class Kind(models.TextChoices):
         DINAS = "dinas", _("Dinas")
@@ -167,7 +170,10 @@ class ServiceUnit(PathMixin, TimeStamped):
         OTHER = "other", _("Lainnya")
 
     government = models.ForeignKey(
-        Government, on_delete=models.PROTECT, related_name="units", verbose_name=_("pemerintah")
+        Government,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("pemerintah"),
     )
     name = models.CharField(_("nama unit"), max_length=200)
     short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)
@@ -178,8 +184,6 @@ class ServiceUnit(PathMixin, TimeStamped):
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
     email = models.EmailField(_("surel"), blank=True)
     website = models.URLField(_("situs web"), blank=True)
-    path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
-
     scope_path_field = "path"
 
     class Meta:
@@ -187,7 +191,9 @@ class ServiceUnit(PathMixin, TimeStamped):
         verbose_name = _("unit pelayanan")
         verbose_name_plural = _("unit pelayanan")
         constraints = [
-            models.UniqueConstraint(fields=["government", "name"], name="unit_unique_name")
+            models.UniqueConstraint(
+                fields=["government", "name"], name="unit_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -203,7 +209,10 @@ class Service(TimeStamped):
     """A kind of service (jenis layanan) a unit delivers, e.g. "Penerbitan KTP-el"."""
 
     unit = models.ForeignKey(
-        ServiceUnit, on_delete=models.CASCADE, related_name="services", verbose_name=_("unit")
+        ServiceUnit,
+        on_delete=models.CASCADE,
+        related_name="services",
+        verbose_name=_("unit"),
     )
     name = models.CharField(_("nama layanan"), max_length=200)
     description = models.TextField(_("uraian"), blank=True)
@@ -231,7 +240,10 @@ class ServiceStandard(TimeStamped):
     """
 
     service = models.OneToOneField(
-        Service, on_delete=models.CASCADE, related_name="standard", verbose_name=_("layanan")
+        Service,
+        on_delete=models.CASCADE,
+        related_name="standard",
+        verbose_name=_("layanan"),
     )
     legal_basis = models.TextField(_("Dasar hukum"), blank=True)
     requirements = models.TextField(_("Persyaratan"), blank=True)
@@ -239,7 +251,9 @@ class ServiceStandard(TimeStamped):
     completion_time = models.TextField(_("Jangka waktu penyelesaian"), blank=True)
     fee = models.TextField(_("Biaya/tarif"), blank=True)
     product = models.TextField(_("Produk pelayanan"), blank=True)
-    facilities = models.TextField(_("Sarana, prasarana, dan/atau fasilitas"), blank=True)
+    facilities = models.TextField(
+        _("Sarana, prasarana, dan/atau fasilitas"), blank=True
+    )
     staff_competence = models.TextField(_("Kompetensi pelaksana"), blank=True)
     internal_supervision = models.TextField(_("Pengawasan internal"), blank=True)
     complaint_handling = models.TextField(
@@ -251,7 +265,9 @@ class ServiceStandard(TimeStamped):
         _("Jaminan keamanan dan keselamatan pelayanan"), blank=True
     )
     staff_evaluation = models.TextField(_("Evaluasi kinerja pelaksana"), blank=True)
-    decree_number = models.CharField(_("nomor SK penetapan"), max_length=120, blank=True)
+    decree_number = models.CharField(
+        _("nomor SK penetapan"), max_length=120, blank=True
+    )
     decree_date = models.DateField(_("tanggal penetapan"), null=True, blank=True)
 
     scope_path_field = "service__unit__path"
@@ -271,7 +287,7 @@ class ServiceStandard(TimeStamped):
         return [
             {
                 "letter": c.letter,
-                "label": self._meta.get_field(c.field).verbose_name,
+                "label": getattr(self._meta.get_field(c.field), "verbose_name", ""),
                 "value": getattr(self, c.field),
                 "public": c.group is ComponentGroup.SERVICE_DELIVERY,
             }
@@ -287,7 +303,10 @@ class Mpp(TimeStamped):
     """A Mal Pelayanan Publik venue (Perpres 89/2021) hosting counters of many units."""
 
     government = models.ForeignKey(
-        Government, on_delete=models.PROTECT, related_name="mpps", verbose_name=_("penyelenggara")
+        Government,
+        on_delete=models.PROTECT,
+        related_name="mpps",
+        verbose_name=_("penyelenggara"),
     )
     name = models.CharField(_("nama MPP"), max_length=200)
     address = models.TextField(_("alamat"), blank=True)
@@ -315,7 +334,10 @@ class ServicePoint(TimeStamped):
     """A counter or booth where a unit serves citizens, possibly inside an MPP."""
 
     unit = models.ForeignKey(
-        ServiceUnit, on_delete=models.CASCADE, related_name="points", verbose_name=_("unit")
+        ServiceUnit,
+        on_delete=models.CASCADE,
+        related_name="points",
+        verbose_name=_("unit"),
     )
     mpp = models.ForeignKey(
         Mpp,
@@ -334,7 +356,10 @@ class ServicePoint(TimeStamped):
     )
     opening_hours = models.CharField(_("jam layanan"), max_length=120, blank=True)
     services = models.ManyToManyField(
-        Service, blank=True, related_name="points", verbose_name=_("layanan di loket ini")
+        Service,
+        blank=True,
+        related_name="points",
+        verbose_name=_("layanan di loket ini"),
     )
 
     scope_path_field = "unit__path"
@@ -346,4 +371,3 @@ class ServicePoint(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.name}"
-

@@ -22,17 +22,17 @@ def unit_list_for_user(user: Any) -> QuerySet[ServiceUnit]:
 
 
 def unit_get_for_user(user: Any, unit_id: int) -> ServiceUnit:
-    """One unit *user* may see; raises ``Http404`` otherwise (no hint that it exists)."""
+    """One unit *user* may see; ``Http404`` otherwise (no hint that it exists)."""
     try:
-        return scope_queryset(user, ServiceUnit.objects.select_related("government")).get(
-            pk=unit_id
-        )
+        return scope_queryset(
+            user, ServiceUnit.objects.select_related("government")
+        ).get(pk=unit_id)
     except ServiceUnit.DoesNotExist as error:
         raise Http404 from error
 
 
 def service_list_for_unit(unit: ServiceUnit) -> list[Service]:
-    """The unit's services with their standards loaded (completeness needs the texts)."""
+    """The unit's services with their standards (completeness needs the texts)."""
     return list(unit.services.select_related("standard").order_by("-is_active", "name"))
 
 
@@ -88,6 +88,6 @@ def region_children_with_units(user: Any, region: Region) -> list[dict[str, Any]
     depth = region.path.count("/")
     counts: Counter[str] = Counter()
     for path in region_unit_list(user, region).values_list("path", flat=True):
-        counts["/".join(path.split("/")[:depth + 1]) + "/"] += 1
+        counts["/".join(path.split("/")[: depth + 1]) + "/"] += 1
     children = region.children.filter(path__in=list(counts)).order_by("code")
     return [{"region": child, "unit_count": counts[child.path]} for child in children]

@@ -27,7 +27,9 @@ def _require_editor(actor: Any, unit: ServiceUnit) -> None:
         )
 
 
-def _apply(instance: Any, fields: tuple[str, ...], data: dict[str, Any]) -> dict[str, list]:
+def _apply(
+    instance: Any, fields: tuple[str, ...], data: dict[str, Any]
+) -> dict[str, list]:
     """Copy *data* onto *instance* and return the audit diff ``{field: [old, new]}``."""
     changes: dict[str, list] = {}
     for field in fields:
@@ -91,7 +93,9 @@ def service_update(*, actor: Any, service: Service, data: dict[str, Any]) -> Ser
         )
     if changes:
         service.save()
-        audit_record(actor=actor, action="service.update", target=service, changes=changes)
+        audit_record(
+            actor=actor, action="service.update", target=service, changes=changes
+        )
     return service
 
 

@@ -6,7 +6,9 @@ app_name = "registry"
 
 urlpatterns = [
     path("unit/<int:unit_id>/", views.unit_detail, name="unit_detail"),
-    path("unit/<int:unit_id>/layanan/baru/", views.service_create, name="service_create"),
+    path(
+        "unit/<int:unit_id>/layanan/baru/", views.service_create, name="service_create"
+    ),
     path(
         "unit/<int:unit_id>/layanan/<int:service_id>/",
         views.service_detail,

@@ -55,10 +55,14 @@ def service_create(request: HttpRequest, unit_id: int) -> HttpResponse:
                 actor=request.user, unit=unit, data=form.cleaned_data
             )
         except MutuError as error:
-            form.add_error(error.details.get("field"), error.message_for(get_language()))
+            form.add_error(
+                error.details.get("field"), error.message_for(get_language())
+            )
         else:
             messages.success(request, _("Layanan ditambahkan. Lengkapi standarnya."))
-            return redirect("registry:standard_edit", unit_id=unit.pk, service_id=service.pk)
+            return redirect(
+                "registry:standard_edit", unit_id=unit.pk, service_id=service.pk
+            )
     return render(
         request,
         "registry/service_form.html",
@@ -75,12 +79,18 @@ def service_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpRes
     form = ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(actor=request.user, service=service, data=form.cleaned_data)
+            services.service_update(
+                actor=request.user, service=service, data=form.cleaned_data
+            )
         except MutuError as error:
-            form.add_error(error.details.get("field"), error.message_for(get_language()))
+            form.add_error(
+                error.details.get("field"), error.message_for(get_language())
+            )
         else:
             messages.success(request, _("Layanan disimpan."))
-            return redirect("registry:service_detail", unit_id=unit.pk, service_id=service.pk)
+            return redirect(
+                "registry:service_detail", unit_id=unit.pk, service_id=service.pk
+            )
     return render(
         request,
         "registry/service_form.html",
@@ -106,10 +116,15 @@ def standard_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpRe
             done = standard.completeness
             messages.success(
                 request,
-                _("Standar pelayanan disimpan: %(filled)s dari %(total)s komponen terisi.")
+                _(
+                    "Standar pelayanan disimpan: "
+                    "%(filled)s dari %(total)s komponen terisi."
+                )
                 % {"filled": done.filled, "total": done.total},
             )
-            return redirect("registry:service_detail", unit_id=unit.pk, service_id=service.pk)
+            return redirect(
+                "registry:service_detail", unit_id=unit.pk, service_id=service.pk
+            )
     return render(
         request,
         "registry/standard_form.html",

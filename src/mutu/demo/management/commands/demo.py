@@ -15,7 +15,7 @@ class Command(BaseCommand):
         load.add_argument(
             "--allow-production",
             action="store_true",
-            help="Izinkan memuat demo walau DJANGO_DEBUG mati (kata sandi demo publik).",
+            help="Izinkan demo walau DJANGO_DEBUG mati (kata sandi demo publik).",
         )
 
     def handle(self, *args, **options):

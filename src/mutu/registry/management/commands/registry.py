@@ -6,7 +6,9 @@ from mutu.registry.regions import regions_load
 
 
 class Command(BaseCommand):
-    help = "Registri: muat ulang wilayah (provinsi, kabupaten/kota) / Registry commands."
+    help = (
+        "Registri: muat ulang wilayah (provinsi, kabupaten/kota) / Registry commands."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="AKSI")
