@@ -1,0 +1,8 @@
+"""Pure-Python measurement core of Mutu: no Django, no database, exact arithmetic.
+
+Modules: ``skm`` (SKM IKM, PermenPANRB 14/2017), ``tally`` and ``skm_csv`` (answer
+counts), ``sampling`` (Krejcie & Morgan), ``uncertainty`` (intervals and tests),
+``evaluation`` and ``instrument`` (PEKPPP IPP), ``predicates`` (grade tables),
+``standards`` (service-standard components), ``cli`` (``mutu measure``). Every rule
+cites REGULATIONS.md; bad input raises ``errors.MeasureInputError``.
+"""

@@ -6,10 +6,10 @@ the public), eight are *manufacturing* (pengelolaan: kept inside the unit).
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ComponentGroup(str, Enum):
+class ComponentGroup(StrEnum):
     """PermenPANRB 15/2014 grouping of the components."""
 
     SERVICE_DELIVERY = "service_delivery"

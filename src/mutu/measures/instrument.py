@@ -1,0 +1,534 @@
+"""Versioned instrument files (PEKPPP 2022, PEKPPP 2017, SKM 2017): load and validate.
+
+D8: each instrument is a data file in ``mutu/measures/instruments/<id>.json``, and a
+published cycle keeps the exact instrument version it was scored with. Every number
+marked M or L in REGULATIONS.md (weights, the 0,75/0,25 split, the F-03 minimum)
+lives in these files, never in code.
+
+File format (numbers may be JSON numbers, read exactly as decimals, or strings such
+as ``"100/13"`` for exact fractions)::
+
+    {"id": "pekppp-2022", "version": "2022", "kind": "pekppp" | "skm",
+     "title": "...", "title_en": "...", "source": "<citation>",
+     "scale": {"min": 0, "max": 5}, "predicate_table": "ipp",
+     "combination": {"evaluator_weight": 0.75, "user_weight": 0.25,
+                     "user_min_respondents": 10, "user_max_respondents": 20,
+                     "source": "..."} | null,
+     "aspects": [{"code": "I", "name": "...", "name_en": "...", "weight": 24,
+                  "scored": true, "note": "...",
+                  "indicator_weight_total": 100, "weights_placeholder": false,
+                  "indicators": [{"number": "Q1", "code": "1.a.Ak", "text": "...",
+                                  "weight": 17, "placeholder": false,
+                                  "rubric": [{"level": 0, "text": "...",
+                                              "generic": false}, ...]}]}]}
+
+Validation on load (errors name the file and the field path, e.g.
+``pekppp-2022.json: aspects[2].indicators[1].weight: ...``): scored aspect weights
+sum to 100; a scored aspect's indicator weights sum to 100, or to an explicit
+``indicator_weight_total`` that must then come with a ``note`` (the regulation's own
+numbers are kept, never silently renormalised); an unscored aspect has weight 0 and
+indicators of weight 0; aspect codes and indicator numbers are unique; every rubric
+lists each level of the scale exactly once.
+
+Indicators are identified by their number (Q1…Q31); codes repeat in the regulation
+(e.g. ``a.K`` is Q4 and Q5), so :meth:`Instrument.indicator` accepts a code only when
+it is unambiguous and otherwise raises naming the candidates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from mutu.measures.errors import InstrumentError, MeasureInputError
+from mutu.measures.predicates import PredicateTable, predicate_table
+
+__all__ = [
+    "Aspect",
+    "Combination",
+    "Indicator",
+    "Instrument",
+    "RubricLevel",
+    "instrument_from_json",
+    "list_instruments",
+    "load_instrument",
+    "load_instrument_file",
+]
+
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_FRACTION_RE = re.compile(r"\d+(?:\.\d+)?(?:/[1-9]\d*)?\Z")
+_KINDS = ("pekppp", "skm")
+HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True, slots=True)
+class RubricLevel:
+    """One level of an indicator's rubric; ``generic`` marks a stand-in text."""
+
+    level: int
+    text: str
+    generic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An indicator: number (its identity), code, text, weight in % of its aspect."""
+
+    number: str
+    code: str
+    text: str
+    weight: Fraction
+    rubric: tuple[RubricLevel, ...]
+    placeholder: bool
+    aspect: str
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """An aspect with its weight in % of the index and its indicators."""
+
+    code: str
+    name: str
+    name_en: str
+    weight: Fraction
+    scored: bool
+    indicators: tuple[Indicator, ...]
+    indicator_weight_total: Fraction
+    weights_placeholder: bool
+    note: str | None
+
+    def label(self, lang: str = "id") -> str:
+        """The aspect name in ``"id"`` (default) or ``"en"``."""
+        return self.name_en if lang == "en" else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How evaluator (F-02) and user (F-03) scores combine into the IPP (D6)."""
+
+    evaluator_weight: Fraction
+    user_weight: Fraction
+    user_min_respondents: int | None
+    user_max_respondents: int | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A validated instrument; see the module docstring for the file format."""
+
+    id: str
+    version: str
+    kind: str
+    title: str
+    title_en: str
+    source: str
+    scale_min: int
+    scale_max: int
+    predicate_table_id: str
+    combination: Combination | None
+    aspects: tuple[Aspect, ...]
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator in file order."""
+        return tuple(i for a in self.aspects for i in a.indicators)
+
+    @property
+    def predicates(self) -> PredicateTable:
+        """The predicate table the instrument's index is classified with."""
+        return predicate_table(self.predicate_table_id)
+
+    @property
+    def has_placeholders(self) -> bool:
+        """Whether any indicator or weight is a placeholder, not regulation data."""
+        return any(a.weights_placeholder for a in self.aspects) or any(
+            i.placeholder for i in self.indicators
+        )
+
+    def title_for(self, lang: str = "id") -> str:
+        """The title in ``"id"`` (default) or ``"en"``."""
+        return self.title_en if lang == "en" else self.title
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator with number ``key`` (``Q4``, ``q4``) or unambiguous code.
+
+        Raises :class:`MeasureInputError` naming the candidates when a code belongs
+        to several indicators, or when nothing matches.
+        """
+        wanted = key.strip()
+        for item in self.indicators:
+            if item.number.upper() == wanted.upper():
+                return item
+        matches = [i for i in self.indicators if i.code == wanted]
+        if not matches:
+            matches = [i for i in self.indicators if i.code.lower() == wanted.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            names = ", ".join(i.number for i in matches)
+            raise MeasureInputError(
+                f"kode indikator {wanted!r} ambigu: {names}; pakai nomor indikator",
+                f"indicator code {wanted!r} is ambiguous: {names}; use the number",
+                column=wanted,
+            )
+        raise MeasureInputError(
+            f"indikator tidak dikenal dalam instrumen {self.id}",
+            f"unknown indicator in instrument {self.id}",
+            column=wanted,
+        )
+
+
+class _Reader:
+    """Typed access to parsed JSON that raises :class:`InstrumentError`."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def fail(self, path: str, message_id: str, message_en: str) -> InstrumentError:
+        return InstrumentError(self.filename, path, message_id, message_en)
+
+    def obj(self, value: object, path: str) -> Mapping[str, object]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "harus objek JSON", "must be a JSON object")
+        return value
+
+    def field(self, data: Mapping[str, object], key: str, path: str) -> object:
+        if key not in data:
+            raise self.fail(
+                f"{path}.{key}" if path else key,
+                "wajib ada",
+                "is required",
+            )
+        return data[key]
+
+    def text(self, value: object, path: str, *, optional: bool = False) -> str:
+        if optional and value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, "harus teks tidak kosong", "must be non-empty text")
+        return value
+
+    def flag(self, value: object, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, "harus true atau false", "must be true or false")
+        return value
+
+    def integer(self, value: object, path: str) -> int:
+        if type(value) is not int:
+            raise self.fail(path, "harus bilangan bulat", "must be an integer")
+        return value
+
+    def number(self, value: object, path: str) -> Fraction:
+        if type(value) is int or isinstance(value, Decimal):
+            result = Fraction(value)
+        elif isinstance(value, str) and _FRACTION_RE.match(value.strip()):
+            result = Fraction(value.strip())
+        else:
+            raise self.fail(
+                path,
+                f'harus angka ≥ 0 (atau pecahan seperti "100/7"), bukan {value!r}',
+                f'must be a number ≥ 0 (or a fraction like "100/7"), not {value!r}',
+            )
+        if result < 0:
+            raise self.fail(path, "tidak boleh negatif", "must not be negative")
+        return result
+
+    def items(self, value: object, path: str) -> Sequence[object]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(
+                path, "harus daftar tidak kosong", "must be a non-empty list"
+            )
+        return value
+
+
+def _show(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return str(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _rubric(
+    r: _Reader, value: object, path: str, scale: range
+) -> tuple[RubricLevel, ...]:
+    levels = []
+    for index, raw in enumerate(r.items(value, path)):
+        where = f"{path}[{index}]"
+        data = r.obj(raw, where)
+        level = r.integer(r.field(data, "level", where), f"{where}.level")
+        text = r.text(r.field(data, "text", where), f"{where}.text")
+        generic = r.flag(data.get("generic", False), f"{where}.generic")
+        levels.append(RubricLevel(level, text, generic))
+    found = [lv.level for lv in levels]
+    if found != list(scale):
+        raise r.fail(
+            path,
+            f"level harus tepat {scale.start}..{scale.stop - 1} masing-masing sekali "
+            f"dan berurutan, ditemukan {found}",
+            f"levels must be exactly {scale.start}..{scale.stop - 1}, each once and "
+            f"in order; found {found}",
+        )
+    return tuple(levels)
+
+
+def _combination(r: _Reader, value: object, kind: str) -> Combination | None:
+    if value is None:
+        if kind == "pekppp":
+            raise r.fail(
+                "combination",
+                "wajib ada untuk instrumen PEKPPP",
+                "is required for PEKPPP instruments",
+            )
+        return None
+    data = r.obj(value, "combination")
+    evaluator = r.number(
+        r.field(data, "evaluator_weight", "combination"), "combination.evaluator_weight"
+    )
+    user = r.number(
+        r.field(data, "user_weight", "combination"), "combination.user_weight"
+    )
+    if evaluator + user != 1:
+        raise r.fail(
+            "combination.user_weight",
+            "bobot evaluator + bobot pengguna harus 1",
+            "evaluator weight + user weight must be 1",
+        )
+    bounds: list[int | None] = []
+    for key in ("user_min_respondents", "user_max_respondents"):
+        raw = data.get(key)
+        bounds.append(None if raw is None else r.integer(raw, f"combination.{key}"))
+    low, high = bounds
+    if user and (low is None or low < 1):
+        raise r.fail(
+            "combination.user_min_respondents",
+            "wajib ≥ 1 bila bobot pengguna > 0",
+            "must be ≥ 1 when the user weight is > 0",
+        )
+    if low is not None and high is not None and high < low:
+        raise r.fail(
+            "combination.user_max_respondents",
+            "harus ≥ user_min_respondents",
+            "must be ≥ user_min_respondents",
+        )
+    source = r.text(r.field(data, "source", "combination"), "combination.source")
+    return Combination(evaluator, user, low, high, source)
+
+
+def _aspect(
+    r: _Reader, raw: object, path: str, scale: range, numbers: set[str]
+) -> Aspect:
+    data = r.obj(raw, path)
+    code = r.text(r.field(data, "code", path), f"{path}.code")
+    name = r.text(r.field(data, "name", path), f"{path}.name")
+    name_en = r.text(data.get("name_en", name), f"{path}.name_en")
+    weight = r.number(r.field(data, "weight", path), f"{path}.weight")
+    scored = r.flag(data.get("scored", True), f"{path}.scored")
+    placeholder_weights = r.flag(
+        data.get("weights_placeholder", False), f"{path}.weights_placeholder"
+    )
+    note = data.get("note")
+    if note is not None:
+        note = r.text(note, f"{path}.note")
+    total = HUNDRED
+    if "indicator_weight_total" in data:
+        total = r.number(
+            data["indicator_weight_total"], f"{path}.indicator_weight_total"
+        )
+        if note is None:
+            raise r.fail(
+                f"{path}.note",
+                "wajib ada bila indicator_weight_total dipakai (jelaskan mengapa "
+                "jumlah bobot bukan 100)",
+                "is required with indicator_weight_total (say why the weights do "
+                "not sum to 100)",
+            )
+    indicators = []
+    for index, raw_indicator in enumerate(
+        r.items(r.field(data, "indicators", path), f"{path}.indicators")
+    ):
+        where = f"{path}.indicators[{index}]"
+        item = r.obj(raw_indicator, where)
+        number = r.text(r.field(item, "number", where), f"{where}.number").strip()
+        if number.upper() in numbers:
+            raise r.fail(
+                f"{where}.number",
+                f"nomor indikator {number} ganda",
+                f"duplicate indicator number {number}",
+            )
+        numbers.add(number.upper())
+        indicators.append(
+            Indicator(
+                number=number,
+                code=r.text(r.field(item, "code", where), f"{where}.code").strip(),
+                text=r.text(r.field(item, "text", where), f"{where}.text"),
+                weight=r.number(r.field(item, "weight", where), f"{where}.weight"),
+                rubric=_rubric(
+                    r, r.field(item, "rubric", where), f"{where}.rubric", scale
+                ),
+                placeholder=r.flag(
+                    item.get("placeholder", False), f"{where}.placeholder"
+                ),
+                aspect=code,
+            )
+        )
+    weights = sum((i.weight for i in indicators), Fraction(0))
+    if not scored:
+        if weight != 0 or weights != 0:
+            raise r.fail(
+                f"{path}.weight",
+                "aspek yang tidak dinilai harus berbobot 0, juga indikatornya",
+                "an unscored aspect and its indicators must have weight 0",
+            )
+    elif weights != total:
+        last = len(indicators) - 1
+        raise r.fail(
+            f"{path}.indicators[{last}].weight",
+            f"bobot indikator berjumlah {_show(weights)}, harus {_show(total)}",
+            f"indicator weights sum to {_show(weights)}, must be {_show(total)}",
+        )
+    return Aspect(
+        code=code,
+        name=name,
+        name_en=name_en,
+        weight=weight,
+        scored=scored,
+        indicators=tuple(indicators),
+        indicator_weight_total=total,
+        weights_placeholder=placeholder_weights,
+        note=note,
+    )
+
+
+def instrument_from_json(text: str, *, filename: str) -> Instrument:
+    """Parse and validate an instrument from JSON text.
+
+    ``filename`` is used in error messages and must be ``<id>.json``. Raises
+    :class:`InstrumentError` naming the file and the field path.
+    """
+    r = _Reader(filename)
+    try:
+        raw = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise r.fail(
+            f"baris {error.lineno} kolom {error.colno}",
+            f"JSON tidak valid ({error.msg})",
+            f"invalid JSON ({error.msg})",
+        ) from None
+    data = r.obj(raw, "")
+    ident = r.text(r.field(data, "id", ""), "id")
+    if not _ID_RE.match(ident) or f"{ident}.json" != Path(filename).name:
+        raise r.fail(
+            "id",
+            f"id {ident!r} harus sama dengan nama berkas tanpa .json",
+            f"id {ident!r} must equal the file name without .json",
+        )
+    kind = r.text(r.field(data, "kind", ""), "kind")
+    if kind not in _KINDS:
+        raise r.fail(
+            "kind", f"harus salah satu dari {_KINDS}", f"must be one of {_KINDS}"
+        )
+    scale_data = r.obj(r.field(data, "scale", ""), "scale")
+    low = r.integer(r.field(scale_data, "min", "scale"), "scale.min")
+    high = r.integer(r.field(scale_data, "max", "scale"), "scale.max")
+    if high <= low:
+        raise r.fail("scale.max", "harus > scale.min", "must be > scale.min")
+    table_id = r.text(r.field(data, "predicate_table", ""), "predicate_table")
+    try:
+        predicate_table(table_id)
+    except MeasureInputError:
+        raise r.fail(
+            "predicate_table",
+            f"tabel predikat tidak dikenal: {table_id!r}",
+            f"unknown predicate table: {table_id!r}",
+        ) from None
+    combination = _combination(r, data.get("combination"), kind)
+    scale = range(low, high + 1)
+    numbers: set[str] = set()
+    aspects = []
+    codes: set[str] = set()
+    for index, raw_aspect in enumerate(
+        r.items(r.field(data, "aspects", ""), "aspects")
+    ):
+        aspect = _aspect(r, raw_aspect, f"aspects[{index}]", scale, numbers)
+        if aspect.code in codes:
+            raise r.fail(
+                f"aspects[{index}].code",
+                f"kode aspek {aspect.code} ganda",
+                f"duplicate aspect code {aspect.code}",
+            )
+        codes.add(aspect.code)
+        aspects.append(aspect)
+    total = sum((a.weight for a in aspects if a.scored), Fraction(0))
+    if total != HUNDRED:
+        raise r.fail(
+            "aspects",
+            f"bobot aspek yang dinilai berjumlah {_show(total)}, harus 100",
+            f"scored aspect weights sum to {_show(total)}, must be 100",
+        )
+    return Instrument(
+        id=ident,
+        version=r.text(r.field(data, "version", ""), "version"),
+        kind=kind,
+        title=r.text(r.field(data, "title", ""), "title"),
+        title_en=r.text(data.get("title_en", data.get("title")), "title_en"),
+        source=r.text(r.field(data, "source", ""), "source"),
+        scale_min=low,
+        scale_max=high,
+        predicate_table_id=table_id,
+        combination=combination,
+        aspects=tuple(aspects),
+    )
+
+
+def load_instrument_file(path: str | Path) -> Instrument:
+    """Load and validate an instrument file anywhere on disk (for review/tests)."""
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InstrumentError(
+            source.name,
+            "",
+            f"berkas tidak dapat dibaca ({type(error).__name__})",
+            f"the file cannot be read ({type(error).__name__})",
+        ) from None
+    return instrument_from_json(text, filename=source.name)
+
+
+def _shipped() -> dict[str, str]:
+    folder = resources.files("mutu.measures").joinpath("instruments")
+    return {
+        entry.name.removesuffix(".json"): entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
+    }
+
+
+@cache
+def load_instrument(instrument_id: str) -> Instrument:
+    """The shipped instrument ``instrument_id`` (e.g. ``"pekppp-2022"``), validated.
+
+    Raises :class:`MeasureInputError` for an unknown id and :class:`InstrumentError`
+    for a shipped file that fails validation.
+    """
+    files = _shipped()
+    if instrument_id not in files:
+        known = ", ".join(sorted(files))
+        raise MeasureInputError(
+            f"instrumen tidak dikenal: {instrument_id!r} (tersedia: {known})",
+            f"unknown instrument: {instrument_id!r} (available: {known})",
+            column="instrument",
+        )
+    return instrument_from_json(files[instrument_id], filename=f"{instrument_id}.json")
+
+
+def list_instruments() -> tuple[Instrument, ...]:
+    """Every shipped instrument, validated, sorted by id."""
+    return tuple(load_instrument(ident) for ident in sorted(_shipped()))

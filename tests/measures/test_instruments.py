@@ -1,0 +1,191 @@
+"""Instrument files: shipped ones validate, broken ones name the field (D8)."""
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from mutu.measures.errors import InstrumentError, MeasureInputError
+from mutu.measures.instrument import (
+    list_instruments,
+    load_instrument,
+    load_instrument_file,
+)
+from mutu.measures.skm import ELEMENTS
+
+SHIPPED = Path(__file__).resolve().parents[2] / "src/mutu/measures/instruments"
+
+
+def test_list_instruments_ships_three_valid_instruments() -> None:
+    """pekppp-2017, pekppp-2022 and skm-2017 all load and validate."""
+    assert [(i.id, i.version) for i in list_instruments()] == [
+        ("pekppp-2017", "2017"),
+        ("pekppp-2022", "2022"),
+        ("skm-2017", "2017"),
+    ]
+
+
+def test_pekppp_2022_matches_sections_2_2_and_2_3() -> None:
+    """Six aspects 24/25/18/11/10/12, 31 indicators, Q31 unscored (§2.2, §2.3)."""
+    instrument = load_instrument("pekppp-2022")
+    scored = [(a.code, a.weight) for a in instrument.aspects if a.scored]
+    assert scored == [
+        ("I", 24),
+        ("II", 25),
+        ("III", 18),
+        ("IV", 11),
+        ("V", 10),
+        ("VI", 12),
+    ]
+    numbers = [i.number for i in instrument.indicators]
+    assert numbers == [f"Q{n}" for n in range(1, 32)]
+    weights = {i.number: i.weight for i in instrument.indicators}
+    assert [weights[f"Q{n}"] for n in range(1, 10)] == [17, 14, 7, 14, 10, 17, 7, 7, 7]
+    assert weights["Q14"] == 30
+    assert weights["Q16"] == 23
+    assert weights["Q31"] == 0
+    extra = instrument.aspects[-1]
+    assert (extra.scored, extra.weight) == (False, 0)
+    combination = instrument.combination
+    assert combination is not None
+    assert (combination.evaluator_weight, combination.user_weight) == (
+        Fraction(3, 4),
+        Fraction(1, 4),
+    )
+    assert (combination.user_min_respondents, combination.user_max_respondents) == (
+        10,
+        20,
+    )
+    assert instrument.predicate_table_id == "ipp"
+    assert not instrument.has_placeholders
+
+
+def test_pekppp_2022_rubrics_from_the_regulation() -> None:
+    """Q1, Q2, Q4 (§2.3) and Q6–Q9 (§1.7) carry regulation text; others are generic."""
+    instrument = load_instrument("pekppp-2022")
+    q6 = instrument.indicator("Q6").rubric
+    assert [level.level for level in q6] == [0, 1, 2, 3, 4, 5]
+    assert q6[0].text == "Belum melaksanakan SKM"
+    assert not any(level.generic for level in q6)
+    assert instrument.indicator("Q8").rubric[5].text.endswith("100 %")
+    q2 = instrument.indicator("Q2").rubric
+    assert (q2[0].generic, q2[3].generic, q2[5].generic) == (False, True, False)
+    q3 = instrument.indicator("Q3").rubric
+    assert all(level.generic for level in q3)
+    assert "rubrik lengkap lihat pedoman F-02" in q3[3].text
+
+
+def test_pekppp_2017_keeps_the_regulations_numbers() -> None:
+    """30/18/15/15/15/7; aspect II's weights sum to 99,9 as listed, declared so."""
+    instrument = load_instrument("pekppp-2017")
+    assert [a.weight for a in instrument.aspects] == [30, 18, 15, 15, 15, 7]
+    counts = [len(a.indicators) for a in instrument.aspects]
+    assert counts == [13, 7, 7, 5, 4, 1]
+    second = instrument.aspects[1]
+    assert second.indicator_weight_total == Fraction("99.9")
+    assert [i.weight for i in second.indicators] == [
+        Fraction(x) for x in ("13.6", "13.6", "9.1", "13.6", "18.2", "13.6", "18.2")
+    ]
+    assert second.note is not None
+    assert "99,9" in second.note
+    placeholders = [i for i in instrument.indicators if i.placeholder]
+    assert len(placeholders) == 17  # aspects III–VI: 7 + 5 + 4 + 1
+    assert all("Placeholder" in i.text for i in placeholders)
+    assert instrument.has_placeholders
+
+
+def test_skm_2017_instrument_matches_the_elements() -> None:
+    """The SKM instrument file holds the nine elements with their 1–4 labels."""
+    instrument = load_instrument("skm-2017")
+    assert (instrument.scale_min, instrument.scale_max) == (1, 4)
+    indicators = instrument.indicators
+    assert [i.number for i in indicators] == [e.code for e in ELEMENTS]
+    assert all(i.weight == Fraction(100, 9) for i in indicators)
+    for indicator, element in zip(indicators, ELEMENTS, strict=True):
+        assert indicator.text == element.question_id
+        assert tuple(level.text for level in indicator.rubric) == element.answers_id
+
+
+def test_indicator_codes_resolve_only_when_unambiguous() -> None:
+    """Numbers always resolve; a repeated code like a.K names its candidates."""
+    instrument = load_instrument("pekppp-2022")
+    assert instrument.indicator("q12").number == "Q12"
+    assert instrument.indicator("1.a.Ak").number == "Q1"
+    assert instrument.indicator("d.B").number == "Q22"
+    with pytest.raises(MeasureInputError, match="Q4, Q5"):
+        instrument.indicator("a.K")
+    with pytest.raises(MeasureInputError, match="tidak dikenal"):
+        instrument.indicator("Q99")
+
+
+def test_load_instrument_unknown_id() -> None:
+    """An unknown instrument id lists the available ones."""
+    with pytest.raises(MeasureInputError, match="pekppp-2022"):
+        load_instrument("pekppp-2099")
+
+
+def _broken(tmp_path: Path, change: object) -> Path:
+    data = json.loads((SHIPPED / "pekppp-2022.json").read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path = tmp_path / "pekppp-2022.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _set(path: list[object], value: object) -> object:
+    def apply(data: object) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[index]
+        target[path[-1]] = value  # type: ignore[index]
+
+    return apply
+
+
+BROKEN = [
+    # (path to the field, bad value, expected field path in the message)
+    (["aspects", 2, "indicators", 1, "weight"], 24, "aspects[2].indicators[5].weight"),
+    (["aspects", 0, "weight"], 25, "pekppp-2022.json: aspects:"),
+    (
+        ["aspects", 1, "indicators", 0, "number"],
+        "Q1",
+        "aspects[1].indicators[0].number",
+    ),
+    (
+        ["aspects", 0, "indicators", 2, "rubric", 4, "level"],
+        3,
+        "aspects[0].indicators[2].rubric",
+    ),
+    (
+        ["aspects", 3, "indicators", 0, "weight"],
+        "lots",
+        "aspects[3].indicators[0].weight",
+    ),
+    (["combination", "user_weight"], 0.5, "combination.user_weight"),
+    (["aspects", 1, "indicator_weight_total"], 99, "aspects[1].note"),
+    (["predicate_table"], "nope", "predicate_table"),
+    (["id"], "other", "pekppp-2022.json: id:"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), BROKEN)
+def test_broken_instrument_names_the_field(
+    tmp_path: Path, path: list[object], value: object, field: str
+) -> None:
+    """A broken instrument file fails with the file name and the field path."""
+    # given a copy of pekppp-2022.json with one field broken
+    broken = _broken(tmp_path, _set(path, value))
+    # when loaded / then the error names the file and the field
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument_file(broken)
+    assert str(caught.value).startswith("pekppp-2022.json: ")
+    assert field in str(caught.value)
+
+
+def test_broken_instrument_json_syntax(tmp_path: Path) -> None:
+    """Invalid JSON is an instrument error naming the line."""
+    path = tmp_path / "skm-2017.json"
+    path.write_text('{"id": "skm-2017",', encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"skm-2017\.json: baris 1"):
+        load_instrument_file(path)
