@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mutu.audit",
     "mutu.registry",
     "mutu.accounts",
+    "mutu.surveys",
     "mutu.demo",
 ]
 
@@ -141,6 +142,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# SKM survey knobs (see mutu.surveys.integrity and the survey form).
+MUTU_SURVEY_MIN_SECONDS = int(os.environ.get("MUTU_SURVEY_MIN_SECONDS", "5"))
+MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES = int(
+    os.environ.get("MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES", str(24 * 60))
+)
+MUTU_SURVEY_BURST_PER_MINUTE = int(os.environ.get("MUTU_SURVEY_BURST_PER_MINUTE", "6"))
+MUTU_SURVEY_STRAIGHT_LINE_RUN = int(
+    os.environ.get("MUTU_SURVEY_STRAIGHT_LINE_RUN", "3")
+)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("mutu.registry.urls")),
+    path("", include("mutu.surveys.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,1 @@
+"""Reports: charts (server-rendered SVG), and later PDF reports, XLSX and open data."""

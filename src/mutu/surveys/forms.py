@@ -1,0 +1,102 @@
+"""The citizen's SKM form: nine questions, the profile, a comment. No JavaScript needed."""
+
+from typing import cast
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from mutu.measures.skm_elements import ELEMENTS
+from mutu.surveys.models import Education, Occupation, Sex
+
+STARTED_SALT = "mutu.surveys.started"
+
+
+def _answer_choices(element) -> list[tuple[str, str]]:
+    labels = (
+        element.answers_en
+        if (get_language() or "").startswith("en")
+        else element.answers_id
+    )
+    return [
+        (str(value), label) for value, label in zip((1, 2, 3, 4), labels, strict=True)
+    ]
+
+
+class SurveyForm(forms.Form):
+    """One page: the questions in code order (D4), then who answered, then comments.
+
+    ``started`` carries a signed timestamp of when the form was shown (minimum fill
+    time); ``website`` is a honeypot no person fills; ``client_id`` makes a double
+    submit store one response.
+    """
+
+    service = forms.TypedChoiceField(label=_("Layanan yang Anda terima"), coerce=int)
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices], required=False
+    )
+    age = forms.IntegerField(
+        label=_("Usia (tahun)"), min_value=15, max_value=100, required=False
+    )
+    education = forms.ChoiceField(
+        label=_("Pendidikan terakhir"),
+        choices=[("", "—"), *Education.choices],
+        required=False,
+    )
+    occupation = forms.ChoiceField(
+        label=_("Pekerjaan"), choices=[("", "—"), *Occupation.choices], required=False
+    )
+    comment = forms.CharField(
+        label=_("Kritik dan saran"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    website = forms.CharField(required=False, label=_("Jangan diisi"))
+    started = forms.CharField(widget=forms.HiddenInput)
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, services, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        service_field = cast(forms.TypedChoiceField, self.fields["service"])
+        service_field.choices = [(s.pk, s.name) for s in services]
+        if len(services) == 1:
+            self.fields["service"].initial = services[0].pk
+        for element in ELEMENTS:
+            self.fields[element.code] = forms.ChoiceField(
+                label=element.question_id
+                if not (get_language() or "").startswith("en")
+                else element.name_en,
+                choices=_answer_choices(element),
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    @staticmethod
+    def sign_start() -> str:
+        return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+
+    def seconds_taken(self) -> float | None:
+        """Seconds since the form was shown, or ``None`` when the stamp is forged."""
+        try:
+            started = signing.loads(self.cleaned_data["started"], salt=STARTED_SALT)
+        except (signing.BadSignature, KeyError):
+            return None
+        return timezone.now().timestamp() - float(started)
+
+    def element_fields(self):
+        return [self[element.code] for element in ELEMENTS]
+
+    def profile_fields(self):
+        return [self[name] for name in ("sex", "age", "education", "occupation")]
+
+    def answers(self) -> dict[str, str]:
+        return {e.code: self.cleaned_data.get(e.code) or "" for e in ELEMENTS}
+
+    def profile(self) -> dict[str, object]:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("sex", "age", "education", "occupation")
+        }

@@ -1,0 +1,203 @@
+"""SKM responses and their daily rollups (PermenPANRB 14/2017; DESIGN.md "Core data").
+
+A response keeps the nine element answers as nine small-integer columns keyed by
+element code (D4), never by question position. No name, phone number or address is
+ever stored with a response. Rollups hold, per unit × service × day × channel, the
+number of counted responses and per element the count of each answer 1–4, so every
+period or regional figure costs O(units × days), never O(responses).
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutu.measures.skm_elements import ELEMENTS
+
+ELEMENT_FIELDS = tuple(e.code.lower() for e in ELEMENTS)
+"""Response columns of the nine standard elements: ``u1`` … ``u9``."""
+
+ROLLUP_COUNT_FIELDS = tuple(
+    f"{field}_{value}" for field in ELEMENT_FIELDS for value in (1, 2, 3, 4)
+)
+"""Rollup columns ``u1_1`` … ``u9_4``: how many counted responses answered each value."""
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    QR = "qr", _("QR di loket")
+    KIOSK = "kiosk", _("Kios")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    PAPER = "paper", _("Kertas")
+    API = "api", _("API")
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Education(models.TextChoices):
+    """Education levels of the SKM template (REGULATIONS.md §1.5)."""
+
+    SD = "SD", _("SD")
+    SMP = "SMP", _("SMP")
+    SMA = "SMA", _("SMA/SMK")
+    DIPLOMA = "D1-D3", _("D1–D3")
+    S1 = "S1", _("D4/S1")
+    S2 = "S2", _("S2")
+    S3 = "S3", _("S3")
+
+
+class Occupation(models.TextChoices):
+    """Occupations of the SKM template (REGULATIONS.md §1.5)."""
+
+    PNS = "PNS", _("PNS")
+    TNI = "TNI", _("TNI")
+    POLRI = "POLRI", _("POLRI")
+    PRIVATE = "SWASTA", _("Swasta")
+    SELF_EMPLOYED = "WIRAUSAHA", _("Wirausaha")
+    OTHER = "LAINNYA", _("Lainnya")
+
+
+def _answer_field(element) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(element.name_id, null=True, blank=True)
+
+
+class Response(models.Model):
+    """One citizen's SKM answers for one service of one unit."""
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit",
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("unit"),
+    )
+    service = models.ForeignKey(
+        "registry.Service",
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("layanan"),
+    )
+    point = models.ForeignKey(
+        "registry.ServicePoint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        verbose_name=_("loket"),
+    )
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    submitted_at = models.DateTimeField(_("waktu kirim"), db_index=True)
+    day = models.DateField(_("tanggal (WIB)"), db_index=True)
+    u1 = _answer_field(ELEMENTS[0])
+    u2 = _answer_field(ELEMENTS[1])
+    u3 = _answer_field(ELEMENTS[2])
+    u4 = _answer_field(ELEMENTS[3])
+    u5 = _answer_field(ELEMENTS[4])
+    u6 = _answer_field(ELEMENTS[5])
+    u7 = _answer_field(ELEMENTS[6])
+    u8 = _answer_field(ELEMENTS[7])
+    u9 = _answer_field(ELEMENTS[8])
+    sex = models.CharField(
+        _("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True
+    )
+    age = models.PositiveSmallIntegerField(_("usia"), null=True, blank=True)
+    education = models.CharField(
+        _("pendidikan"), max_length=8, choices=Education.choices, blank=True
+    )
+    occupation = models.CharField(
+        _("pekerjaan"), max_length=10, choices=Occupation.choices, blank=True
+    )
+    comment = models.TextField(_("kritik dan saran"), blank=True)
+    extra_answers = models.JSONField(_("jawaban tambahan"), default=dict, blank=True)
+    client_id = models.UUIDField(_("id klien"), unique=True, default=uuid.uuid4)
+    content_hash = models.CharField(_("sidik isi"), max_length=64)
+    device_hash = models.CharField(_("sidik perangkat"), max_length=64, blank=True)
+    is_flagged = models.BooleanField(_("ditandai"), default=False)
+    is_excluded = models.BooleanField(_("dikecualikan"), default=False)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("respons SKM")
+        verbose_name_plural = _("respons SKM")
+        indexes = [models.Index(fields=["unit", "day"])]
+        constraints = [
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__isnull": True})
+                    | models.Q(**{f"{field}__gte": 1, f"{field}__lte": 4}),
+                    name=f"response_{field}_1_to_4",
+                )
+                for field in ELEMENT_FIELDS
+            ),
+            models.CheckConstraint(
+                # D3: a response with no element answered is rejected, not stored.
+                condition=~models.Q(
+                    **{f"{field}__isnull": True for field in ELEMENT_FIELDS}
+                ),
+                name="response_answers_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.service} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    def answers(self) -> dict[str, int | None]:
+        return {field.upper(): getattr(self, field) for field in ELEMENT_FIELDS}
+
+
+class ResponseFlag(models.Model):
+    """An integrity signal raised on a response: a named rule with its reason."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="flags"
+    )
+    rule = models.CharField(_("aturan"), max_length=40)
+    reason = models.CharField(_("alasan"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "rule"], name="flag_once_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.reason}"
+
+
+class DailyRollup(models.Model):
+    """Counted responses of one unit × service × day × channel, per element and value."""
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="rollups"
+    )
+    service = models.ForeignKey(
+        "registry.Service", on_delete=models.CASCADE, related_name="rollups"
+    )
+    day = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    responses = models.PositiveIntegerField(default=0)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["unit", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "service", "day", "channel"], name="rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.service_id}/{self.day}/{self.channel}"
+
+
+for _field in ROLLUP_COUNT_FIELDS:
+    DailyRollup.add_to_class(_field, models.PositiveIntegerField(default=0))

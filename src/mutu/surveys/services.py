@@ -1,0 +1,269 @@
+"""Writes of the surveys app. Every channel stores a response through ``response_submit``."""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import can_see
+from mutu.audit.services import audit_record
+from mutu.errors import MutuError
+from mutu.registry.models import Service, ServicePoint, ServiceUnit
+from mutu.surveys.hashing import content_hash, device_hash
+from mutu.surveys.integrity import signals_for
+from mutu.surveys.models import (
+    ELEMENT_FIELDS,
+    Channel,
+    Education,
+    Occupation,
+    Response,
+    ResponseFlag,
+    Sex,
+)
+from mutu.surveys.rollups import rollup_add, rollup_subtract
+
+PROFILE_CHOICES = {
+    "sex": set(Sex.values),
+    "education": set(Education.values),
+    "occupation": set(Occupation.values),
+}
+AGE_RANGE = (15, 100)
+REVIEWER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
+COMMENT_MAX = 2000
+
+
+class ConflictError(MutuError):
+    """The client id is already stored with different content (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    response: Response
+    created: bool
+
+
+def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int | None]:
+    known = {field.upper() for field in ELEMENT_FIELDS}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise MutuError(
+            f"Unsur tidak dikenal: {', '.join(unknown)}.",
+            f"Unknown element: {', '.join(unknown)}.",
+            field=unknown[0],
+        )
+    cleaned: dict[str, int | None] = {}
+    for code in sorted(known, key=lambda c: int(c[1:])):
+        value = answers.get(code)
+        if value in (None, ""):
+            cleaned[code] = None
+            continue
+        if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
+            raise MutuError(
+                f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
+                f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
+                field=code,
+            )
+        cleaned[code] = int(str(value).strip())
+    if all(value is None for value in cleaned.values()):
+        raise MutuError(
+            "Jawab paling sedikit satu pertanyaan penilaian.",
+            "Answer at least one rating question.",
+            field="U1",
+        )
+    return cleaned
+
+
+def _clean_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for name, allowed in PROFILE_CHOICES.items():
+        value = (profile.get(name) or "").strip()
+        if value and value not in allowed:
+            raise MutuError(
+                f"Nilai {name} tidak dikenal: {value!r}.",
+                f"Unknown {name} value: {value!r}.",
+                field=name,
+            )
+        cleaned[name] = value
+    age = profile.get("age")
+    if age in (None, ""):
+        cleaned["age"] = None
+    else:
+        try:
+            cleaned["age"] = int(age)
+        except (TypeError, ValueError):
+            cleaned["age"] = -1
+        if not AGE_RANGE[0] <= cleaned["age"] <= AGE_RANGE[1]:
+            raise MutuError(
+                f"Usia harus {AGE_RANGE[0]}–{AGE_RANGE[1]} tahun.",
+                f"Age must be {AGE_RANGE[0]}–{AGE_RANGE[1]} years.",
+                field="age",
+            )
+    return cleaned
+
+
+def _check_place(
+    unit: ServiceUnit, service: Service, point: ServicePoint | None
+) -> None:
+    if service.unit_id != unit.pk or not service.is_active:
+        raise MutuError(
+            "Layanan itu bukan layanan aktif unit ini.",
+            "That service is not an active service of this unit.",
+            field="service",
+        )
+    if point is not None and point.unit_id != unit.pk:
+        raise MutuError(
+            "Loket itu bukan milik unit ini.",
+            "That service point does not belong to this unit.",
+            field="point",
+        )
+
+
+def response_submit(
+    *,
+    unit: ServiceUnit,
+    service: Service,
+    channel: str,
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any] | None = None,
+    comment: str = "",
+    extra_answers: Mapping[str, Any] | None = None,
+    point: ServicePoint | None = None,
+    client_id: uuid.UUID | str | None = None,
+    device_key: str = "",
+    submitted_at: datetime | None = None,
+) -> SubmitResult:
+    """Store one SKM response, count it into its rollup and raise integrity flags.
+
+    Idempotent by *client_id*: the same id with the same content returns the stored
+    response (``created=False``); the same id with other content raises
+    :class:`ConflictError`. *device_key* (a device cookie or a phone number) is kept
+    only as a keyed hash. Raises :class:`MutuError` for any invalid input; nothing is
+    written then.
+    """
+    if channel not in Channel.values:
+        raise MutuError(
+            f"Kanal tidak dikenal: {channel!r}.", f"Unknown channel: {channel!r}."
+        )
+    _check_place(unit, service, point)
+    cleaned_answers = _clean_answers(answers)
+    cleaned_profile = _clean_profile(profile or {})
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise MutuError(
+            f"Kritik dan saran paling panjang {COMMENT_MAX} karakter.",
+            f"Comments may be at most {COMMENT_MAX} characters.",
+            field="comment",
+        )
+    try:
+        client_uuid = uuid.UUID(str(client_id)) if client_id else uuid.uuid4()
+    except ValueError as error:
+        raise MutuError(
+            "client_id harus UUID.", "client_id must be a UUID.", field="client_id"
+        ) from error
+    fingerprint = content_hash(
+        {
+            "unit": unit.pk,
+            "service": service.pk,
+            "point": point.pk if point else None,
+            "channel": channel,
+            "answers": cleaned_answers,
+            "profile": cleaned_profile,
+            "comment": comment,
+            "extra": dict(extra_answers or {}),
+        }
+    )
+    existing = Response.objects.filter(client_id=client_uuid).first()
+    if existing is not None:
+        return _replay(existing, fingerprint)
+    submitted_at = submitted_at or timezone.now()
+    response = Response(
+        unit=unit,
+        service=service,
+        point=point,
+        channel=channel,
+        submitted_at=submitted_at,
+        day=timezone.localdate(submitted_at),
+        comment=comment,
+        extra_answers=dict(extra_answers or {}),
+        client_id=client_uuid,
+        content_hash=fingerprint,
+        device_hash=device_hash(device_key),
+        **{code.lower(): value for code, value in cleaned_answers.items()},
+        **cleaned_profile,
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+            rollup_add(response)
+            _flag(response)
+    except IntegrityError:
+        existing = Response.objects.filter(client_id=client_uuid).first()
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    return SubmitResult(response, created=True)
+
+
+def _replay(existing: Response, fingerprint: str) -> SubmitResult:
+    if existing.content_hash != fingerprint:
+        raise ConflictError(
+            "client_id ini sudah dipakai untuk respons lain.",
+            "This client_id was already used for a different response.",
+            field="client_id",
+        )
+    return SubmitResult(existing, created=False)
+
+
+def _flag(response: Response) -> None:
+    signals = signals_for(response)
+    if signals:
+        ResponseFlag.objects.bulk_create(
+            ResponseFlag(response=response, rule=s.rule, reason=s.reason)
+            for s in signals
+        )
+        Response.objects.filter(pk=response.pk).update(is_flagged=True)
+        response.is_flagged = True
+
+
+@transaction.atomic
+def response_set_excluded(
+    *, actor: Any, response: Response, excluded: bool, reason: str
+) -> Response:
+    """Exclude a response from every figure, or include it again; audited, reversible.
+
+    Raises :class:`MutuError` without a reason. Repeating the same decision changes
+    nothing and records nothing.
+    """
+    if not (reason or "").strip():
+        raise MutuError(
+            "Tuliskan alasan keputusan ini.",
+            "Give a reason for this decision.",
+            field="reason",
+        )
+    if not can_see(actor, response.unit, roles=REVIEWER_ROLES):
+        raise MutuError(
+            "Hanya koordinator atau admin yang dapat memutuskan respons bertanda.",
+            "Only a coordinator or an admin can decide on flagged responses.",
+        )
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.is_excluded == excluded:
+        return locked
+    locked.is_excluded = excluded
+    locked.save(update_fields=["is_excluded"])
+    if excluded:
+        rollup_subtract(locked)
+    else:
+        rollup_add(locked)
+    audit_record(
+        actor=actor,
+        action="response.exclude" if excluded else "response.include",
+        target=locked,
+        changes={"is_excluded": [not excluded, excluded]},
+        reason=reason.strip(),
+    )
+    return locked
