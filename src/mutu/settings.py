@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "mutu.audit",
     "mutu.registry",
     "mutu.accounts",
@@ -152,6 +157,38 @@ MUTU_SURVEY_BURST_PER_MINUTE = int(os.environ.get("MUTU_SURVEY_BURST_PER_MINUTE"
 MUTU_SURVEY_STRAIGHT_LINE_RUN = int(
     os.environ.get("MUTU_SURVEY_STRAIGHT_LINE_RUN", "3")
 )
+
+# Background work (django-tasks): the database backend by default; a worker runs it
+# with `mutu db_worker`. MUTU_TASKS_BACKEND=immediate runs tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("MUTU_TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# REST API (DRF + drf-spectacular): token auth for systems, sessions for people.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "public": os.environ.get("MUTU_PUBLIC_RATE", "60/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mutu API",
+    "DESCRIPTION": "API Mutu: respons SKM, data terbuka / Mutu API: SKM responses, open data.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -13,8 +13,10 @@ urlpatterns = [
     path("akun/", include("mutu.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("mutu.api.urls")),
     path("", include("mutu.registry.urls")),
     path("", include("mutu.surveys.urls")),
+    path("", include("mutu.surveys.channel_urls")),
 ]
 
 if settings.DEBUG:

@@ -201,3 +201,185 @@ class DailyRollup(models.Model):
 
 for _field in ROLLUP_COUNT_FIELDS:
     DailyRollup.add_to_class(_field, models.PositiveIntegerField(default=0))
+
+
+class ImportJob(models.Model):
+    """A paper-survey XLSX upload and its import, run as a background task.
+
+    All rows are imported or none: a file with any invalid row is refused with a
+    per-row error report (``errors``: ``[{"row", "column", "message"}]``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        REFUSED = "refused", _("Ditolak")
+        FAILED = "failed", _("Gagal")
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor survei kertas")
+        verbose_name_plural = _("impor survei kertas")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return self.processed_rows * 100 // self.total_rows if self.total_rows else 0
+
+
+class SmsConversation(models.Model):
+    """The state of one SMS/WhatsApp survey conversation (one question per message).
+
+    The phone number is never stored: only its keyed hash (``mutu.surveys.hashing``).
+    A conversation silent for longer than the timeout starts over.
+    """
+
+    provider = models.CharField(max_length=20)
+    phone_hash = models.CharField(max_length=64)
+    point = models.ForeignKey(
+        "registry.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", null=True, blank=True, on_delete=models.CASCADE
+    )
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.CASCADE
+    )
+    step = models.PositiveSmallIntegerField(default=0)
+    answers = models.JSONField(default=dict, blank=True)
+    client_id = models.UUIDField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "phone_hash"], name="one_conversation_per_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.phone_hash[:8]} step {self.step}"
+
+
+class PeriodPopulation(models.Model):
+    """The number of service users of a unit in a period: the N of Krejcie & Morgan."""
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="populations"
+    )
+    period_key = models.CharField(_("periode"), max_length=10)
+    population = models.PositiveIntegerField(_("jumlah pengguna layanan"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["unit", "period_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_key"], name="population_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period_key}: {self.population}"
+
+
+class Publication(models.Model):
+    """The unit head's act of publishing a period's result, with its date and media.
+
+    Feeds PEKPPP indicators 6–9 (REGULATIONS.md §1.7): the media count, and the
+    publication date from which follow-up speed is measured.
+    """
+
+    class Medium(models.TextChoices):
+        PRINT = "print", _("Cetak/non-elektronik")
+        SCREEN = "screen", _("Elektronik (TV/monitor/kios)")
+        SOCIAL = "social", _("Media sosial")
+        WEBSITE = "website", _("Situs web")
+        APP = "app", _("Aplikasi")
+        BILLBOARD = "billboard", _("Papan reklame/videotron")
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="publications"
+    )
+    period_key = models.CharField(_("periode"), max_length=10)
+    published_at = models.DateField(_("tanggal publikasi"))
+    media = models.JSONField(_("media publikasi"), default=list)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period_key"], name="publish_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period_key} ({self.published_at})"
+
+
+class FollowUpItem(models.Model):
+    """One item of a follow-up plan (rencana tindak lanjut) for a weak element."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Direncanakan")
+        IN_PROGRESS = "in_progress", _("Berjalan")
+        DONE = "done", _("Selesai")
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    period_key = models.CharField(_("periode"), max_length=10)
+    element = models.CharField(_("unsur"), max_length=4)
+    action = models.TextField(_("tindakan perbaikan"))
+    person_in_charge = models.CharField(_("penanggung jawab"), max_length=150)
+    due_date = models.DateField(_("tenggat"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    evidence = models.TextField(_("bukti"), blank=True)
+    completed_at = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        ordering = ["unit", "period_key", "due_date"]
+        verbose_name = _("rencana tindak lanjut")
+        verbose_name_plural = _("rencana tindak lanjut")
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.action[:40]}"

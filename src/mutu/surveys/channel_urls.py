@@ -1,0 +1,4 @@
+"""URL routes of the survey channels beyond the web form: kiosk, posters, SMS/WhatsApp,
+paper import, API. Each channel module adds its own patterns here."""
+
+urlpatterns: list = []
