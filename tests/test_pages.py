@@ -17,7 +17,7 @@ def test_home_page_says_what_mutu_is(client):
     assert "<script" not in body
 
 
-def test_public_results_page_is_empty_for_now(client):
+def test_public_results_page_is_empty_for_now(client, db):
     """Until surveys are published, the results page says so."""
     body = client.get("/hasil/").content.decode()
     assert "Belum ada hasil" in body

@@ -3,11 +3,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mutu.surveys.selectors import published_unit_list
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
 def public_results(request: HttpRequest) -> HttpResponse:
-    """The index of published results. Nothing is published until surveys land."""
-    return render(request, "public_results.html", {"published": []})
+    """The index of units with published SKM results."""
+    return render(request, "public_results.html", {"published": published_unit_list()})

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.surveys.models import Education, Occupation, Sex
+from mutu.surveys.models import Education, FollowUpItem, Occupation, Publication, Sex
 
 STARTED_SALT = "mutu.surveys.started"
 
@@ -100,3 +100,57 @@ class SurveyForm(forms.Form):
             name: self.cleaned_data.get(name)
             for name in ("sex", "age", "education", "occupation")
         }
+
+
+class PopulationForm(forms.Form):
+    population = forms.IntegerField(
+        label=_("Jumlah pengguna layanan pada periode ini"), min_value=1
+    )
+
+
+class PublishForm(forms.Form):
+    published_at = forms.DateField(
+        label=_("Tanggal publikasi"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    publication_media = forms.MultipleChoiceField(
+        label=_("Media publikasi"),
+        choices=Publication.Medium.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class FollowUpForm(forms.Form):
+    element = forms.ChoiceField(
+        label=_("Unsur"), choices=[(e.code, f"{e.code} {e.name_id}") for e in ELEMENTS]
+    )
+    action = forms.CharField(
+        label=_("Tindakan perbaikan"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    person_in_charge = forms.CharField(label=_("Penanggung jawab"), max_length=150)
+    due_date = forms.DateField(
+        label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUpItem.Status.choices)
+    evidence = forms.CharField(
+        label=_("Bukti (tautan atau uraian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    completed_at = forms.DateField(
+        label=_("Tanggal selesai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DecisionForm(forms.Form):
+    response = forms.IntegerField(widget=forms.HiddenInput)
+    excluded = forms.TypedChoiceField(
+        choices=[("1", _("Kecualikan")), ("0", _("Ikutkan"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=255)

@@ -4,8 +4,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import scope_queryset
 from mutu.measures.errors import MeasureInputError
+from mutu.measures.sampling import margin_of_error, required_sample
 from mutu.measures.skm import SkmResult, skm_result
 from mutu.measures.tally import Tally
 from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
@@ -15,7 +19,13 @@ from mutu.surveys.models import (
     ROLLUP_COUNT_FIELDS,
     Channel,
     DailyRollup,
+    Education,
+    FollowUpItem,
+    Occupation,
+    PeriodPopulation,
+    Publication,
     Response,
+    Sex,
 )
 from mutu.surveys.periods import Period
 
@@ -91,4 +101,157 @@ def period_result(
         channels,
         marks["flagged"],
         marks["excluded"],
+    )
+
+
+def _period_responses(unit: ServiceUnit, period: Period) -> QuerySet[Response]:
+    return Response.objects.filter(
+        unit=unit, day__gte=period.start, day__lte=period.end
+    )
+
+
+AGE_BANDS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 100))
+
+
+def profile_tables(
+    unit: ServiceUnit, period: Period
+) -> dict[str, list[dict[str, Any]]]:
+    """Counted respondents by sex, age band, education and occupation (§1.5)."""
+    counted = _period_responses(unit, period).filter(is_excluded=False)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for field, choices in (
+        ("sex", Sex.choices),
+        ("education", Education.choices),
+        ("occupation", Occupation.choices),
+    ):
+        counts = dict(
+            counted.values_list(field)
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list(field, "n")
+        )
+        rows = [{"label": label, "n": counts.get(value, 0)} for value, label in choices]
+        rows.append({"label": _("Tidak diisi"), "n": counts.get("", 0)})
+        tables[field] = rows
+    ages = counted.aggregate(
+        blank=Count("id", filter=Q(age__isnull=True)),
+        **{
+            f"a{low}": Count("id", filter=Q(age__gte=low, age__lte=high))
+            for low, high in AGE_BANDS
+        },
+    )
+    tables["age"] = [
+        {"label": f"{low}–{high}" if high < 100 else f"≥ {low}", "n": ages[f"a{low}"]}
+        for low, high in AGE_BANDS
+    ] + [{"label": _("Tidak diisi"), "n": ages["blank"]}]
+    return tables
+
+
+def comment_list(
+    unit: ServiceUnit, period: Period, *, limit: int = 50
+) -> list[Response]:
+    """The newest non-empty comments of counted responses in the period."""
+    return list(
+        _period_responses(unit, period)
+        .filter(is_excluded=False)
+        .exclude(comment="")
+        .select_related("service")
+        .only("comment", "submitted_at", "service__name")[:limit]
+    )
+
+
+def trend(unit: ServiceUnit, period: Period, *, count: int = 6) -> list[dict[str, Any]]:
+    """The converted IKM of the last *count* periods of the same kind, oldest first."""
+    periods = [period]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    rows = []
+    for item in reversed(periods):
+        tally = period_tally(unit, item)
+        result = skm_result(tally) if tally.responses else None
+        rows.append({"period": item, "result": result})
+    return rows
+
+
+def population_for(unit: ServiceUnit, period: Period) -> int | None:
+    record = PeriodPopulation.objects.filter(unit=unit, period_key=period.key).first()
+    return record.population if record else None
+
+
+@dataclass(frozen=True)
+class SampleStatus:
+    population: int | None
+    required: int | None
+    collected: int
+    meets: bool | None
+    margin_of_error: float | None
+
+
+def sample_status(unit: ServiceUnit, period: Period, collected: int) -> SampleStatus:
+    """Krejcie & Morgan: required sample for the period's population, and whether met (D5)."""
+    population = population_for(unit, period)
+    if population is None:
+        return SampleStatus(None, None, collected, None, None)
+    required = required_sample(population)
+    margin = None
+    if 0 < collected <= population:
+        margin = float(margin_of_error(population, collected))
+    return SampleStatus(population, required, collected, collected >= required, margin)
+
+
+@dataclass(frozen=True)
+class FollowUpProgress:
+    items: list[FollowUpItem]
+    done: int
+    percent: int | None
+    months_to_complete: int | None
+
+
+def follow_up_progress(unit: ServiceUnit, period: Period) -> FollowUpProgress:
+    """Share of follow-up items done, and months from publication to the last one done.
+
+    Feeds PEKPPP indicators 8 (share done) and 9 (speed), REGULATIONS.md §1.7.
+    """
+    items = list(FollowUpItem.objects.filter(unit=unit, period_key=period.key))
+    done = [item for item in items if item.status == FollowUpItem.Status.DONE]
+    percent = len(done) * 100 // len(items) if items else None
+    months = None
+    publication = Publication.objects.filter(unit=unit, period_key=period.key).first()
+    if publication and items and len(done) == len(items):
+        last = max(item.completed_at for item in done if item.completed_at)
+        months = max(
+            0,
+            (last.year - publication.published_at.year) * 12
+            + last.month
+            - publication.published_at.month,
+        )
+    return FollowUpProgress(items, len(done), percent, months)
+
+
+def publication_for(unit: ServiceUnit, period: Period) -> Publication | None:
+    return Publication.objects.filter(unit=unit, period_key=period.key).first()
+
+
+def published_unit_list() -> QuerySet[ServiceUnit]:
+    """Units with at least one published period (public page)."""
+    return (
+        ServiceUnit.objects.filter(publications__isnull=False)
+        .select_related("government")
+        .annotate(published=Count("publications"))
+        .order_by("government__name", "name")
+    )
+
+
+def flagged_list_for_user(
+    user: Any, unit: ServiceUnit, period: Period
+) -> QuerySet[Response]:
+    """Flagged responses of a unit's period for a reviewer (coordinator or admin)."""
+    return (
+        scope_queryset(
+            user,
+            _period_responses(unit, period).filter(is_flagged=True),
+            roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR],
+        )
+        .prefetch_related("flags")
+        .select_related("service", "point")
     )

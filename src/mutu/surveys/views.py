@@ -3,23 +3,40 @@
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
-from mutu.registry.models import ServicePoint
+from mutu.registry.models import ServicePoint, ServiceUnit
 from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.charts import element_bars_svg
 from mutu.surveys import selectors
-from mutu.surveys.forms import SurveyForm
-from mutu.surveys.models import Channel
-from mutu.surveys.periods import PeriodKind, period_containing, period_from_key
-from mutu.surveys.services import response_submit
+from mutu.surveys.forms import (
+    DecisionForm,
+    FollowUpForm,
+    FollowUpStatusForm,
+    PopulationForm,
+    PublishForm,
+    SurveyForm,
+)
+from mutu.surveys.models import Channel, FollowUpItem, Publication
+from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
+from mutu.surveys.publishing import (
+    PUBLISHER_ROLES,
+    follow_up_create,
+    follow_up_update,
+    population_set,
+    result_publish,
+)
+from mutu.surveys.services import REVIEWER_ROLES, response_set_excluded, response_submit
 
 DEVICE_COOKIE = "mutu_dev"
 
@@ -101,29 +118,216 @@ def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "surveys/thanks.html", {"point": point})
 
 
-@login_required
-def unit_results(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter)."""
-    unit = unit_get_for_user(request.user, unit_id)
-    key = request.GET.get("periode")
+def _period_or_404(key: str | None) -> Period:
     try:
-        period = (
+        return (
             period_from_key(key)
             if key
             else period_containing(timezone.localdate(), PeriodKind.QUARTER)
         )
     except ValueError as error:
         raise Http404 from error
+
+
+def _results_context(request: HttpRequest, unit, period: Period) -> dict:
     data = selectors.period_result(unit, period)
-    chart = element_bars_svg(data.result, data.uncertainty) if data.result else ""
+    return {
+        "unit": unit,
+        "data": data,
+        "chart": element_bars_svg(data.result, data.uncertainty) if data.result else "",
+        "previous": period.previous(),
+        "sample": selectors.sample_status(unit, period, data.tally.responses),
+        "profile": selectors.profile_tables(unit, period),
+        "comments": selectors.comment_list(unit, period),
+        "trend": selectors.trend(unit, period),
+        "publication": selectors.publication_for(unit, period),
+        "follow_up": selectors.follow_up_progress(unit, period),
+        "can_edit": can_see(request.user, unit, roles=EDITOR_ROLES),
+        "can_publish": can_see(request.user, unit, roles=PUBLISHER_ROLES),
+        "can_review": can_see(request.user, unit, roles=REVIEWER_ROLES),
+        "population_form": PopulationForm(
+            initial={"population": selectors.population_for(unit, period)}
+        ),
+        "publish_form": PublishForm(initial={"published_at": timezone.localdate()}),
+        "follow_up_form": FollowUpForm(
+            initial={"element": data.result.ranking[0] if data.result else "U1"}
+        ),
+    }
+
+
+@login_required
+def unit_results(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter)."""
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _period_or_404(request.GET.get("periode"))
+    return render(
+        request, "surveys/results.html", _results_context(request, unit, period)
+    )
+
+
+def _back(unit, period: Period) -> HttpResponse:
+    return redirect(
+        f"{reverse('surveys:unit_results', args=[unit.pk])}?periode={period.key}"
+    )
+
+
+def _act(request: HttpRequest, unit, period: Period, form, action) -> HttpResponse:
+    """Run *action(cleaned_data)* for a valid form; re-show the results page on error."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except MutuError as error:
+            form.add_error(None, error.message_for(get_language()))
+        else:
+            messages.success(request, _("Tersimpan."))
+            return _back(unit, period)
+    context = _results_context(request, unit, period)
+    context["form_with_errors"] = form
+    return render(request, "surveys/results.html", context, status=400)
+
+
+@login_required
+@require_POST
+def population_save(
+    request: HttpRequest, unit_id: int, period_key: str
+) -> HttpResponse:
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _period_or_404(period_key)
+    return _act(
+        request,
+        unit,
+        period,
+        PopulationForm(request.POST),
+        lambda data: population_set(
+            actor=request.user,
+            unit=unit,
+            period_key=period.key,
+            population=data["population"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _period_or_404(period_key)
+    return _act(
+        request,
+        unit,
+        period,
+        PublishForm(request.POST),
+        lambda data: result_publish(
+            actor=request.user,
+            unit=unit,
+            period_key=period.key,
+            published_at=data["published_at"],
+            media=data["publication_media"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def follow_up_add(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _period_or_404(period_key)
+    return _act(
+        request,
+        unit,
+        period,
+        FollowUpForm(request.POST),
+        lambda data: follow_up_create(
+            actor=request.user, unit=unit, period_key=period.key, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def follow_up_status(request: HttpRequest, unit_id: int, item_id: int) -> HttpResponse:
+    unit = unit_get_for_user(request.user, unit_id)
+    item = get_object_or_404(FollowUpItem, pk=item_id, unit=unit)
+    period = _period_or_404(item.period_key)
+    return _act(
+        request,
+        unit,
+        period,
+        FollowUpStatusForm(request.POST),
+        lambda data: follow_up_update(actor=request.user, item=item, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flagged_review(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The coordinator's list of flagged responses, each with include/exclude."""
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _period_or_404(request.GET.get("periode") or request.POST.get("periode"))
+    responses = selectors.flagged_list_for_user(request.user, unit, period)
+    if not can_see(request.user, unit, roles=REVIEWER_ROLES):
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            target = get_object_or_404(responses, pk=form.cleaned_data["response"])
+            try:
+                response_set_excluded(
+                    actor=request.user,
+                    response=target,
+                    excluded=form.cleaned_data["excluded"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except MutuError as error:
+                form.add_error(None, error.message_for(get_language()))
+            else:
+                messages.success(request, _("Keputusan dicatat."))
+                return redirect(
+                    f"{reverse('surveys:flagged', args=[unit.pk])}?periode={period.key}"
+                )
     return render(
         request,
-        "surveys/results.html",
+        "surveys/flagged.html",
+        {"unit": unit, "period": period, "responses": responses, "form": form},
+        status=status,
+    )
+
+
+def public_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's public page: its published periods (publication is the unit head's act)."""
+    unit = get_object_or_404(
+        ServiceUnit.objects.select_related("government"), pk=unit_id
+    )
+    publications = list(unit.publications.order_by("-period_key"))
+    if not publications:
+        raise Http404
+    return render(
+        request,
+        "surveys/public_unit.html",
+        {"unit": unit, "publications": publications},
+    )
+
+
+def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+    """One published period of a unit; unpublished periods do not exist publicly."""
+    unit = get_object_or_404(
+        ServiceUnit.objects.select_related("government"), pk=unit_id
+    )
+    publication = get_object_or_404(Publication, unit=unit, period_key=period_key)
+    period = _period_or_404(period_key)
+    data = selectors.period_result(unit, period)
+    return render(
+        request,
+        "surveys/public_result.html",
         {
             "unit": unit,
+            "publication": publication,
             "data": data,
-            "chart": chart,
-            "previous": period.previous(),
-            "kinds": PeriodKind,
+            "chart": element_bars_svg(data.result, data.uncertainty)
+            if data.result
+            else "",
+            "sample": selectors.sample_status(unit, period, data.tally.responses),
         },
     )

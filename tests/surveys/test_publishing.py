@@ -1,0 +1,277 @@
+"""Population, publication, follow-up plans and flagged-response review."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mutu.audit.models import AuditEvent
+from mutu.errors import MutuError
+from mutu.surveys.models import FollowUpItem, Publication, Response
+from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.publishing import (
+    follow_up_create,
+    follow_up_update,
+    population_set,
+    result_publish,
+)
+from mutu.surveys.selectors import follow_up_progress, sample_status
+from mutu.surveys.services import response_submit
+
+
+@pytest.fixture
+def period():
+    return period_containing(timezone.localdate(), PeriodKind.QUARTER)
+
+
+@pytest.fixture
+def answered(world):
+    """Three responses for Dukcapil today: U1 weakest."""
+    for u1 in (2, 3, 2):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="web",
+            answers={"U1": u1, **{f"U{i}": 4 for i in range(2, 10)}},
+            comment="Persyaratan membingungkan" if u1 == 2 else "",
+        )
+
+
+def test_population_gives_krejcie_morgan_status(world, period, answered):
+    """With N = 10 users, 3 responses do not meet the required 10 (D5)."""
+    population_set(
+        actor=world.operator, unit=world.dukcapil, period_key=period.key, population=10
+    )
+    status = sample_status(world.dukcapil, period, 3)
+    assert (status.required, status.meets) == (10, False)
+    population_set(
+        actor=world.operator, unit=world.dukcapil, period_key=period.key, population=3
+    )
+    status = sample_status(world.dukcapil, period, 3)
+    assert (status.required, status.meets, status.margin_of_error) == (3, True, 0.0)
+    assert AuditEvent.objects.filter(action__startswith="population.").count() == 2
+
+
+def test_publish_is_the_unit_heads_act(world, period, answered):
+    """The unit head publishes; an operator cannot; publishing twice the same is a no-op."""
+    with pytest.raises(MutuError, match="tidak berwenang"):
+        result_publish(
+            actor=world.operator,
+            unit=world.dukcapil,
+            period_key=period.key,
+            published_at=date(2025, 7, 1),
+            media=["website"],
+        )
+    for _ in range(2):
+        result_publish(
+            actor=world.head,
+            unit=world.dukcapil,
+            period_key=period.key,
+            published_at=date(2025, 7, 1),
+            media=["website", "print"],
+        )
+    publication = Publication.objects.get()
+    assert publication.media == ["print", "website"]
+    assert AuditEvent.objects.filter(action="result.publish").count() == 1
+
+
+def test_publish_needs_responses_and_media(world, period):
+    """A period without responses, or a publication without media, is refused."""
+    with pytest.raises(MutuError, match="Belum ada respons"):
+        result_publish(
+            actor=world.head,
+            unit=world.dukcapil,
+            period_key=period.key,
+            published_at=date(2025, 7, 1),
+            media=["website"],
+        )
+    with pytest.raises(MutuError, match="media"):
+        result_publish(
+            actor=world.head,
+            unit=world.dukcapil,
+            period_key=period.key,
+            published_at=date(2025, 7, 1),
+            media=[],
+        )
+
+
+def test_follow_up_progress_and_months_to_completion(world, period, answered):
+    """Two items, both done two months after publication: 100 %, 2 months (ind. 8, 9)."""
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=date(2025, 7, 10),
+        media=["website"],
+    )
+    items = [
+        follow_up_create(
+            actor=world.operator,
+            unit=world.dukcapil,
+            period_key=period.key,
+            element="U1",
+            action=action,
+            person_in_charge="Kasi Pelayanan",
+            due_date=date(2025, 9, 30),
+        )
+        for action in ("Sederhanakan syarat", "Pasang papan informasi")
+    ]
+    assert follow_up_progress(world.dukcapil, period).percent == 0
+    follow_up_update(
+        actor=world.operator,
+        item=items[0],
+        status="done",
+        evidence="foto papan",
+        completed_at=date(2025, 8, 1),
+    )
+    assert follow_up_progress(world.dukcapil, period).percent == 50
+    follow_up_update(
+        actor=world.operator,
+        item=items[1],
+        status="done",
+        evidence="SK baru",
+        completed_at=date(2025, 9, 15),
+    )
+    progress = follow_up_progress(world.dukcapil, period)
+    assert (progress.percent, progress.months_to_complete) == (100, 2)
+
+
+def test_follow_up_done_needs_evidence(world, period, answered):
+    """Marking an item done without evidence is refused."""
+    item = follow_up_create(
+        actor=world.operator,
+        unit=world.dukcapil,
+        period_key=period.key,
+        element="U1",
+        action="Sederhanakan syarat",
+        person_in_charge="Kasi",
+        due_date=date(2025, 9, 30),
+    )
+    with pytest.raises(MutuError, match="bukti"):
+        follow_up_update(
+            actor=world.operator,
+            item=item,
+            status="done",
+            completed_at=date(2025, 8, 1),
+        )
+    assert FollowUpItem.objects.get().status == "planned"
+
+
+def test_results_page_shows_profile_comments_trend_and_forms(
+    world, client, period, answered
+):
+    """The operator sees the score, comments, trend and the follow-up form."""
+    client.force_login(world.operator)
+    body = client.get(
+        reverse("surveys:unit_results", args=[world.dukcapil.pk])
+    ).content.decode()
+    assert "Persyaratan membingungkan" in body
+    assert "Profil responden" in body
+    assert "Tambah rencana" in body
+    assert "Publikasikan hasil" not in body  # operators do not publish
+
+
+def test_results_page_post_forms(world, client, period, answered):
+    """Population, publication and follow-up forms post through the pages."""
+    unit = world.dukcapil.pk
+    client.force_login(world.head)
+    url = reverse("surveys:population", args=[unit, period.key])
+    assert client.post(url, {"population": "500"}).status_code == 302
+    url = reverse("surveys:publish", args=[unit, period.key])
+    response = client.post(
+        url, {"published_at": "2025-07-01", "publication_media": ["website"]}
+    )
+    assert response.status_code == 302
+    url = reverse("surveys:follow_up_add", args=[unit, period.key])
+    data = {
+        "element": "U1",
+        "action": "Papan syarat",
+        "person_in_charge": "Kasi",
+        "due_date": "2025-09-30",
+    }
+    assert client.post(url, data).status_code == 302
+    bad = client.post(url, {**data, "element": "U99"})
+    assert bad.status_code == 400
+    assert FollowUpItem.objects.count() == 1
+
+
+def test_public_pages_show_only_published_periods(world, client, period, answered):
+    """Before publication the public result is 404; after, it shows the score."""
+    url = reverse("surveys:public_result", args=[world.dukcapil.pk, period.key])
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("surveys:public_unit", args=[world.dukcapil.pk])).status_code
+        == 404
+    )
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    body = client.get(url).content.decode()
+    assert "Dipublikasikan oleh pimpinan unit" in body
+    assert "<svg" in body
+    index = client.get(reverse("public_results")).content.decode()
+    assert world.dukcapil.name in index
+
+
+def test_flagged_review_by_coordinator(world, client, period):
+    """The coordinator excludes a flagged response with a reason; the operator cannot."""
+    for _ in range(2):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="web",
+            answers={"U1": 1},
+            device_key="same-phone",
+        )
+    flagged = Response.objects.get(is_flagged=True)
+    url = reverse("surveys:flagged", args=[world.dukcapil.pk])
+    client.force_login(world.operator)
+    assert client.get(url).status_code == 404
+    client.force_login(world.coordinator)
+    page = client.get(url, {"periode": period.key}).content.decode()
+    assert "duplicate" in page
+    response = client.post(
+        url,
+        {
+            "periode": period.key,
+            "response": flagged.pk,
+            "excluded": "1",
+            "reason": "dobel",
+        },
+    )
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.is_excluded
+    missing_reason = client.post(
+        url,
+        {"periode": period.key, "response": flagged.pk, "excluded": "0", "reason": ""},
+    )
+    assert missing_reason.status_code == 400
+
+
+def test_flagged_review_of_other_region_is_404(world, client):
+    client.force_login(world.coordinator)
+    url = reverse("surveys:flagged", args=[world.dukcapil_bandung.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_trend_lists_previous_periods(world, period):
+    """A response in the previous quarter shows in the trend."""
+    from mutu.surveys.selectors import trend
+
+    earlier = timezone.now() - timedelta(days=100)
+    response_submit(
+        unit=world.dukcapil,
+        service=world.ktp,
+        channel="web",
+        answers={"U1": 3},
+        submitted_at=earlier,
+    )
+    rows = trend(world.dukcapil, period)
+    assert len(rows) == 6
+    assert any(row["result"] is not None for row in rows[:-1])
