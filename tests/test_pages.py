@@ -75,3 +75,9 @@ def test_production_uses_argon2():
     from mutu import settings as real
 
     assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_browser_language_does_not_switch_away_from_indonesian(client):
+    """An English browser still gets Indonesian until the visitor chooses English."""
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in body

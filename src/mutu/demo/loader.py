@@ -8,6 +8,7 @@ from django.db import transaction
 from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure
 from mutu.demo import data
+from mutu.demo.responses import responses_load
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import (
     Government,
@@ -28,6 +29,7 @@ class DemoReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     units: int = 0
     services: int = 0
+    responses: int = 0
 
 
 @transaction.atomic
@@ -70,8 +72,9 @@ def demo_load() -> DemoReport:
         _point(units[key], name, code, mpp)
     for key, name, code in data.OWN_POINTS:
         _point(units[key], name, code, None)
+    users = {}
     for user_spec in data.USERS:
-        user = _user(user_spec)
+        user = users[user_spec["username"]] = _user(user_spec)
         scope = user_spec["scope"]
         target = (
             regency if scope == "government" else units.get(scope) if scope else None
@@ -80,6 +83,12 @@ def demo_load() -> DemoReport:
         report.logins.append(
             (user_spec["username"], data.DEMO_PASSWORD, user_spec["role"])
         )
+    report.responses = responses_load(
+        units,
+        admin=users["admin.nasional"],
+        head=users["kepala.dukcapil"],
+        operator=users["operator.dukcapil"],
+    )
     return report
 
 

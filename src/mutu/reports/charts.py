@@ -20,6 +20,10 @@ def _x(value: float) -> float:
     return LABEL_WIDTH + share * BAR_WIDTH
 
 
+def _short(label: str, limit: int = 22) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def element_bars_svg(
     result: SkmResult, uncertainty: SkmUncertainty | None
 ) -> SafeString:
@@ -43,7 +47,7 @@ def element_bars_svg(
         label = escape(f"{element.code} {element.name()}")
         shown = format_id(element.nrr, 2)
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="12">{label[:24]}</text>'
+            f'<text x="0" y="{y + 16}" font-size="12">{_short(label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{BAR_WIDTH}" height="16" '
             f'fill="#eef2f5"/>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{_x(nrr) - LABEL_WIDTH:.1f}" '

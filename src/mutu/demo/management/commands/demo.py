@@ -28,7 +28,8 @@ class Command(BaseCommand):
         report = demo_load()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo dimuat: {report.units} unit, {report.services} layanan."
+                f"Demo dimuat: {report.units} unit, {report.services} layanan, "
+                f"{report.responses} respons SKM baru."
             )
         )
         self.stdout.write("Login demo (nama pengguna / kata sandi / peran):")
