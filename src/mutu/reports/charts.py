@@ -44,10 +44,11 @@ def element_bars_svg(
         y = 8 + row * ROW_HEIGHT
         nrr = float(element.nrr)
         colour = "#a4161a" if element.code == weakest else "#0b5c8a"
-        label = escape(f"{element.code} {element.name()}")
+        text = f"{element.code} {element.name()}"
+        label, short = escape(text), escape(_short(text))
         shown = format_id(element.nrr, 2)
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="12">{_short(label)}</text>'
+            f'<text x="0" y="{y + 16}" font-size="12">{short}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{BAR_WIDTH}" height="16" '
             f'fill="#eef2f5"/>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{_x(nrr) - LABEL_WIDTH:.1f}" '
