@@ -158,6 +158,21 @@ MUTU_SURVEY_BURST_PER_MINUTE = int(os.environ.get("MUTU_SURVEY_BURST_PER_MINUTE"
 MUTU_SURVEY_STRAIGHT_LINE_RUN = int(
     os.environ.get("MUTU_SURVEY_STRAIGHT_LINE_RUN", "3")
 )
+MUTU_SURVEY_HOURS_GRACE_MINUTES = int(
+    os.environ.get("MUTU_SURVEY_HOURS_GRACE_MINUTES", "60")
+)
+MUTU_SURVEY_FOURS_JUMP = float(os.environ.get("MUTU_SURVEY_FOURS_JUMP", "0.25"))
+MUTU_SURVEY_FOURS_MIN_ANSWERS = int(
+    os.environ.get("MUTU_SURVEY_FOURS_MIN_ANSWERS", "90")
+)
+MUTU_PUBLIC_POSTS_PER_MINUTE = int(os.environ.get("MUTU_PUBLIC_POSTS_PER_MINUTE", "20"))
+MUTU_SMS_TIMEOUT_MINUTES = int(os.environ.get("MUTU_SMS_TIMEOUT_MINUTES", "30"))
+MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
+MUTU_WHATSAPP_APP_SECRET = os.environ.get("MUTU_WHATSAPP_APP_SECRET", "")
+MUTU_WHATSAPP_VERIFY_TOKEN = os.environ.get("MUTU_WHATSAPP_VERIFY_TOKEN", "")
+MUTU_IMPORT_MAX_ROWS = int(os.environ.get("MUTU_IMPORT_MAX_ROWS", "200000"))
+MUTU_IMPORT_MAX_MB = int(os.environ.get("MUTU_IMPORT_MAX_MB", "50"))
+MUTU_PUBLIC_BASE_URL = os.environ.get("MUTU_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Background work (django-tasks): the database backend by default; a worker runs it
 # with `mutu db_worker`. MUTU_TASKS_BACKEND=immediate runs tasks in the request.

@@ -355,6 +355,14 @@ class ServicePoint(TimeStamped):
         help_text=_("Dipakai di tautan pendek dan kode QR, mis. /s/dukcapil-1"),
     )
     opening_hours = models.CharField(_("jam layanan"), max_length=120, blank=True)
+    opens_at = models.TimeField(_("buka pukul"), null=True, blank=True)
+    closes_at = models.TimeField(_("tutup pukul"), null=True, blank=True)
+    open_weekdays = models.CharField(
+        _("hari buka"),
+        max_length=7,
+        default="12345",
+        help_text=_("Angka hari ISO: 1 = Senin … 7 = Minggu, mis. 123456"),
+    )
     services = models.ManyToManyField(
         Service,
         blank=True,

@@ -5,12 +5,20 @@ exclude flagged responses (audited, reversible). Thresholds are keyword argument
 whose defaults come from settings (``MUTU_SURVEY_*``), never buried in code.
 """
 
+import ipaddress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F, Sum
+from django.utils import timezone
 
-from mutu.surveys.models import ELEMENT_FIELDS, Response
+from mutu.surveys.models import (
+    ELEMENT_FIELDS,
+    DailyRollup,
+    Response,
+    UnitSurveySettings,
+)
 
 
 @dataclass(frozen=True)
@@ -105,9 +113,114 @@ def straight_line_signal(
     return None
 
 
-RULES = (duplicate_signal, burst_signal, straight_line_signal)
+def outside_hours_signal(
+    response: Response, *, grace_minutes: int | None = None
+) -> Signal | None:
+    """Submitted at a counter outside its opening days or hours (plus a grace period).
+
+    A citizen may rate a little after closing time, so the grace period
+    (``MUTU_SURVEY_HOURS_GRACE_MINUTES``) extends the hours on both sides.
+    """
+    point = response.point
+    if point is None or point.opens_at is None or point.closes_at is None:
+        return None
+    grace = timedelta(
+        minutes=grace_minutes
+        if grace_minutes is not None
+        else _setting("MUTU_SURVEY_HOURS_GRACE_MINUTES", 60)
+    )
+    local = timezone.localtime(response.submitted_at)
+    opens = datetime.combine(local.date(), point.opens_at, local.tzinfo) - grace
+    closes = datetime.combine(local.date(), point.closes_at, local.tzinfo) + grace
+    open_day = str(local.isoweekday()) in (point.open_weekdays or "")
+    if open_day and opens <= local <= closes:
+        return None
+    return Signal(
+        "outside_hours",
+        f"Dikirim {local:%A %H.%M}, di luar jam layanan loket "
+        f"({point.opens_at:%H.%M}–{point.closes_at:%H.%M}, hari {point.open_weekdays}).",
+    )
+
+
+def own_network_signal(response: Response) -> Signal | None:
+    """Sent from an address inside the unit's own network ranges (its staff's PCs)."""
+    address = getattr(response, "client_ip", "")
+    if not address:
+        return None
+    settings_row = UnitSurveySettings.objects.filter(unit_id=response.unit_id).first()
+    if settings_row is None or not settings_row.own_networks.strip():
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    for line in settings_row.own_networks.splitlines():
+        try:
+            network = ipaddress.ip_network(line.strip(), strict=False)
+        except ValueError:
+            continue
+        if ip.version == network.version and ip in network:
+            return Signal(
+                "own_network", f"Dikirim dari jaringan internal unit ({network})."
+            )
+    return None
+
+
+def share_of_fours_signal(
+    response: Response,
+    *,
+    jump: float | None = None,
+    minimum: int | None = None,
+    baseline_days: int = 28,
+) -> Signal | None:
+    """The unit's share of 4s today jumped far above its share in the weeks before.
+
+    Computed from the daily rollups (O(days)): today's share needs at least
+    ``minimum`` answers, the baseline at least as many.
+    """
+    fours = [f"{field}_4" for field in ELEMENT_FIELDS]
+    every = [f"{field}_{v}" for field in ELEMENT_FIELDS for v in (1, 2, 3, 4)]
+    jump = (
+        jump
+        if jump is not None
+        else float(getattr(settings, "MUTU_SURVEY_FOURS_JUMP", 0.25))
+    )
+    minimum = minimum or _setting("MUTU_SURVEY_FOURS_MIN_ANSWERS", 90)
+
+    def share(days) -> tuple[int, int]:
+        sums = DailyRollup.objects.filter(unit_id=response.unit_id, **days).aggregate(
+            fours=Sum(sum((F(name) for name in fours[1:]), F(fours[0]))),
+            total=Sum(sum((F(name) for name in every[1:]), F(every[0]))),
+        )
+        return sums["fours"] or 0, sums["total"] or 0
+
+    today_fours, today_total = share({"day": response.day})
+    if today_total < minimum:
+        return None
+    since = response.day - timedelta(days=baseline_days)
+    base_fours, base_total = share({"day__gte": since, "day__lt": response.day})
+    if base_total < minimum:
+        return None
+    today_share, base_share = today_fours / today_total, base_fours / base_total
+    if today_share - base_share >= jump:
+        return Signal(
+            "fours_jump",
+            f"Porsi jawaban 4 hari ini {today_share:.0%}, biasanya {base_share:.0%} "
+            f"({baseline_days} hari sebelumnya).",
+        )
+    return None
+
+
+RULES = (
+    duplicate_signal,
+    burst_signal,
+    straight_line_signal,
+    outside_hours_signal,
+    own_network_signal,
+    share_of_fours_signal,
+)
 
 
 def signals_for(response: Response) -> list[Signal]:
-    """Every integrity signal the stored *response* raises."""
+    """Every integrity signal the stored *response* raises (after its rollup counts it)."""
     return [signal for rule in RULES if (signal := rule(response)) is not None]

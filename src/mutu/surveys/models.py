@@ -119,6 +119,8 @@ class Response(models.Model):
     is_excluded = models.BooleanField(_("dikecualikan"), default=False)
 
     scope_path_field = "unit__path"
+    client_ip: str = ""
+    """The sender's address while the response is being stored; never saved."""
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -383,3 +385,48 @@ class FollowUpItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.action[:40]}"
+
+
+class UnitSurveySettings(models.Model):
+    """A unit's survey choices: its period, extra questions and its own networks.
+
+    Extra questions (at most five, PermenPANRB 14/2017 §1.1: the nine elements are the
+    minimum scope) are answered 1–4 but never counted in the IKM.
+    """
+
+    MAX_EXTRA_QUESTIONS = 5
+
+    unit = models.OneToOneField(
+        "registry.ServiceUnit", on_delete=models.CASCADE, related_name="survey_settings"
+    )
+    period_kind = models.CharField(
+        _("periode survei"),
+        max_length=10,
+        choices=[
+            ("month", _("Bulanan")),
+            ("quarter", _("Triwulan")),
+            ("semester", _("Semester")),
+            ("year", _("Tahunan")),
+        ],
+        default="quarter",
+    )
+    extra_questions = models.JSONField(
+        _("pertanyaan tambahan"), default=list, blank=True
+    )
+    own_networks = models.TextField(
+        _("jaringan internal unit"),
+        blank=True,
+        help_text=_(
+            "Satu rentang per baris, mis. 10.18.9.0/24 (respons dari sini ditandai)"
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        verbose_name = _("pengaturan survei unit")
+        verbose_name_plural = _("pengaturan survei unit")
+
+    def __str__(self) -> str:
+        return f"{self.unit}"

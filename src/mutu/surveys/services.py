@@ -135,6 +135,7 @@ def response_submit(
     point: ServicePoint | None = None,
     client_id: uuid.UUID | str | None = None,
     device_key: str = "",
+    client_ip: str = "",
     submitted_at: datetime | None = None,
 ) -> SubmitResult:
     """Store one SKM response, count it into its rollup and raise integrity flags.
@@ -142,7 +143,8 @@ def response_submit(
     Idempotent by *client_id*: the same id with the same content returns the stored
     response (``created=False``); the same id with other content raises
     :class:`ConflictError`. *device_key* (a device cookie or a phone number) is kept
-    only as a keyed hash. Raises :class:`MutuError` for any invalid input; nothing is
+    only as a keyed hash; *client_ip* is used for the own-network signal and never
+    stored. Raises :class:`MutuError` for any invalid input; nothing is
     written then.
     """
     if channel not in Channel.values:
@@ -196,6 +198,7 @@ def response_submit(
         **{code.lower(): value for code, value in cleaned_answers.items()},
         **cleaned_profile,
     )
+    response.client_ip = client_ip  # transient: read by the integrity rules only
     try:
         with transaction.atomic():
             response.save()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
+from mutu.ratelimit import client_ip, rate_limited
 from mutu.registry.models import ServicePoint, ServiceUnit
 from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.charts import element_bars_svg
@@ -58,6 +59,8 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form = SurveyForm(request.POST or None, services=services)
     status = 200
+    if request.method == "POST" and rate_limited(request, "survey-form"):
+        return render(request, "surveys/slow_down.html", {"point": point}, status=429)
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -84,6 +87,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
                         comment=form.cleaned_data["comment"],
                         client_id=form.cleaned_data["client_id"],
                         device_key=request.COOKIES.get(DEVICE_COOKIE, ""),
+                        client_ip=client_ip(request),
                     )
                 except MutuError as error:
                     field = error.details.get("field")
