@@ -39,7 +39,7 @@ def test_same_client_id_ten_times_concurrently_stores_one(transactional_db):
                 client_id=client_id,
             )
             outcomes.append(result.created)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:  # collected and asserted below
             outcomes.append(error)
         finally:
             connections.close_all()
