@@ -70,3 +70,16 @@ def test_coordinator_region_page_on_desktop(demo, desktop):
     desktop.get_by_role("link", name="RSUD Pesawaran").wait_for()
     assert_accessible(desktop)
     save_screenshot(desktop, "coordinator-region")
+
+
+def test_results_page_renders_chart_on_phone(demo, phone):
+    """The Dukcapil head sees this quarter's IKM, grade and the SVG chart at 360 px."""
+    login(phone, "kepala.dukcapil")
+    phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
+    phone.get_by_role("link", name="Hasil SKM").click()
+    phone.locator("svg.chart").wait_for()
+    assert phone.locator("svg.chart rect").count() >= 18
+    assert "Sangat Baik" in phone.locator(".score").inner_text()
+    assert_fits_width(phone)
+    assert_accessible(phone)
+    save_screenshot(phone, "results-360px")
