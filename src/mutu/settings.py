@@ -170,8 +170,10 @@ MUTU_SMS_TIMEOUT_MINUTES = int(os.environ.get("MUTU_SMS_TIMEOUT_MINUTES", "30"))
 MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
 MUTU_WHATSAPP_APP_SECRET = os.environ.get("MUTU_WHATSAPP_APP_SECRET", "")
 MUTU_WHATSAPP_VERIFY_TOKEN = os.environ.get("MUTU_WHATSAPP_VERIFY_TOKEN", "")
+MUTU_SMS_OUTBOUND_SENDER = os.environ.get("MUTU_SMS_OUTBOUND_SENDER", "")
 MUTU_IMPORT_MAX_ROWS = int(os.environ.get("MUTU_IMPORT_MAX_ROWS", "200000"))
 MUTU_IMPORT_MAX_MB = int(os.environ.get("MUTU_IMPORT_MAX_MB", "50"))
+MUTU_EVIDENCE_MAX_MB = int(os.environ.get("MUTU_EVIDENCE_MAX_MB", "10"))
 MUTU_PUBLIC_BASE_URL = os.environ.get("MUTU_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Background work (django-tasks): the database backend by default; a worker runs it
