@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mutu.registry",
     "mutu.accounts",
     "mutu.surveys",
+    "mutu.evaluations",
     "mutu.demo",
 ]
 

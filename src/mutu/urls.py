@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("mutu.registry.urls")),
     path("", include("mutu.surveys.urls")),
     path("", include("mutu.surveys.channel_urls")),
+    path("", include("mutu.evaluations.urls")),
 ]
 
 if settings.DEBUG:

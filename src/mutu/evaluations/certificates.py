@@ -1,0 +1,26 @@
+"""Award certificates (piagam penghargaan) as PDF, with a QR code to verify them.
+
+The QR code opens Mutu's public verification page for the certificate's code, so
+anyone holding a printed certificate can check that it is genuine.
+"""
+
+import segno
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from mutu.evaluations.models import Certificate
+
+
+def verification_url(certificate: Certificate, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/piagam/{certificate.verification_code}/"
+
+
+def certificate_pdf(certificate: Certificate, *, base_url: str) -> bytes:
+    """Render the certificate as an A4 landscape PDF."""
+    url = verification_url(certificate, base_url)
+    qr_svg = segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+    html = render_to_string(
+        "evaluations/certificate.html",
+        {"certificate": certificate, "qr": qr_svg, "url": url},
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()

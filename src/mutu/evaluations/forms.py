@@ -1,0 +1,93 @@
+"""Forms of the evaluation pages. They parse; services decide."""
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutu.evaluations.f03 import F03_ITEMS, F03_SCALE
+from mutu.evaluations.models import Cycle
+from mutu.registry.models import ServiceUnit
+
+LEVELS = [(str(level), str(level)) for level in range(6)]
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(label=_("Nama siklus"), max_length=200)
+    year = forms.IntegerField(label=_("Tahun"), min_value=2017, max_value=2100)
+    scheme = forms.ChoiceField(label=_("Skema"), choices=Cycle.Scheme.choices)
+    region = forms.CharField(label=_("Kode wilayah (mis. 18.09)"), max_length=16)
+    units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Unit lokus"),
+        queryset=ServiceUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    self_assessment_due = forms.DateField(
+        label=_("Tenggat penilaian mandiri"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    verification_due = forms.DateField(
+        label=_("Tenggat verifikasi"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
+
+
+class SelfAnswerForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int)
+    note = forms.CharField(label=_("Keterangan"), required=False, max_length=2000)
+
+
+class EvidenceForm(forms.Form):
+    description = forms.CharField(label=_("Keterangan bukti"), max_length=255)
+    file = forms.FileField(label=_("Berkas (PDF/JPG/PNG)"), required=False)
+    url = forms.URLField(label=_("atau tautan"), required=False, assume_scheme="https")
+
+
+class ScoreForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("Nilai"), choices=LEVELS, coerce=int)
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(
+        label=_("Tanggal kunjungan"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Pengamatan"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photo = forms.FileField(label=_("Foto (JPG/PNG)"), required=False)
+
+
+class ReviseForm(forms.Form):
+    indicator = forms.CharField(label=_("Indikator (mis. Q4)"), max_length=8)
+    score = forms.TypedChoiceField(label=_("Nilai baru"), choices=LEVELS, coerce=int)
+    reason = forms.CharField(
+        label=_("Alasan koreksi"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class F03Form(forms.Form):
+    """The user assessment (F-03): eleven items scored 0–5, plus a hidden client id."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(v), str(v)) for v in F03_SCALE]
+        for number, text in enumerate(F03_ITEMS, start=1):
+            self.fields[f"item{number}"] = forms.TypedChoiceField(
+                label=text, choices=choices, coerce=int, widget=forms.RadioSelect
+            )
+
+    def item_fields(self):
+        return [self[f"item{n}"] for n in range(1, len(F03_ITEMS) + 1)]
+
+    def scores(self) -> list[int]:
+        return [self.cleaned_data[f"item{n}"] for n in range(1, len(F03_ITEMS) + 1)]

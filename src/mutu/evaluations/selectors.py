@@ -1,0 +1,134 @@
+"""Reads of evaluations, always narrowed: units see their own assignments, evaluators
+only the units assigned to them, coordinators and admins their scope."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.evaluations.models import Assignment, Cycle, Result
+from mutu.evaluations.services import UNIT_ROLES, cycle_instrument
+
+
+def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:
+    """Assignments the user works on: own unit, assigned as evaluator, or managed."""
+    managed = scope_queryset(
+        user, Assignment.objects.all(), roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]
+    )
+    own = scope_queryset(user, Assignment.objects.all(), roles=UNIT_ROLES)
+    mine = (
+        Assignment.objects.filter(evaluators=user)
+        if user.is_authenticated
+        else Assignment.objects.none()
+    )
+    return (
+        Assignment.objects.filter(
+            Q(pk__in=managed.values("pk"))
+            | Q(pk__in=own.values("pk"))
+            | Q(pk__in=mine.values("pk"))
+        )
+        .select_related("cycle", "unit", "unit__government")
+        .order_by("-cycle__year", "cycle__name", "unit__name")
+    )
+
+
+def assignment_get_for_user(user: Any, assignment_id: int) -> Assignment:
+    """One assignment the user may see (404 otherwise: an evaluator sees only his own)."""
+    try:
+        return assignment_list_for_user(user).get(pk=assignment_id)
+    except Assignment.DoesNotExist as error:
+        raise Http404 from error
+
+
+def roles_on(user: Any, assignment: Assignment) -> dict[str, bool]:
+    """What *user* may do on *assignment*: unit side, evaluator, manager."""
+    unit_side = scope_queryset(
+        user, Assignment.objects.filter(pk=assignment.pk), roles=UNIT_ROLES
+    ).exists()
+    evaluator = assignment.evaluators.filter(pk=user.pk).exists()
+    manager = scope_queryset(
+        user,
+        Assignment.objects.filter(pk=assignment.pk),
+        roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR],
+    ).exists()
+    return {"unit": unit_side, "evaluator": evaluator, "manager": manager}
+
+
+def answer_rows(assignment: Assignment) -> list[dict[str, Any]]:
+    """Indicators grouped by aspect, each with its answer, rubric and evidence."""
+    instrument = cycle_instrument(assignment.cycle)
+    answers = {a.indicator: a for a in assignment.answers.prefetch_related("evidence")}
+    rows = []
+    for aspect in instrument.aspects:
+        items: list[dict[str, Any]] = []
+        for indicator in aspect.indicators:
+            answer = answers[indicator.number]
+            items.append({"indicator": indicator, "answer": answer})
+        filled = sum(1 for item in items if item["answer"].self_level is not None)
+        rows.append(
+            {"aspect": aspect, "items": items, "filled": filled, "total": len(items)}
+        )
+    return rows
+
+
+def current_result(assignment: Assignment) -> Result | None:
+    return assignment.results.filter(is_current=True).first()
+
+
+def cycle_results(
+    cycle: Cycle, *, region_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Current results of a cycle, ranked (1 = best), with rank within the region."""
+    results = list(
+        Result.objects.filter(assignment__cycle=cycle, is_current=True)
+        .select_related("assignment__unit__government__region")
+        .order_by("-index", "assignment__unit__name")
+    )
+    rows: list[dict[str, Any]] = []
+    by_region: dict[int, int] = {}
+    for rank, result in enumerate(results, start=1):
+        region = result.assignment.unit.government.region
+        by_region[region.pk] = by_region.get(region.pk, 0) + 1
+        rows.append(
+            {
+                "rank": rank,
+                "region_rank": by_region[region.pk],
+                "result": result,
+                "region": region,
+            }
+        )
+    if region_code:
+        rows = [
+            row
+            for row in rows
+            if row["region"].code == region_code
+            or row["region"].path.startswith(f"/ID/{region_code}/")
+        ]
+    return rows
+
+
+def previous_results(assignment: Assignment) -> list[Result]:
+    """The unit's current results in earlier cycles (for comparison)."""
+    return list(
+        Result.objects.filter(
+            assignment__unit=assignment.unit,
+            is_current=True,
+            assignment__cycle__year__lt=assignment.cycle.year,
+        ).select_related("assignment__cycle")
+    )
+
+
+def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
+    """Cycles the user manages (their region scope)."""
+    paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
+    if not paths:
+        return Cycle.objects.none()
+    return scope_queryset(
+        user, Cycle.objects.all(), roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]
+    )
+
+
+def published_cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.filter(status=Cycle.Status.PUBLISHED).order_by("-year", "name")

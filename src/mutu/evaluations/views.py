@@ -1,0 +1,432 @@
+"""Evaluation pages. Thin: parse, check access through selectors, call one service."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mutu.accounts.models import Role, User
+from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.errors import MutuError
+from mutu.evaluations import selectors, services
+from mutu.evaluations.certificates import certificate_pdf
+from mutu.evaluations.f03 import F03_ITEMS
+from mutu.evaluations.forms import (
+    CycleForm,
+    EvidenceForm,
+    F03Form,
+    NoteForm,
+    ReviseForm,
+    ScoreForm,
+    SelfAnswerForm,
+    VisitForm,
+)
+from mutu.evaluations.models import Assignment, Certificate, Cycle, Evidence
+from mutu.registry.models import Region, ServiceUnit
+
+F03_SALT = "mutu.evaluations.f03"
+
+
+def _page(assignment: Assignment) -> str:
+    return reverse("evaluations:assignment", args=[assignment.pk])
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResponse:
+    """Call a service; show its refusal as a message (400) or its success (redirect)."""
+    try:
+        action()
+    except MutuError as error:
+        messages.error(request, error.message_for(get_language()))
+        response = redirect(back)
+        response.status_code = 303
+        return response
+    messages.success(request, _("Tersimpan."))
+    return redirect(back)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "evaluations/index.html",
+        {
+            "assignments": selectors.assignment_list_for_user(request.user),
+            "cycles": selectors.cycle_list_for_user(request.user),
+            "can_open": bool(
+                grant_paths(request.user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    units = scope_queryset(
+        request.user,
+        ServiceUnit.objects.select_related("government"),
+        roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR],
+    )
+    form = CycleForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = Region.objects.filter(code=data["region"]).first()
+        if region is None:
+            form.add_error("region", _("Kode wilayah tidak dikenal."))
+        else:
+            try:
+                cycle = services.cycle_open(
+                    actor=request.user,
+                    year=data["year"],
+                    name=data["name"],
+                    scheme=data["scheme"],
+                    region=region,
+                    units=data["units"],
+                    self_assessment_due=data["self_assessment_due"],
+                    verification_due=data["verification_due"],
+                )
+            except MutuError as error:
+                form.add_error(None, error.message_for(get_language()))
+            else:
+                return redirect("evaluations:cycle", cycle_id=cycle.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluations/cycle_form.html", {"form": form}, status=status)
+
+
+def _managed_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
+    return get_object_or_404(selectors.cycle_list_for_user(request.user), pk=cycle_id)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _managed_cycle(request, cycle_id)
+    evaluators = (
+        User.objects.filter(grants__role=Role.EVALUATOR).distinct().order_by("username")
+    )
+    return render(
+        request,
+        "evaluations/cycle.html",
+        {
+            "cycle": cycle,
+            "assignments": cycle.assignments.select_related("unit").prefetch_related(
+                "evaluators", "results"
+            ),
+            "ranking": selectors.cycle_results(cycle),
+            "evaluators": evaluators,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cycle_evaluators(
+    request: HttpRequest, cycle_id: int, assignment_id: int
+) -> HttpResponse:
+    cycle = _managed_cycle(request, cycle_id)
+    assignment = get_object_or_404(cycle.assignments, pk=assignment_id)
+    users = assignment.evaluators.model.objects.filter(
+        pk__in=request.POST.getlist("evaluators")
+    )
+    return _run(
+        request,
+        lambda: services.evaluators_assign(
+            actor=request.user, assignment=assignment, evaluators=list(users)
+        ),
+        reverse("evaluations:cycle", args=[cycle.pk]),
+    )
+
+
+@login_required
+@require_POST
+def cycle_publish(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _managed_cycle(request, cycle_id)
+    return _run(
+        request,
+        lambda: services.cycle_publish(actor=request.user, cycle=cycle),
+        reverse("evaluations:cycle", args=[cycle.pk]),
+    )
+
+
+@login_required
+@require_POST
+def cycle_certificates(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Issue certificates for every A and A- result of a published cycle."""
+    cycle = _managed_cycle(request, cycle_id)
+
+    def issue() -> None:
+        for row in selectors.cycle_results(cycle):
+            if row["result"].predicate in services.AWARD_PREDICATES:
+                services.certificate_issue(actor=request.user, result=row["result"])
+
+    return _run(request, issue, reverse("evaluations:cycle", args=[cycle.pk]))
+
+
+@login_required
+def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = selectors.assignment_get_for_user(request.user, assignment_id)
+    roles = selectors.roles_on(request.user, assignment)
+    f03_link = request.build_absolute_uri(
+        reverse("evaluations:f03", args=[signing.dumps(assignment.pk, salt=F03_SALT)])
+    )
+    return render(
+        request,
+        "evaluations/assignment.html",
+        {
+            "assignment": assignment,
+            "roles": roles,
+            "aspects": selectors.answer_rows(assignment),
+            "result": selectors.current_result(assignment),
+            "history": assignment.results.order_by("-revision"),
+            "previous": selectors.previous_results(assignment),
+            "visits": assignment.visits.all(),
+            "f03_count": assignment.user_assessments.count(),
+            "f03_link": f03_link,
+            "levels": range(6),
+            "revise_form": ReviseForm(),
+            "visit_form": VisitForm(),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+def _assignment_for_post(request: HttpRequest, assignment_id: int) -> Assignment:
+    return selectors.assignment_get_for_user(request.user, assignment_id)
+
+
+@login_required
+@require_POST
+def self_answer(
+    request: HttpRequest, assignment_id: int, indicator: str
+) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    form = SelfAnswerForm(request.POST)
+    back = f"{_page(assignment)}#{indicator}"
+    if not form.is_valid():
+        messages.error(request, _("Pilih level 0–5."))
+        return redirect(back)
+    return _run(
+        request,
+        lambda: services.self_answer_save(
+            actor=request.user,
+            assignment=assignment,
+            indicator=indicator,
+            level=form.cleaned_data["level"],
+            note=form.cleaned_data["note"],
+        ),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(
+    request: HttpRequest, assignment_id: int, indicator: str
+) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    back = f"{_page(assignment)}#{indicator}"
+    if not form.is_valid():
+        messages.error(request, _("Isi keterangan dan lampirkan berkas atau tautan."))
+        return redirect(back)
+    answer = get_object_or_404(assignment.answers, indicator=indicator)
+    return _run(
+        request,
+        lambda: services.evidence_add(
+            actor=request.user,
+            answer=answer,
+            description=form.cleaned_data["description"],
+            upload=form.cleaned_data["file"],
+            url=form.cleaned_data["url"] or "",
+        ),
+        back,
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """Serve an evidence file only to those who may see its assignment."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("answer"), pk=evidence_id
+    )
+    selectors.assignment_get_for_user(request.user, evidence.answer.assignment_id)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"), content_type=evidence.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="bukti-{evidence.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    return _run(
+        request,
+        lambda: services.self_assessment_submit(
+            actor=request.user, assignment=assignment
+        ),
+        _page(assignment),
+    )
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, assignment_id: int, indicator: str) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    form = ScoreForm(request.POST)
+    back = f"{_page(assignment)}#{indicator}"
+    if not form.is_valid():
+        messages.error(request, _("Pilih nilai 0–5."))
+        return redirect(back)
+    return _run(
+        request,
+        lambda: services.indicator_score(
+            actor=request.user,
+            assignment=assignment,
+            indicator=indicator,
+            score=form.cleaned_data["score"],
+            note=form.cleaned_data["note"],
+        ),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def revision(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    note = request.POST.get("note", "")
+    return _run(
+        request,
+        lambda: services.revision_request(
+            actor=request.user, assignment=assignment, note=note
+        ),
+        _page(assignment),
+    )
+
+
+@login_required
+@require_POST
+def visit(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    form = VisitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Isi tanggal dan pengamatan."))
+        return redirect(_page(assignment))
+    return _run(
+        request,
+        lambda: services.visit_record(
+            actor=request.user,
+            assignment=assignment,
+            note=form.cleaned_data["note"],
+            visited_on=form.cleaned_data["visited_on"],
+            photo=form.cleaned_data["photo"],
+        ),
+        _page(assignment),
+    )
+
+
+@login_required
+@require_POST
+def finalize(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    return _run(
+        request,
+        lambda: services.result_finalize(actor=request.user, assignment=assignment),
+        _page(assignment),
+    )
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment_for_post(request, assignment_id)
+    form = ReviseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Isi indikator, nilai baru dan alasan."))
+        return redirect(_page(assignment))
+    data = form.cleaned_data
+    return _run(
+        request,
+        lambda: services.result_revise(
+            actor=request.user,
+            assignment=assignment,
+            scores={data["indicator"].strip().upper(): data["score"]},
+            reason=data["reason"],
+        ),
+        _page(assignment),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def f03_form(request: HttpRequest, token: str) -> HttpResponse:
+    """The public F-03 form of one unit in a cycle, opened from a signed link/QR."""
+    try:
+        assignment_id = signing.loads(token, salt=F03_SALT)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("unit", "cycle"), pk=assignment_id
+    )
+    form = F03Form(request.POST or None, initial={"client_id": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_assessment_add(
+                assignment=assignment,
+                scores=form.scores(),
+                client_id=form.cleaned_data["client_id"],
+            )
+        except MutuError as error:
+            form.add_error(None, error.message_for(get_language()))
+        else:
+            return render(
+                request, "evaluations/f03_thanks.html", {"assignment": assignment}
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "evaluations/f03.html",
+        {"assignment": assignment, "form": form, "items": F03_ITEMS},
+        status=status,
+    )
+
+
+def public_cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Published results of a cycle, filterable by region code (``?wilayah=18``)."""
+    cycle = get_object_or_404(Cycle, pk=cycle_id, status=Cycle.Status.PUBLISHED)
+    region = request.GET.get("wilayah") or None
+    rows = selectors.cycle_results(cycle, region_code=region)
+    return render(
+        request,
+        "evaluations/public_cycle.html",
+        {"cycle": cycle, "rows": rows, "region": region},
+    )
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public check of a certificate: anyone holding one can see whether it is genuine."""
+    certificate = Certificate.objects.filter(verification_code=code).first()
+    status = 200 if certificate else 404
+    return render(
+        request, "evaluations/verify.html", {"certificate": certificate}, status=status
+    )
+
+
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, verification_code=code)
+    pdf = certificate_pdf(certificate, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="piagam-{certificate.pk}.pdf"'
+    return response
