@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("mutu.surveys.urls")),
     path("", include("mutu.surveys.channel_urls")),
     path("", include("mutu.evaluations.urls")),
+    path("", include("mutu.audit.urls")),
 ]
 
 if settings.DEBUG:

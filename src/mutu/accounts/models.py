@@ -69,6 +69,8 @@ class RoleGrant(models.Model):
     scope_path = models.CharField(_("cakupan"), max_length=255, editable=False)
     created_at = models.DateTimeField(_("diberikan"), auto_now_add=True)
 
+    scope_path_field = "scope_path"
+
     class Meta:
         ordering = ["user", "role"]
         verbose_name = _("hak peran")

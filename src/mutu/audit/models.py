@@ -22,7 +22,12 @@ class AuditEvent(models.Model):
     target_label = models.CharField(_("objek"), max_length=255, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
     reason = models.TextField(_("alasan"), blank=True)
+    scope_path = models.CharField(
+        _("cakupan"), max_length=255, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    scope_path_field = "scope_path"
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -21,6 +21,7 @@ def audit_record(
     transaction so the change and its audit row commit or fail together.
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
+    scope_path = _scope_path_of(target)
     return AuditEvent.objects.create(
         actor=user,
         action=action,
@@ -29,4 +30,19 @@ def audit_record(
         target_label=str(target)[:255],
         changes=changes or {},
         reason=reason,
+        scope_path=scope_path,
     )
+
+
+def _scope_path_of(target: models.Model) -> str:
+    """The registry path a change belongs to, by following ``scope_path_field``.
+
+    Lets a coordinator read exactly the audit rows of the region it coordinates.
+    """
+    lookup = getattr(type(target), "scope_path_field", "")
+    value: Any = target
+    for part in lookup.split("__") if lookup else []:
+        value = getattr(value, part, None)
+        if value is None:
+            return ""
+    return value if isinstance(value, str) else ""

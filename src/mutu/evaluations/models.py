@@ -118,6 +118,8 @@ class Answer(models.Model):
     feed = models.JSONField(_("data objektif"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    scope_path_field = "assignment__unit__path"
+
     class Meta:
         ordering = ["assignment", "id"]
         constraints = [
@@ -160,6 +162,8 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_path_field = "answer__assignment__unit__path"
+
     class Meta:
         ordering = ["answer", "created_at"]
         constraints = [
@@ -187,6 +191,8 @@ class FieldVisit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_path_field = "assignment__unit__path"
+
     class Meta:
         ordering = ["assignment", "visited_on"]
 
@@ -204,6 +210,8 @@ class UserAssessment(models.Model):
     channel = models.CharField(max_length=10, default="web")
     client_id = models.UUIDField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path_field = "assignment__unit__path"
 
     class Meta:
         ordering = ["assignment", "created_at"]
@@ -282,6 +290,8 @@ class Certificate(models.Model):
         max_length=32, unique=True, default=_verification_code
     )
     issued_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path_field = "result__assignment__unit__path"
 
     class Meta:
         ordering = ["-issued_at"]

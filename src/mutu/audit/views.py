@@ -1,0 +1,20 @@
+"""The audit log page for coordinators and national admins."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mutu.accounts.scoping import has_role
+from mutu.audit.selectors import READER_ROLES, audit_list_for_user
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, *READER_ROLES):
+        raise Http404
+    action = request.GET.get("tindakan", "")[:40]
+    page = Paginator(audit_list_for_user(request.user, action=action), 50).get_page(
+        request.GET.get("hal")
+    )
+    return render(request, "audit/log.html", {"page": page, "action": action})
