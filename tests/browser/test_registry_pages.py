@@ -11,7 +11,12 @@ from tests.browser.conftest import save_screenshot
 
 @pytest.fixture
 def demo(transactional_db):
-    return demo_load()
+    return demo_load(surveys=False, evaluation=False)
+
+
+@pytest.fixture
+def demo_surveys(transactional_db):
+    return demo_load(evaluation=False)
 
 
 def login(page, username: str) -> None:
@@ -72,7 +77,7 @@ def test_coordinator_region_page_on_desktop(demo, desktop):
     save_screenshot(desktop, "coordinator-region")
 
 
-def test_results_page_renders_chart_on_phone(demo, phone):
+def test_results_page_renders_chart_on_phone(demo_surveys, phone):
     """The Dukcapil head sees this quarter's IKM, grade and the SVG chart at 360 px."""
     login(phone, "kepala.dukcapil")
     phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()

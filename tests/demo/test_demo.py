@@ -1,16 +1,35 @@
-"""The Pesawaran demo world."""
+"""The Pesawaran demo world, loaded twice (it is slow, so one test checks it all)."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from mutu.accounts.models import RoleGrant, User
 from mutu.demo.loader import demo_load
+from mutu.evaluations.models import Certificate, Result
 from mutu.registry.models import Mpp, Region, Service, ServicePoint, ServiceUnit
+from mutu.surveys.models import Response
+from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.selectors import period_result
+
+MODELS = (
+    ServiceUnit,
+    Service,
+    ServicePoint,
+    User,
+    RoleGrant,
+    Response,
+    Result,
+    Certificate,
+)
 
 
-def test_demo_load_builds_the_award_units(db):
-    """The three July 2025 award units stand with their heads, under Pesawaran."""
-    demo_load()
+def test_demo_load_builds_the_pesawaran_world_idempotently(db):
+    """Award units with their heads, an MPP, logins, a year of SKM, the 2025 cycle."""
+    report = demo_load()
+    counts = [model.objects.count() for model in MODELS]
+    # The three July 2025 award units stand with their heads, under Pesawaran.
     heads = dict(ServiceUnit.objects.values_list("short_name", "head_name"))
     assert heads["Dinas Sosial"] == "M. Zuriadi, M.H."
     assert heads["Dukcapil"] == "Chairuddin"
@@ -18,19 +37,8 @@ def test_demo_load_builds_the_award_units(db):
     assert heads["Bagian Organisasi"] == "Dr. Hairiwira Usman"
     pesawaran = Region.objects.get(code="18.09")
     assert ServiceUnit.objects.filter(path__startswith=pesawaran.path).count() == 7
-    assert ServiceUnit.objects.filter(kind="puskesmas").count() == 2
-
-
-def test_demo_load_mpp_hosts_counters_of_several_units(db):
-    """The MPP hosts counters of at least four different units."""
-    demo_load()
-    mpp = Mpp.objects.get()
-    assert mpp.points.values("unit").distinct().count() >= 4
-
-
-def test_demo_load_has_one_login_per_role(db):
-    """Each of the five roles has a demo login that works."""
-    report = demo_load()
+    assert Mpp.objects.get().points.values("unit").distinct().count() >= 4
+    # One working login per role.
     roles = {role for _, _, role in report.logins}
     assert roles == {
         "national_admin",
@@ -41,29 +49,33 @@ def test_demo_load_has_one_login_per_role(db):
     }
     for username, password, _ in report.logins:
         assert User.objects.get(username=username).check_password(password)
-
-
-def test_demo_load_twice_is_idempotent(db):
-    """Loading the demo twice leaves the same rows."""
-    demo_load()
-    counts = [
-        m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)
-    ]
-    demo_load()
-    assert [
-        m.objects.count() for m in (ServiceUnit, Service, ServicePoint, User, RoleGrant)
-    ] == counts
-
-
-def test_demo_standards_mix_complete_and_partial(db):
-    """Most demo standards are complete, some deliberately partial."""
-    demo_load()
+    # Standards: most complete, some deliberately partial.
     filled = [
         s.standard.completeness.filled
         for s in Service.objects.select_related("standard")
     ]
     assert filled.count(14) >= 6
     assert any(0 < f < 14 for f in filled)
+    # SKM over all channels; the award units come out "Sangat Baik".
+    channels = set(Response.objects.values_list("channel", flat=True))
+    assert {"qr", "kiosk", "paper", "web", "sms"} <= channels
+    quarter = period_containing(timezone.localdate(), PeriodKind.QUARTER).previous()
+    for short_name in ("Dinas Sosial", "Dukcapil", "RSUD Pesawaran"):
+        unit = ServiceUnit.objects.get(short_name=short_name)
+        assert period_result(unit, quarter).result.grade.label_id == "Sangat Baik"
+    assert rollups_rebuild(check_only=True).ok
+    # PEKPPP 2025: the three award units at A-, others lower, three certificates.
+    predicates = dict(
+        Result.objects.values_list("assignment__unit__short_name", "predicate")
+    )
+    assert [predicates[n] for n in ("Dinas Sosial", "Dukcapil", "RSUD Pesawaran")] == [
+        "A-"
+    ] * 3
+    assert predicates["Puskesmas Hanura"] not in {"A", "A-"}
+    assert Certificate.objects.count() == 3
+    # Loading again changes nothing.
+    demo_load()
+    assert [model.objects.count() for model in MODELS] == counts
 
 
 def test_demo_command_refuses_production_without_flag(db, settings):

@@ -266,6 +266,22 @@ USERS: list[dict[str, Any]] = [
         "role": "unit_head",
         "scope": "dukcapil",
     },
+    *(
+        {
+            "username": f"operator.{key}",
+            "first_name": "Operator",
+            "last_name": name,
+            "role": "unit_operator",
+            "scope": key,
+        }
+        for key, name in (
+            ("dinsos", "Dinas Sosial"),
+            ("rsud", "RSUD"),
+            ("dpmptsp", "DPMPTSP"),
+            ("pkm-gedongtataan", "Puskesmas Gedong Tataan"),
+            ("pkm-hanura", "Puskesmas Hanura"),
+        )
+    ),
     {
         "username": "operator.dukcapil",
         "first_name": "Operator",
@@ -274,3 +290,12 @@ USERS: list[dict[str, Any]] = [
         "scope": "dukcapil",
     },
 ]
+
+UNITS_WITH_OPERATORS = (
+    "dinsos",
+    "dukcapil",
+    "rsud",
+    "dpmptsp",
+    "pkm-gedongtataan",
+    "pkm-hanura",
+)

@@ -8,6 +8,7 @@ from django.db import transaction
 from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure
 from mutu.demo import data
+from mutu.demo.evaluation import cycle_load
 from mutu.demo.responses import responses_load
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import (
@@ -33,8 +34,9 @@ class DemoReport:
 
 
 @transaction.atomic
-def demo_load() -> DemoReport:
-    """Create (or find) the Lampung/Pesawaran demo: units, services, MPP, logins."""
+def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
+    """Create (or find) the Lampung/Pesawaran demo: units, services, MPP, logins,
+    and unless turned off a year of SKM responses and the PEKPPP 2025 cycle."""
     if not Region.objects.filter(code=data.PESAWARAN_CODE).exists():
         regions_load()
     lampung = Region.objects.get(code=data.LAMPUNG_CODE)
@@ -83,11 +85,22 @@ def demo_load() -> DemoReport:
         report.logins.append(
             (user_spec["username"], data.DEMO_PASSWORD, user_spec["role"])
         )
+    if not surveys:
+        return report
     report.responses = responses_load(
         units,
         admin=users["admin.nasional"],
         head=users["kepala.dukcapil"],
         operator=users["operator.dukcapil"],
+    )
+    if not evaluation:
+        return report
+    cycle_load(
+        units,
+        admin=users["admin.nasional"],
+        evaluator=users["evaluator"],
+        coordinator=users["koordinator.pesawaran"],
+        operators={key: users[f"operator.{key}"] for key in data.UNITS_WITH_OPERATORS},
     )
     return report
 
