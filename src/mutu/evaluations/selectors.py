@@ -121,13 +121,17 @@ def previous_results(assignment: Assignment) -> list[Result]:
 
 
 def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
-    """Cycles the user manages (their region scope)."""
-    paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
-    if not paths:
-        return Cycle.objects.none()
-    return scope_queryset(
-        user, Cycle.objects.all(), roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]
-    )
+    """Cycles whose region overlaps a scope the user manages (admin or coordinator).
+
+    A regency coordinator's scope is its government (``/ID/18/18.09/g2/``), which lies
+    inside the cycle's region (``/ID/18/18.09/``), so both directions count.
+    """
+    condition = Q(pk__in=[])
+    for path in grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]):
+        parts = path.strip("/").split("/")
+        prefixes = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+        condition |= Q(region__path__startswith=path) | Q(region__path__in=prefixes)
+    return Cycle.objects.filter(condition)
 
 
 def published_cycles() -> QuerySet[Cycle]:

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import can_see
+from mutu.accounts.scoping import can_see, grant_paths
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.evaluations.evidence import check_upload
@@ -58,9 +58,16 @@ def cycle_instrument(cycle: Cycle) -> Instrument:
 
 
 def _can_manage_cycle(actor: Any, cycle: Cycle) -> bool:
+    """National cycles belong to national admins; a Mandiri round to a coordinator
+    whose scope overlaps the round's region (a regency coordinator's scope is its
+    government, which lies inside the regency)."""
     if cycle.scheme == Cycle.Scheme.NATIONAL:
         return can_see(actor, cycle.region, roles=[Role.NATIONAL_ADMIN])
-    return can_see(actor, cycle.region, roles=MANAGER_ROLES)
+    region_path = cycle.region.path
+    return any(
+        path.startswith(region_path) or region_path.startswith(path)
+        for path in grant_paths(actor, roles=MANAGER_ROLES)
+    )
 
 
 @transaction.atomic
@@ -118,7 +125,12 @@ def cycle_open(
             field="name",
         )
     units = list(units)
-    outside = [u.name for u in units if not u.path.startswith(region.path)]
+    outside = [
+        u.name
+        for u in units
+        if not u.path.startswith(region.path)
+        or not can_see(actor, u, roles=MANAGER_ROLES)
+    ]
     if outside or not units:
         raise _refuse(
             f"Unit di luar wilayah siklus: {', '.join(outside) or '-'}.",
