@@ -33,6 +33,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/mutu migrate --verbosity 0
 	$(BIN)/mutu demo load
 	@echo "Mutu berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	$(BIN)/mutu db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mutu runserver $(HOST):$(PORT)
 
 ## test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
