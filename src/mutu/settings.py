@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "mutu.audit",
@@ -200,13 +201,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("MUTU_PUBLIC_RATE", "60/minute"),
+        "system": os.environ.get("MUTU_API_SYSTEM_RATE", "1200/minute"),
+        "system_bulk": os.environ.get("MUTU_API_BULK_RATE", "60/minute"),
     },
+    "EXCEPTION_HANDLER": "mutu.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mutu API",
     "DESCRIPTION": "API Mutu: respons SKM, data terbuka / Mutu API: SKM responses, open data.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LANGUAGE_CODE = "id"

@@ -1,7 +1,31 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+"""The REST API root: routing, versioning, auth and the OpenAPI schema.
+
+Endpoints live in each app's ``api.py``; ``mutu.api.urls`` mounts them under
+``/api/v1/``. ``/api/schema/`` serves the OpenAPI document and ``/api/docs/`` a
+Swagger UI page that works offline (docs/api.md).
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from mutu.api.views import ApiDocsView
+from mutu.surveys import api as surveys_api
+
+v1 = [
+    path(
+        "responses",
+        surveys_api.ResponseCreateView.as_view(),
+        name="api-v1-responses",
+    ),
+    path(
+        "responses/bulk",
+        surveys_api.ResponseBulkView.as_view(),
+        name="api-v1-responses-bulk",
+    ),
+]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(), name="api-docs"),
+    path("v1/", include(v1)),
 ]

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.core.cache import cache
 from django.utils import timezone
 
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
+    ROLLUP_COUNT_FIELDS,
     DailyRollup,
     Response,
     UnitSurveySettings,
@@ -166,6 +167,18 @@ def own_network_signal(response: Response) -> Signal | None:
     return None
 
 
+def _answers_and_fours(unit_id: int, **days: object) -> tuple[int, int]:
+    """Total answers and answers of 4 in the unit's rollups of *days* (summed here:
+    the rollup columns run u1_1 … u1_4, u2_1 …, so every fourth one counts 4s)."""
+    total = fours = 0
+    for row in DailyRollup.objects.filter(unit_id=unit_id, **days).values_list(
+        *ROLLUP_COUNT_FIELDS
+    ):
+        total += sum(row)
+        fours += sum(row[3::4])
+    return total, fours
+
+
 def share_of_fours_signal(
     response: Response,
     *,
@@ -175,30 +188,27 @@ def share_of_fours_signal(
 ) -> Signal | None:
     """The unit's share of 4s today jumped far above its share in the weeks before.
 
-    Computed from the daily rollups (O(days)): today's share needs at least
-    ``minimum`` answers, the baseline at least as many.
+    Today's share comes from today's few rollup rows; the baseline (the
+    ``baseline_days`` before today) changes only once a day, so it is cached.
+    Both need at least ``minimum`` answers.
     """
-    fours = [f"{field}_4" for field in ELEMENT_FIELDS]
-    every = [f"{field}_{v}" for field in ELEMENT_FIELDS for v in (1, 2, 3, 4)]
     jump = (
         jump
         if jump is not None
         else float(getattr(settings, "MUTU_SURVEY_FOURS_JUMP", 0.25))
     )
     minimum = minimum or _setting("MUTU_SURVEY_FOURS_MIN_ANSWERS", 90)
-
-    def share(days) -> tuple[int, int]:
-        sums = DailyRollup.objects.filter(unit_id=response.unit_id, **days).aggregate(
-            fours=Sum(sum((F(name) for name in fours[1:]), F(fours[0]))),
-            total=Sum(sum((F(name) for name in every[1:]), F(every[0]))),
-        )
-        return sums["fours"] or 0, sums["total"] or 0
-
-    today_fours, today_total = share({"day": response.day})
+    today_total, today_fours = _answers_and_fours(response.unit_id, day=response.day)
     if today_total < minimum:
         return None
     since = response.day - timedelta(days=baseline_days)
-    base_fours, base_total = share({"day__gte": since, "day__lt": response.day})
+    base_total, base_fours = cache.get_or_set(
+        f"mutu-fours-baseline:{response.unit_id}:{response.day}:{baseline_days}",
+        lambda: _answers_and_fours(
+            response.unit_id, day__gte=since, day__lt=response.day
+        ),
+        timeout=3600,
+    )
     if base_total < minimum:
         return None
     today_share, base_share = today_fours / today_total, base_fours / base_total
