@@ -17,7 +17,7 @@ from mutu.surveys.publishing import (
     result_publish,
 )
 from mutu.surveys.selectors import follow_up_progress, sample_status
-from mutu.surveys.services import response_submit
+from mutu.surveys.services import response_set_excluded, response_submit
 
 
 @pytest.fixture
@@ -275,3 +275,26 @@ def test_trend_lists_previous_periods(world, period):
     rows = trend(world.dukcapil, period)
     assert len(rows) == 6
     assert any(row["result"] is not None for row in rows[:-1])
+
+
+def test_published_period_is_closed_to_new_responses_and_decisions(
+    world, period, answered
+):
+    """After publication no response lands in the period and none is re-included."""
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    with pytest.raises(MutuError, match="sudah dipublikasikan"):
+        response_submit(
+            unit=world.dukcapil, service=world.ktp, channel="web", answers={"U1": 1}
+        )
+    stored = Response.objects.first()
+    with pytest.raises(MutuError, match="sudah dipublikasikan"):
+        response_set_excluded(
+            actor=world.coordinator, response=stored, excluded=True, reason="terlambat"
+        )
+    assert Response.objects.count() == 3

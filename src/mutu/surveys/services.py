@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,10 +21,12 @@ from mutu.surveys.models import (
     Channel,
     Education,
     Occupation,
+    Publication,
     Response,
     ResponseFlag,
     Sex,
 )
+from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import rollup_add, rollup_subtract
 
 PROFILE_CHOICES = {
@@ -183,6 +185,7 @@ def response_submit(
     if existing is not None:
         return _replay(existing, fingerprint)
     submitted_at = submitted_at or timezone.now()
+    _refuse_if_published(unit, timezone.localdate(submitted_at))
     response = Response(
         unit=unit,
         service=service,
@@ -210,6 +213,18 @@ def response_submit(
             raise
         return _replay(existing, fingerprint)
     return SubmitResult(response, created=True)
+
+
+def _refuse_if_published(unit: ServiceUnit, day: date) -> None:
+    """Published figures never change (DESIGN.md): a period the unit head published is
+    closed to new responses and to inclusion/exclusion decisions."""
+    keys = [period_containing(day, kind).key for kind in PeriodKind.values]
+    if Publication.objects.filter(unit=unit, period_key__in=keys).exists():
+        raise MutuError(
+            "Periode ini sudah dipublikasikan; hasilnya tidak dapat diubah lagi.",
+            "This period was published; its figures can no longer change.",
+            field="submitted_at",
+        )
 
 
 def _replay(existing: Response, fingerprint: str) -> SubmitResult:
@@ -256,6 +271,7 @@ def response_set_excluded(
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.is_excluded == excluded:
         return locked
+    _refuse_if_published(locked.unit, locked.day)
     locked.is_excluded = excluded
     locked.save(update_fields=["is_excluded"])
     if excluded:
