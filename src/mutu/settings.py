@@ -176,6 +176,9 @@ MUTU_SMS_OUTBOUND_SENDER = os.environ.get("MUTU_SMS_OUTBOUND_SENDER", "")
 MUTU_IMPORT_MAX_ROWS = int(os.environ.get("MUTU_IMPORT_MAX_ROWS", "200000"))
 MUTU_IMPORT_MAX_MB = int(os.environ.get("MUTU_IMPORT_MAX_MB", "50"))
 MUTU_EVIDENCE_MAX_MB = int(os.environ.get("MUTU_EVIDENCE_MAX_MB", "10"))
+MUTU_KIOSK_SYNC_PER_MINUTE = int(os.environ.get("MUTU_KIOSK_SYNC_PER_MINUTE", "60"))
+MUTU_KIOSK_IDLE_SECONDS = int(os.environ.get("MUTU_KIOSK_IDLE_SECONDS", "60"))
+MUTU_KIOSK_MAX_AGE_DAYS = int(os.environ.get("MUTU_KIOSK_MAX_AGE_DAYS", "30"))
 MUTU_PUBLIC_BASE_URL = os.environ.get("MUTU_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Background work (django-tasks): the database backend by default; a worker runs it

@@ -6,3 +6,4 @@ from django.urls import include, path
 urlpatterns: list = []
 
 urlpatterns += [path("", include("mutu.surveys.sms_urls"))]  # SMS/WhatsApp
+urlpatterns += [path("", include("mutu.surveys.kiosk_urls"))]  # kiosk, QR posters

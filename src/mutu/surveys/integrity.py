@@ -202,13 +202,14 @@ def share_of_fours_signal(
     if today_total < minimum:
         return None
     since = response.day - timedelta(days=baseline_days)
-    base_total, base_fours = cache.get_or_set(
+    baseline: tuple[int, int] | None = cache.get_or_set(
         f"mutu-fours-baseline:{response.unit_id}:{response.day}:{baseline_days}",
         lambda: _answers_and_fours(
             response.unit_id, day__gte=since, day__lt=response.day
         ),
         timeout=3600,
     )
+    base_total, base_fours = baseline or (0, 0)
     if base_total < minimum:
         return None
     today_share, base_share = today_fours / today_total, base_fours / base_total

@@ -1,7 +1,20 @@
-"""``mutu surveys rebuild-rollups [--check]``: recompute rollups from responses."""
+"""``mutu surveys …``: SKM survey maintenance commands.
+
+- ``mutu surveys rebuild-rollups [--check]``: recompute rollups from responses.
+- ``mutu surveys posters <unit id or short name> [--out DIR] [--base-url URL]
+  [--per-point]``: print the QR posters of a unit's service points as A4 PDF: one
+  file ``poster-skm-<unit id>.pdf`` with a page per point, or with ``--per-point``
+  one file ``poster-skm-<code>.pdf`` per point.
+"""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
+from mutu.errors import MutuError
+from mutu.registry.models import ServiceUnit
+from mutu.surveys.posters import posters_pdf, public_base_url
 from mutu.surveys.rollups import rollups_rebuild
 
 
@@ -18,8 +31,35 @@ class Command(BaseCommand):
             action="store_true",
             help="Hanya periksa; laporkan selisih tanpa menulis (keluar 1 bila ada).",
         )
+        posters = sub.add_parser(
+            "posters",
+            help="Cetak poster QR (PDF A4) untuk setiap loket sebuah unit.",
+        )
+        posters.add_argument("unit", help="ID unit atau nama singkatnya.")
+        posters.add_argument(
+            "--out",
+            default=".",
+            help="Folder tujuan (dibuat bila belum ada; bawaan: folder kerja).",
+        )
+        posters.add_argument(
+            "--base-url",
+            default=None,
+            help="Alamat publik Mutu pada kode QR, mis. https://mutu.pesawarankab.go.id "
+            "(bawaan: pengaturan MUTU_PUBLIC_BASE_URL).",
+        )
+        posters.add_argument(
+            "--per-point",
+            action="store_true",
+            help="Satu berkas PDF per loket, bukan satu berkas per unit.",
+        )
 
     def handle(self, *args, **options):
+        if options["action"] == "posters":
+            self._posters(options)
+        else:
+            self._rebuild(options)
+
+    def _rebuild(self, options):
         report = rollups_rebuild(check_only=options["check"])
         for line in report.differences:
             self.stdout.write(f"  selisih: {line}")
@@ -37,3 +77,50 @@ class Command(BaseCommand):
                     f"({len(report.differences)} diperbaiki)."
                 )
             )
+
+    def _posters(self, options):
+        unit = _find_unit(options["unit"])
+        points = list(
+            unit.points.select_related("unit", "mpp").order_by("name", "code")
+        )
+        if not points:
+            raise CommandError(
+                f"{unit.name} belum punya loket layanan / has no service point yet."
+            )
+        try:
+            base_url = public_base_url(options["base_url"])
+            batches = (
+                [(f"poster-skm-{point.code}.pdf", [point]) for point in points]
+                if options["per_point"]
+                else [(f"poster-skm-{unit.pk}.pdf", points)]
+            )
+            out = Path(options["out"])
+            out.mkdir(parents=True, exist_ok=True)
+            for filename, batch in batches:
+                path = out / filename
+                path.write_bytes(posters_pdf(batch, base_url=base_url))
+                self.stdout.write(f"  {path} ({len(batch)} halaman)")
+        except MutuError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(points)} poster untuk {unit.name}; kode QR menuju {base_url}/s/…"
+            )
+        )
+
+
+def _find_unit(key: str) -> ServiceUnit:
+    """The unit with id *key*, or the one unit whose short name is *key* (any case)."""
+    condition = Q(short_name__iexact=key.strip())
+    if key.strip().isdigit():
+        condition |= Q(pk=int(key))
+    units = list(ServiceUnit.objects.filter(condition).order_by("pk")[:5])
+    if not units:
+        raise CommandError(f"Unit tidak ditemukan / unit not found: {key!r}.")
+    if len(units) > 1:
+        names = "; ".join(f"{unit.pk} {unit.name}" for unit in units)
+        raise CommandError(
+            f"Beberapa unit cocok, pakai ID-nya / several units match, use the id: "
+            f"{names}."
+        )
+    return units[0]

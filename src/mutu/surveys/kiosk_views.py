@@ -1,0 +1,418 @@
+"""Counter channels: the offline kiosk (``/kiosk/<code>/``) and the QR posters.
+
+The kiosk is a tablet at a counter that citizens answer on, one question per screen.
+Once its page has loaded it works without network: a service worker keeps the page
+shell, and each finished response waits in the browser (IndexedDB) with an id the
+browser made (``crypto.randomUUID()``) until ``POST /kiosk/<code>/responses`` takes
+it. That endpoint stores every response through
+:func:`mutu.surveys.services.response_submit` on the ``kiosk`` channel, so a sync
+retried any number of times stores each response once.
+
+A kiosk is a public device with no login, so the sync is not guarded by Django's CSRF
+cookie but by a per-point token embedded in the page (an HMAC of the point code under
+``SECRET_KEY``), which a page of another site cannot read. Sync requests are
+rate-limited per IP address (:mod:`mutu.ratelimit`, a fixed one-minute window in
+Django's cache).
+"""
+
+import json
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from mutu.errors import MutuError
+from mutu.ratelimit import rate_limited
+from mutu.registry.models import Service, ServicePoint
+from mutu.registry.selectors import unit_get_for_user
+from mutu.surveys.forms import SurveyForm
+from mutu.surveys.models import Channel
+from mutu.surveys.posters import posters_pdf
+from mutu.surveys.services import ConflictError, response_submit
+
+KIOSK_TOKEN_SALT = "mutu.surveys.kiosk"  # noqa: S105 (a salt, not a secret)
+KIOSK_CACHE_NAME = "mutu-kiosk-v1"
+"""Name of the browser cache holding the kiosk shell; bump it to drop old shells."""
+SYNC_BATCH_MAX = 100
+"""Most responses one sync request may carry (the page sends 50 at a time)."""
+SYNC_RATE_RETRY_SECONDS = 60
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server a tablet's clock may run before its time is ignored."""
+PROFILE_FIELDS = ("sex", "age", "education", "occupation")
+
+
+# --- the kiosk token and the rate limit -------------------------------------------
+
+
+def kiosk_token(point: ServicePoint) -> str:
+    """The sync token of *point*'s kiosk: stable while ``SECRET_KEY`` stays the same."""
+    return salted_hmac(KIOSK_TOKEN_SALT, point.code, algorithm="sha256").hexdigest()
+
+
+def kiosk_token_valid(point: ServicePoint, token: object) -> bool:
+    """Whether *token* is *point*'s kiosk token (compared in constant time)."""
+    return isinstance(token, str) and constant_time_compare(token, kiosk_token(point))
+
+
+def sync_rate_exceeded(request: HttpRequest) -> bool:
+    """Count this sync for its address; true past ``MUTU_KIOSK_SYNC_PER_MINUTE`` (60).
+
+    The fixed one-minute window of :func:`mutu.ratelimit.rate_limited` (scope
+    ``kiosk-sync``), kept apart from the form's limit: the kiosks of a whole MPP may
+    share one public address.
+    """
+    limit = int(getattr(settings, "MUTU_KIOSK_SYNC_PER_MINUTE", 60))
+    return rate_limited(request, "kiosk-sync", per_minute=limit)
+
+
+# --- pages ------------------------------------------------------------------------
+
+
+def _point_services(point: ServicePoint) -> list[Service]:
+    """The services rated at *point*: its own list, else all active ones of its unit."""
+    return list(point.services.filter(is_active=True).order_by("name")) or list(
+        point.unit.services.filter(is_active=True).order_by("name")
+    )
+
+
+def _kiosk_scope() -> str:
+    """``/kiosk/``: the directory of the service worker, hence its scope."""
+    return reverse("counter:kiosk_sw").rsplit("/", 1)[0] + "/"
+
+
+@require_GET
+def kiosk_page(request: HttpRequest, code: str) -> HttpResponse:
+    """``/kiosk/<code>/``: the counter's tablet page; without JavaScript, a link to
+    the ordinary form ``/s/<code>/``."""
+    point = get_object_or_404(
+        ServicePoint.objects.select_related("unit", "mpp"), code=code
+    )
+    services = _point_services(point)
+    if not services:
+        raise Http404
+    form = SurveyForm(services=services)
+    response = render(
+        request,
+        "surveys/kiosk.html",
+        {
+            "point": point,
+            "services": services,
+            "default_service": services[0].pk if len(services) == 1 else "",
+            "form": form,
+            "question_count": len(form.element_fields()),
+            "token": kiosk_token(point),
+            "sw_scope": _kiosk_scope(),
+            "cache_name": KIOSK_CACHE_NAME,
+            "idle_seconds": int(getattr(settings, "MUTU_KIOSK_IDLE_SECONDS", 60)),
+        },
+    )
+    # The service worker fetches the page again whenever it is online.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def kiosk_service_worker(request: HttpRequest) -> HttpResponse:
+    """``/kiosk/sw.js``: the kiosk's service worker, whose scope is ``/kiosk/``.
+
+    Served from this path (not from ``/static/``) because a worker controls only
+    pages under its own directory.
+    """
+    response = render(
+        request,
+        "surveys/kiosk_sw.js",
+        {"cache_name": KIOSK_CACHE_NAME},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = _kiosk_scope()
+    return response
+
+
+# --- the sync endpoint ------------------------------------------------------------
+
+
+def _error(
+    status: int, message_id: str, message_en: str, **headers: str
+) -> JsonResponse:
+    language = get_language()
+    response = JsonResponse(
+        {
+            "error": message_en if (language or "").startswith("en") else message_id,
+            "message_id": message_id,
+            "message_en": message_en,
+        },
+        status=status,
+    )
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _submitted_at(raw: object, *, now: datetime) -> tuple[datetime, str]:
+    """The time a queued response was given, and a note when the tablet's is ignored.
+
+    The tablet's clock is trusted within ``MUTU_KIOSK_MAX_AGE_DAYS`` (30) in the past
+    and five minutes in the future; outside that the server's time of receipt is
+    used, so a tablet with a wrong clock never files answers under a wrong period.
+    """
+    if raw in (None, ""):
+        return now, ""
+    parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    if parsed is None:
+        raise MutuError(
+            f"submitted_at bukan waktu ISO 8601: {raw!r}.",
+            f"submitted_at is not an ISO 8601 time: {raw!r}.",
+            field="submitted_at",
+        )
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    max_age = timedelta(days=int(getattr(settings, "MUTU_KIOSK_MAX_AGE_DAYS", 30)))
+    if not now - max_age <= parsed <= now + CLOCK_SKEW:
+        return now, "clock"
+    return parsed, ""
+
+
+def _invalid(field: str, message_id: str, message_en: str) -> MutuError:
+    return MutuError(message_id, message_en, field=field)
+
+
+def _parse_item(
+    item: dict[str, Any], services: dict[int, Service], *, now: datetime
+) -> tuple[dict[str, Any], str]:
+    """The ``response_submit`` arguments of one queued response, and a time note.
+
+    Raises :class:`MutuError` naming the first malformed field; the answers and the
+    profile values themselves are checked by ``response_submit``.
+    """
+    raw_id = item.get("client_id")
+    try:
+        client_id = uuid.UUID(raw_id) if isinstance(raw_id, str) else None
+    except ValueError:
+        client_id = None
+    if client_id is None:
+        raise _invalid(
+            "client_id", "client_id wajib berupa UUID.", "client_id must be a UUID."
+        )
+    service_id = item.get("service")
+    if (
+        not isinstance(service_id, int)
+        or isinstance(service_id, bool)
+        or service_id not in services
+    ):
+        raise _invalid(
+            "service",
+            "Layanan itu tidak dinilai di loket ini.",
+            "That service is not rated at this service point.",
+        )
+    answers = item.get("answers")
+    if not isinstance(answers, dict):
+        raise _invalid(
+            "answers",
+            "answers harus objek {unsur: nilai}.",
+            "answers must be an object {element: value}.",
+        )
+    profile = item.get("profile") or {}
+    if not isinstance(profile, dict) or not all(
+        isinstance(profile.get(name), str | None)
+        or (name == "age" and isinstance(profile.get(name), int))
+        for name in PROFILE_FIELDS
+    ):
+        raise _invalid(
+            "profile",
+            "profile harus objek berisi teks (usia boleh angka).",
+            "profile must be an object of strings (age may be a number).",
+        )
+    comment = item.get("comment") or ""
+    if not isinstance(comment, str):
+        raise _invalid("comment", "comment harus teks.", "comment must be text.")
+    submitted_at, note = _submitted_at(item.get("submitted_at"), now=now)
+    return {
+        "service": services[service_id],
+        "answers": answers,
+        "profile": {name: profile.get(name) for name in PROFILE_FIELDS},
+        "comment": comment,
+        "client_id": client_id,
+        "submitted_at": submitted_at,
+    }, note
+
+
+def _sync_one(
+    point: ServicePoint,
+    services: dict[int, Service],
+    item: object,
+    *,
+    now: datetime,
+) -> dict[str, Any]:
+    """Store one queued response; its outcome as ``{client_id, status, message…}``."""
+    raw_id = item.get("client_id") if isinstance(item, dict) else None
+    outcome: dict[str, Any] = {"client_id": raw_id if isinstance(raw_id, str) else None}
+    try:
+        if not isinstance(item, dict):
+            raise _invalid(
+                "",
+                "Setiap respons harus berupa objek JSON.",
+                "Each response must be a JSON object.",
+            )
+        arguments, note = _parse_item(item, services, now=now)
+        # No device_key: every respondent shares the tablet, so the same-device
+        # duplicate rule would flag them all. No client_ip: a kiosk stands inside
+        # the unit's own network by design (the own-network rule targets staff).
+        result = response_submit(
+            unit=point.unit, point=point, channel=Channel.KIOSK, **arguments
+        )
+    except ConflictError as error:
+        return {**outcome, **_message("conflict", error.message_id, error.message_en)}
+    except MutuError as error:
+        return {
+            **outcome,
+            **_message("invalid", error.message_id, error.message_en),
+            "field": error.details.get("field", ""),
+        }
+    if not result.created:
+        return {
+            **outcome,
+            **_message(
+                "replayed", "Sudah tersimpan sebelumnya.", "Already stored earlier."
+            ),
+        }
+    if note:
+        return {
+            **outcome,
+            **_message(
+                "created",
+                "Tersimpan dengan waktu terima server (jam perangkat tidak wajar).",
+                "Stored with the server's time of receipt (the device clock is off).",
+            ),
+        }
+    return {**outcome, **_message("created", "Tersimpan.", "Stored.")}
+
+
+def _message(status: str, message_id: str, message_en: str) -> dict[str, str]:
+    language = get_language() or ""
+    return {
+        "status": status,
+        "message": message_en if language.startswith("en") else message_id,
+        "message_en": message_en,
+    }
+
+
+@csrf_exempt
+@require_POST
+def kiosk_sync(request: HttpRequest, code: str) -> JsonResponse:
+    """``POST /kiosk/<code>/responses``: store the kiosk's queued responses.
+
+    Body: ``{"token": "<kiosk token>", "responses": [{"client_id": "<uuid>",
+    "service": <id>, "answers": {"U1": 4, …}, "profile": {"sex": "P", "age": "34",
+    "education": "", "occupation": ""}, "comment": "", "submitted_at": "<ISO 8601>"},
+    …]}``. Answers 200 with one outcome per response, in order: ``created``,
+    ``replayed`` (already stored), ``conflict`` (the id holds other content) or
+    ``invalid`` (with the message); 400 for a malformed body, 403 for a wrong token,
+    404 for an unknown point, 429 past the rate limit.
+    """
+    if sync_rate_exceeded(request):
+        return _error(
+            429,
+            "Terlalu banyak kiriman dari alamat ini; coba lagi sebentar lagi.",
+            "Too many syncs from this address; try again shortly.",
+            Retry_After=str(SYNC_RATE_RETRY_SECONDS),
+        )
+    point = ServicePoint.objects.select_related("unit", "mpp").filter(code=code).first()
+    if point is None:
+        return _error(404, "Loket tidak ditemukan.", "Service point not found.")
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("responses"), list):
+        return _error(
+            400,
+            'Isi permintaan harus JSON {"token": …, "responses": […]}.',
+            'The request body must be JSON {"token": …, "responses": […]}.',
+        )
+    if not kiosk_token_valid(point, body.get("token")):
+        return _error(
+            403,
+            "Token kios salah; muat ulang halaman kios.",
+            "Wrong kiosk token; reload the kiosk page.",
+        )
+    items = body["responses"]
+    if len(items) > SYNC_BATCH_MAX:
+        return _error(
+            400,
+            f"Paling banyak {SYNC_BATCH_MAX} respons per kiriman.",
+            f"At most {SYNC_BATCH_MAX} responses per sync.",
+        )
+    services = {service.pk: service for service in _point_services(point)}
+    now = timezone.now()
+    results = [_sync_one(point, services, item, now=now) for item in items]
+    response = JsonResponse(
+        {
+            "results": results,
+            "counts": dict(Counter(result["status"] for result in results)),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- posters ----------------------------------------------------------------------
+
+
+def _request_base_url(request: HttpRequest) -> str:
+    """``https://host`` of this request: the QR encodes the host people reached."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@login_required
+@require_GET
+def unit_posters(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """``/unit/<id>/poster.pdf``: the QR posters of every point of a unit, a page each.
+
+    404 when the user may not see the unit or the unit has no service point.
+    """
+    unit = unit_get_for_user(request.user, unit_id)
+    points = list(unit.points.select_related("unit", "mpp").order_by("name", "code"))
+    if not points:
+        raise Http404
+    return _pdf(
+        posters_pdf(points, base_url=_request_base_url(request)),
+        f"poster-skm-{unit.pk}.pdf",
+    )
+
+
+@login_required
+@require_GET
+def point_poster(request: HttpRequest, unit_id: int, code: str) -> HttpResponse:
+    """``/unit/<id>/poster/<code>.pdf``: the QR poster of one point of the unit."""
+    unit = unit_get_for_user(request.user, unit_id)
+    point = get_object_or_404(unit.points.select_related("unit", "mpp"), code=code)
+    return _pdf(
+        posters_pdf([point], base_url=_request_base_url(request)),
+        f"poster-skm-{point.code}.pdf",
+    )
