@@ -51,6 +51,7 @@ lint: $(VENV)/.test
 ## bench: the benchmarks of bench/ (not run by CI)
 bench: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py
+	$(BIN)/python bench/import_paper.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

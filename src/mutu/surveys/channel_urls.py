@@ -7,3 +7,4 @@ urlpatterns: list = []
 
 urlpatterns += [path("", include("mutu.surveys.sms_urls"))]  # SMS/WhatsApp
 urlpatterns += [path("", include("mutu.surveys.kiosk_urls"))]  # kiosk, QR posters
+urlpatterns += [path("", include("mutu.surveys.paper_urls"))]  # paper import

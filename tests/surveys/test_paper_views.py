@@ -1,0 +1,171 @@
+"""Paper-survey pages through real HTTP: template download, upload, job page."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mutu.accounts.models import Role
+from mutu.surveys import paper
+from mutu.surveys.models import DailyRollup, ImportJob, Response
+from tests.accounts.factories import user_with_role
+from tests.surveys.test_paper import form_row, xlsx_bytes
+
+
+@pytest.fixture
+def operator(client, world):
+    client.force_login(world.operator)
+    return world.operator
+
+
+def upload(client, world, content: bytes, name="survei.xlsx"):
+    return client.post(
+        reverse("paper:upload", args=[world.dukcapil.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type=paper.XLSX_MIME)},
+    )
+
+
+def test_template_download_is_an_xlsx_with_the_units_services(client, world, operator):
+    """The operator downloads the template: headers, service dropdown, period."""
+    url = reverse("paper:template", args=[world.dukcapil.pk])
+    response = client.get(url, {"periode": "2025-Q3"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook[paper.SHEET_DATA]
+    rules = [(dv.type, str(dv.sqref)) for dv in sheet.data_validations.dataValidation]
+    assert response.status_code == 200
+    assert response["Content-Type"] == paper.XLSX_MIME
+    assert "2025-Q3.xlsx" in response["Content-Disposition"]
+    assert [c.value for c in sheet[1]] == list(paper.COLUMNS)
+    assert workbook[paper.SHEET_LISTS]["A2"].value == world.ktp.name
+    assert ("list", "B2:B1048576") in rules
+    assert ("whole", "C2:C1048576") in rules
+    assert ("date", "A2:A1048576") in rules
+
+
+def test_template_and_upload_are_404_for_who_cannot_edit_the_unit(client, world):
+    """An evaluator (read-only) or another unit's operator gets 404, not a file."""
+    other = user_with_role("operator-dinsos", Role.UNIT_OPERATOR, world.dinsos)
+    for user in (world.evaluator, other):
+        client.force_login(user)
+        template = client.get(reverse("paper:template", args=[world.dukcapil.pk]))
+        page = client.get(reverse("paper:upload", args=[world.dukcapil.pk]))
+        assert (template.status_code, page.status_code) == (404, 404)
+    client.force_login(world.operator)
+    bad_period = client.get(
+        reverse("paper:template", args=[world.dukcapil.pk]), {"periode": "kemarin"}
+    )
+    assert bad_period.status_code == 404
+
+
+def test_upload_valid_file_imports_and_redirects_to_the_job(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A valid 3-row upload runs (immediate task backend) and lands on its job page."""
+    rows = [form_row(date(2025, 7, 14)), form_row(date(2025, 7, 15)), form_row()]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, xlsx_bytes(rows))
+    job = ImportJob.objects.get()
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "paper:job", args=[world.dukcapil.pk, job.pk]
+    )
+    assert (job.status, job.created_count, job.task_id != "") == ("done", 3, True)
+    assert Response.objects.filter(channel="paper").count() == 3
+    assert DailyRollup.objects.filter(channel="paper").count() == 2
+    assert 'value="100"' in html
+    assert "3 respons survei kertas tersimpan" in html
+    assert 'http-equiv="refresh"' not in html
+    assert "Refresh" not in page
+
+
+def test_upload_renamed_csv_is_refused_with_a_clear_message(client, world, operator):
+    """A CSV renamed .xlsx is refused by content with status 400; no job exists."""
+    response = upload(client, world, b"tanggal,layanan,U1\n2025-07-14,KTP,4\n")
+    assert response.status_code == 400
+    assert "Berkas ini bukan XLSX" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_upload_over_the_size_limit_is_refused(client, world, operator, settings):
+    """A file above MUTU_IMPORT_MAX_MB is refused before anything is stored."""
+    settings.MUTU_IMPORT_MAX_MB = 1
+    response = upload(client, world, b"PK" + b"\0" * (1024 * 1024 + 10))
+    assert response.status_code == 400
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_upload_same_file_twice_imports_once_and_shows_the_first_job(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """Re-uploading the same bytes shows the first job; responses are not doubled."""
+    content = xlsx_bytes([form_row(), form_row(answers=[1] * 9)])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload(client, world, content)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        second = upload(client, world, content, name="salinan.xlsx")
+    page = client.get(second["Location"])
+    assert second["Location"] == first["Location"]
+    assert callbacks == []
+    assert ImportJob.objects.count() == 1
+    assert Response.objects.count() == 2
+    assert "sudah diunggah" in page.content.decode()
+
+
+def test_job_page_refreshes_while_pending_and_hides_from_other_units(
+    client, world, operator
+):
+    """A running job's page shows progress and refreshes itself without JavaScript;
+    another unit's operator gets 404."""
+    upload(client, world, xlsx_bytes([form_row()]))  # not committed: stays pending
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running", total_rows=200, processed_rows=50
+    )
+    url = reverse("paper:job", args=[world.dukcapil.pk, job.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert page["Refresh"] == "2"
+    assert '<progress id="diperiksa" max="100" value="25">' in html
+    assert "25% (50 / 200)" in html
+    assert "<script" not in html
+    client.force_login(user_with_role("op-dinsos", Role.UNIT_OPERATOR, world.dinsos))
+    assert client.get(url).status_code == 404
+    client.force_login(world.coordinator)
+    assert client.get(url).status_code == 200
+    other_unit_url = reverse("paper:job", args=[world.dinsos.pk, job.pk])
+    assert client.get(other_unit_url).status_code == 404
+
+
+def test_job_page_lists_every_error_of_a_refused_file(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A refused file's page says nothing was stored and lists row, column, reason."""
+    rows = [form_row(), form_row(answers=[4, 4, 5, 4, 4, 4, 4, 4, 4]), form_row(age=7)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, xlsx_bytes(rows))
+    html = client.get(response["Location"]).content.decode()
+    assert "tidak ada respons yang disimpan" in html
+    assert (
+        "<td>3</td><td>U3</td><td>nilai 5 tidak valid; harus 1–4 atau kosong</td>"
+        in html
+    )
+    assert "<td>4</td><td>usia</td>" in html
+    assert not Response.objects.exists()
+
+
+def test_upload_page_lists_templates_and_recent_jobs(client, world, operator):
+    """The upload page links the templates of this and last quarter, no script."""
+    page = client.get(reverse("paper:upload", args=[world.dukcapil.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in html
+    assert "templat.xlsx?periode=" in html
+    assert "<script" not in html
