@@ -126,7 +126,14 @@ class Response(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("respons SKM")
         verbose_name_plural = _("respons SKM")
-        indexes = [models.Index(fields=["unit", "day"])]
+        indexes = [
+            models.Index(fields=["unit", "day"]),
+            # The integrity rules look back by device and by counter (integrity.py).
+            models.Index(
+                fields=["device_hash", "service", "submitted_at"], name="response_device"
+            ),
+            models.Index(fields=["point", "submitted_at"], name="response_point_time"),
+        ]
         constraints = [
             *(
                 models.CheckConstraint(
