@@ -93,3 +93,64 @@ def test_coordinator_sees_the_cycle_it_opened(world, client):
     assert client.get(reverse("evaluations:cycle", args=[cycle.pk])).status_code == 200
     client.force_login(world.operator)
     assert client.get(reverse("evaluations:cycle", args=[cycle.pk])).status_code == 404
+
+
+def test_finalize_refuses_changed_scores_without_notes(world, assignment):
+    """A score that no longer matches a revised self-level needs its note at finalize."""
+    from mutu.evaluations.services import (
+        indicator_score,
+        result_finalize,
+        revision_request,
+        self_answer_save,
+        self_assessment_submit,
+    )
+
+    numbers = [
+        n for n in assignment.answers.values_list("indicator", flat=True) if n != "Q31"
+    ]
+    for number in numbers:
+        self_answer_save(
+            actor=world.operator, assignment=assignment, indicator=number, level=3
+        )
+    self_assessment_submit(actor=world.operator, assignment=assignment)
+    for number in numbers:
+        indicator_score(
+            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+        )
+    revision_request(actor=world.evaluator, assignment=assignment, note="Perbaiki Q1")
+    self_answer_save(
+        actor=world.operator, assignment=assignment, indicator="Q1", level=5
+    )
+    self_assessment_submit(actor=world.operator, assignment=assignment)
+    with pytest.raises(MutuError, match="tanpa catatan: Q1"):
+        result_finalize(actor=world.coordinator, assignment=assignment)
+
+
+def test_coordinator_cannot_manage_a_larger_regions_cycle(world):
+    """A regency coordinator neither sees nor manages the province's Mandiri round."""
+    from mutu.evaluations.selectors import cycle_list_for_user
+    from mutu.evaluations.services import evaluators_assign
+
+    cycle = _open(
+        world,
+        world.province_coordinator,
+        "mandiri",
+        [world.dukcapil, world.rsud_bandar_lampung],
+        region=world.lampung,
+    )
+    assert not cycle_list_for_user(world.coordinator).filter(pk=cycle.pk).exists()
+    with pytest.raises(MutuError):
+        evaluators_assign(
+            actor=world.coordinator,
+            assignment=cycle.assignments.get(unit=world.rsud_bandar_lampung),
+            evaluators=[world.evaluator],
+        )
+    with pytest.raises(MutuError):
+        _open(
+            world,
+            world.coordinator,
+            "mandiri",
+            [world.dukcapil],
+            region=world.national,
+            name="x",
+        )

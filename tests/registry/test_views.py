@@ -173,3 +173,15 @@ def test_dashboard_lists_what_the_user_may_see(
     assert "Dukcapil Pesawaran" in body
     assert "Dinas Sosial Pesawaran" in body
     assert "Bandung" not in body
+
+
+def test_service_edit_saves_and_audits(world, client):
+    """Renaming a service through its edit page changes the row and records it."""
+    client.force_login(world.operator)
+    url = reverse("registry:service_edit", args=[world.dukcapil.pk, world.ktp.pk])
+    response = client.post(url, {"name": "KTP Elektronik", "is_active": "on"})
+    assert response.status_code == 302
+    world.ktp.refresh_from_db()
+    assert world.ktp.name == "KTP Elektronik"
+    event = AuditEvent.objects.get(action="service.update")
+    assert event.changes["name"] == ["Penerbitan KTP-el", "KTP Elektronik"]

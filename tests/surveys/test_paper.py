@@ -584,3 +584,25 @@ def test_import_keeps_comments_with_tabs_newlines_and_backslashes(world):
     job = run(new_job(world, xlsx_bytes([form_row(comment=comment)])))
     assert job.status == "done"
     assert Response.objects.get().comment == comment
+
+
+def test_import_into_a_published_period_is_refused(world):
+    """A paper row dated inside a published period is an error; nothing is stored."""
+    from mutu.surveys.models import Publication
+
+    Publication.objects.create(
+        unit=world.dukcapil,
+        period_key="2025-Q3",
+        published_at=date(2025, 10, 5),
+        media=["website"],
+    )
+    job = run(
+        new_job(
+            world,
+            xlsx_bytes([form_row(date(2025, 7, 20)), form_row(date(2025, 6, 30))]),
+        )
+    )
+    assert job.status == "refused"
+    assert [e["row"] for e in job.errors] == [2]
+    assert "sudah dipublikasikan" in job.errors[0]["message"]
+    assert not Response.objects.exists()

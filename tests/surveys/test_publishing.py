@@ -1,6 +1,6 @@
 """Population, publication, follow-up plans and flagged-response review."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -22,12 +22,19 @@ from mutu.surveys.services import response_set_excluded, response_submit
 
 @pytest.fixture
 def period():
-    return period_containing(timezone.localdate(), PeriodKind.QUARTER)
+    """The last quarter that has ended: only ended periods can be published."""
+    return period_containing(timezone.localdate(), PeriodKind.QUARTER).previous()
+
+
+def _in(period, days=10):
+    return timezone.make_aware(
+        datetime.combine(period.start + timedelta(days=days), time(10))
+    )
 
 
 @pytest.fixture
-def answered(world):
-    """Three responses for Dukcapil today: U1 weakest."""
+def answered(world, period):
+    """Three responses for Dukcapil in the period: U1 weakest."""
     for u1 in (2, 3, 2):
         response_submit(
             unit=world.dukcapil,
@@ -35,6 +42,7 @@ def answered(world):
             channel="web",
             answers={"U1": u1, **{f"U{i}": 4 for i in range(2, 10)}},
             comment="Persyaratan membingungkan" if u1 == 2 else "",
+            submitted_at=_in(period),
         )
 
 
@@ -60,7 +68,7 @@ def test_publish_is_the_unit_heads_act(world, period, answered):
             actor=world.operator,
             unit=world.dukcapil,
             period_key=period.key,
-            published_at=date(2025, 7, 1),
+            published_at=period.end + timedelta(days=1),
             media=["website"],
         )
     for _ in range(2):
@@ -68,7 +76,7 @@ def test_publish_is_the_unit_heads_act(world, period, answered):
             actor=world.head,
             unit=world.dukcapil,
             period_key=period.key,
-            published_at=date(2025, 7, 1),
+            published_at=period.end + timedelta(days=1),
             media=["website", "print"],
         )
     publication = Publication.objects.get()
@@ -83,7 +91,7 @@ def test_publish_needs_responses_and_media(world, period):
             actor=world.head,
             unit=world.dukcapil,
             period_key=period.key,
-            published_at=date(2025, 7, 1),
+            published_at=period.end + timedelta(days=1),
             media=["website"],
         )
     with pytest.raises(MutuError, match="media"):
@@ -91,7 +99,7 @@ def test_publish_needs_responses_and_media(world, period):
             actor=world.head,
             unit=world.dukcapil,
             period_key=period.key,
-            published_at=date(2025, 7, 1),
+            published_at=period.end + timedelta(days=1),
             media=[],
         )
 
@@ -102,7 +110,7 @@ def test_follow_up_progress_and_months_to_completion(world, period, answered):
         actor=world.head,
         unit=world.dukcapil,
         period_key=period.key,
-        published_at=date(2025, 7, 10),
+        published_at=period.end + timedelta(days=1),
         media=["website"],
     )
     items = [
@@ -123,7 +131,7 @@ def test_follow_up_progress_and_months_to_completion(world, period, answered):
         item=items[0],
         status="done",
         evidence="foto papan",
-        completed_at=date(2025, 8, 1),
+        completed_at=period.end + timedelta(days=20),
     )
     assert follow_up_progress(world.dukcapil, period).percent == 50
     follow_up_update(
@@ -131,7 +139,7 @@ def test_follow_up_progress_and_months_to_completion(world, period, answered):
         item=items[1],
         status="done",
         evidence="SK baru",
-        completed_at=date(2025, 9, 15),
+        completed_at=period.end + timedelta(days=66),
     )
     progress = follow_up_progress(world.dukcapil, period)
     assert (progress.percent, progress.months_to_complete) == (100, 2)
@@ -153,7 +161,7 @@ def test_follow_up_done_needs_evidence(world, period, answered):
             actor=world.operator,
             item=item,
             status="done",
-            completed_at=date(2025, 8, 1),
+            completed_at=period.end + timedelta(days=20),
         )
     assert FollowUpItem.objects.get().status == "planned"
 
@@ -164,7 +172,8 @@ def test_results_page_shows_profile_comments_trend_and_forms(
     """The operator sees the score, comments, trend and the follow-up form."""
     client.force_login(world.operator)
     body = client.get(
-        reverse("surveys:unit_results", args=[world.dukcapil.pk])
+        reverse("surveys:unit_results", args=[world.dukcapil.pk]),
+        {"periode": period.key},
     ).content.decode()
     assert "Persyaratan membingungkan" in body
     assert "Profil responden" in body
@@ -180,7 +189,8 @@ def test_results_page_post_forms(world, client, period, answered):
     assert client.post(url, {"population": "500"}).status_code == 302
     url = reverse("surveys:publish", args=[unit, period.key])
     response = client.post(
-        url, {"published_at": "2025-07-01", "publication_media": ["website"]}
+        url,
+        {"published_at": str(timezone.localdate()), "publication_media": ["website"]},
     )
     assert response.status_code == 302
     url = reverse("surveys:follow_up_add", args=[unit, period.key])
@@ -227,6 +237,7 @@ def test_flagged_review_by_coordinator(world, client, period):
             channel="web",
             answers={"U1": 1},
             device_key="same-phone",
+            submitted_at=_in(period),
         )
     flagged = Response.objects.get(is_flagged=True)
     url = reverse("surveys:flagged", args=[world.dukcapil.pk])
@@ -264,7 +275,7 @@ def test_trend_lists_previous_periods(world, period):
     """A response in the previous quarter shows in the trend."""
     from mutu.surveys.selectors import trend
 
-    earlier = timezone.now() - timedelta(days=100)
+    earlier = _in(period.previous())
     response_submit(
         unit=world.dukcapil,
         service=world.ktp,
@@ -290,7 +301,11 @@ def test_published_period_is_closed_to_new_responses_and_decisions(
     )
     with pytest.raises(MutuError, match="sudah dipublikasikan"):
         response_submit(
-            unit=world.dukcapil, service=world.ktp, channel="web", answers={"U1": 1}
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="web",
+            answers={"U1": 1},
+            submitted_at=_in(period, days=20),
         )
     stored = Response.objects.first()
     with pytest.raises(MutuError, match="sudah dipublikasikan"):
@@ -298,3 +313,33 @@ def test_published_period_is_closed_to_new_responses_and_decisions(
             actor=world.coordinator, response=stored, excluded=True, reason="terlambat"
         )
     assert Response.objects.count() == 3
+
+
+def test_publish_only_after_the_period_ended(world, answered):
+    """The running quarter cannot be published, nor a date in the future or too early."""
+    running = period_containing(timezone.localdate(), PeriodKind.QUARTER)
+    response_submit(
+        unit=world.dukcapil, service=world.ktp, channel="web", answers={"U1": 3}
+    )
+    with pytest.raises(MutuError, match="belum berakhir"):
+        result_publish(
+            actor=world.head,
+            unit=world.dukcapil,
+            period_key=running.key,
+            published_at=timezone.localdate(),
+            media=["website"],
+        )
+    ended = running.previous()
+    for day in (
+        ended.end - timedelta(days=1),
+        timezone.localdate() + timedelta(days=1),
+    ):
+        with pytest.raises(MutuError, match="Tanggal publikasi"):
+            result_publish(
+                actor=world.head,
+                unit=world.dukcapil,
+                period_key=ended.key,
+                published_at=day,
+                media=["website"],
+            )
+    assert not Publication.objects.exists()

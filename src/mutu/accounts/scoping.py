@@ -59,6 +59,11 @@ def can_see(user, obj: Model, roles: Iterable[str] | None = None) -> bool:
     ).exists()
 
 
+def region_part(scope_path: str) -> str:
+    """The region prefix of a scope path: ``/ID/18/18.09/g2/u5/`` -> ``/ID/18/18.09/``."""
+    return scope_path.split("/g", 1)[0].rstrip("/") + "/"
+
+
 def has_role(user, *roles: str) -> bool:
     """Return whether *user* holds any of *roles* anywhere (superusers hold all)."""
     return bool(grant_paths(user, roles))

@@ -117,7 +117,7 @@ def _publish_dukcapil(unit: ServiceUnit, head: User, operator: User) -> None:
         actor=head,
         unit=unit,
         period_key=previous.key,
-        published_at=previous.end + timedelta(days=7),
+        published_at=min(previous.end + timedelta(days=7), timezone.localdate()),
         media=["print", "social", "website"],
     )
     item = follow_up_create(

@@ -61,14 +61,13 @@ def skm_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
     followed = FollowUpItem.objects.filter(
         unit=unit, period_key__startswith=str(year), status=FollowUpItem.Status.DONE
     ).exists()
-    if followed and publications:
-        level = 5
-    elif electronic and "print" in media:
-        level = 4
-    elif publications:
+    # The rubric is cumulative: 3 needs a non-electronic (print) publication, 4 print
+    # and electronic, 5 all of that and a follow-up of the results.
+    level = 2
+    if "print" in media:
         level = 3
-    else:
-        level = 2
+        if electronic:
+            level = 5 if followed else 4
     return _feed(
         level,
         f"{len(publications)} publikasi, media: {', '.join(sorted(media)) or '-'}",
@@ -120,9 +119,11 @@ def follow_up_share_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
 
 
 def follow_up_speed_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
-    """Q9: months from publication to completion of the follow-up (1 month is 5)."""
+    """Q9: months from publication to completion of the follow-up, over the last two
+    years (§1.7: 1 month is 5 … 12 months is 1; later or never is 0)."""
     months: list[int] = []
-    for publication in _publications(unit, year):
+    publications = _publications(unit, year) + _publications(unit, year - 1)
+    for publication in publications:
         items = list(
             FollowUpItem.objects.filter(unit=unit, period_key=publication.period_key)
         )
@@ -140,21 +141,13 @@ def follow_up_speed_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
             0, "belum ada RTL yang tuntas", "Tidak ditindaklanjuti: level 0.", "RTL"
         )
     slowest = max(months)
-    level = (
-        5
-        if slowest <= 1
-        else 4
-        if slowest <= 3
-        else 3
-        if slowest <= 6
-        else 2
-        if slowest <= 9
-        else 1
-    )
+    thresholds = ((1, 5), (3, 4), (6, 3), (9, 2), (12, 1))
+    level = next((lvl for limit, lvl in thresholds if slowest <= limit), 0)
     return _feed(
         level,
         f"tuntas {slowest} bulan setelah publikasi",
-        "5 ≤ 1 bulan; 4 ≤ 3; 3 ≤ 6; 2 ≤ 9; 1 ≤ 12 bulan.",
+        "5 ≤ 1 bulan; 4 ≤ 3; 3 ≤ 6; 2 ≤ 9; 1 ≤ 12 bulan; lebih lama 0 "
+        "(dua tahun terakhir; periode yang RTL-nya belum tuntas tidak dihitung).",
         "publikasi dan RTL SKM",
     )
 

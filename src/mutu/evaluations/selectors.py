@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.accounts.scoping import grant_paths, region_part, scope_queryset
 from mutu.evaluations.models import Assignment, Cycle, Result
 from mutu.evaluations.services import UNIT_ROLES, cycle_instrument
 
@@ -83,7 +83,7 @@ def cycle_results(
     """Current results of a cycle, ranked (1 = best), with rank within the region."""
     results = list(
         Result.objects.filter(assignment__cycle=cycle, is_current=True)
-        .select_related("assignment__unit__government__region")
+        .select_related("assignment__unit__government__region", "certificate")
         .order_by("-index", "assignment__unit__name")
     )
     rows: list[dict[str, Any]] = []
@@ -121,16 +121,15 @@ def previous_results(assignment: Assignment) -> list[Result]:
 
 
 def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
-    """Cycles whose region overlaps a scope the user manages (admin or coordinator).
+    """Cycles whose region lies inside a region the user manages (admin, coordinator).
 
-    A regency coordinator's scope is its government (``/ID/18/18.09/g2/``), which lies
-    inside the cycle's region (``/ID/18/18.09/``), so both directions count.
+    A regency coordinator's scope is its government (``/ID/18/18.09/g2/``); its region
+    part (``/ID/18/18.09/``) decides, so it manages the regency's Mandiri rounds but
+    never sees a provincial or national cycle.
     """
     condition = Q(pk__in=[])
     for path in grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]):
-        parts = path.strip("/").split("/")
-        prefixes = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
-        condition |= Q(region__path__startswith=path) | Q(region__path__in=prefixes)
+        condition |= Q(region__path__startswith=region_part(path))
     return Cycle.objects.filter(condition)
 
 

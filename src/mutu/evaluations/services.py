@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import can_see, grant_paths
+from mutu.accounts.scoping import can_see, grant_paths, region_part
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.evaluations.evidence import check_upload
@@ -59,13 +59,13 @@ def cycle_instrument(cycle: Cycle) -> Instrument:
 
 def _can_manage_cycle(actor: Any, cycle: Cycle) -> bool:
     """National cycles belong to national admins; a Mandiri round to a coordinator
-    whose scope overlaps the round's region (a regency coordinator's scope is its
-    government, which lies inside the regency)."""
+    whose scope covers the round's region (a regency coordinator's scope is its
+    government; the region part of that scope is the regency)."""
     if cycle.scheme == Cycle.Scheme.NATIONAL:
         return can_see(actor, cycle.region, roles=[Role.NATIONAL_ADMIN])
     region_path = cycle.region.path
     return any(
-        path.startswith(region_path) or region_path.startswith(path)
+        region_path.startswith(region_part(path))
         for path in grant_paths(actor, roles=MANAGER_ROLES)
     )
 
@@ -140,7 +140,7 @@ def cycle_open(
     cycle.save()
     for unit in units:
         assignment = Assignment.objects.create(cycle=cycle, unit=unit)
-        feeds = feeds_for(unit, year)
+        feeds = feeds_for(unit, year) if instrument.id == "pekppp-2022" else {}
         Answer.objects.bulk_create(
             Answer(
                 assignment=assignment,
@@ -168,7 +168,9 @@ def evaluators_assign(
     *, actor: Any, assignment: Assignment, evaluators: Sequence[Any]
 ) -> None:
     """Set the evaluators of one unit in a cycle (each must hold the evaluator role)."""
-    if not _can_manage_cycle(actor, assignment.cycle):
+    if not _can_manage_cycle(actor, assignment.cycle) or not can_see(
+        actor, assignment.unit, roles=MANAGER_ROLES
+    ):
         raise _refuse("Anda tidak berwenang.", "You are not allowed to do this.")
     for user in evaluators:
         if not user.grants.filter(role=Role.EVALUATOR).exists():
@@ -555,6 +557,22 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
             "Hasil hanya dapat difinalkan setelah unit mengajukan dan evaluator menilai.",
             "A result can be finalized only after submission and scoring.",
         )
+    unexplained = sorted(
+        (
+            answer.indicator
+            for answer in assignment.answers.exclude(score__isnull=True)
+            if answer.score != answer.self_level and not answer.score_note.strip()
+        ),
+        key=lambda q: int(q[1:]),
+    )
+    if unexplained:
+        raise _refuse(
+            f"Nilai evaluator berbeda dari penilaian mandiri tanpa catatan: "
+            f"{', '.join(unexplained)}.",
+            f"Evaluator scores differ from the self-assessment without a note: "
+            f"{', '.join(unexplained)}.",
+            field=unexplained[0],
+        )
     result = _store_result(actor=actor, assignment=assignment, revision=1, reason="")
     assignment.stage = Assignment.Stage.FINALIZED
     assignment.save()
@@ -660,6 +678,7 @@ def certificate_issue(*, actor: Any, result: Result) -> Certificate:
             "Certificates are only for A and A-.",
         )
     unit = result.assignment.unit
+    Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise the numbering
     sequence = Certificate.objects.filter(result__assignment__cycle=cycle).count() + 1
     certificate = Certificate.objects.create(
         result=result,

@@ -31,6 +31,7 @@ from mutu.evaluations.forms import (
     VisitForm,
 )
 from mutu.evaluations.models import Assignment, Certificate, Cycle, Evidence
+from mutu.ratelimit import rate_limited
 from mutu.registry.models import Region, ServiceUnit
 
 F03_SALT = "mutu.evaluations.f03"
@@ -380,6 +381,12 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "cycle"), pk=assignment_id
     )
+    if request.method == "POST" and rate_limited(request, "f03"):
+        return HttpResponse(
+            _("Terlalu banyak kiriman dari jaringan Anda. Coba lagi sebentar lagi."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
     form = F03Form(request.POST or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.accounts.scoping import grant_paths, region_part, scope_queryset
 from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
 
 
@@ -49,17 +49,12 @@ def point_list_for_unit(unit: ServiceUnit) -> QuerySet[ServicePoint]:
     )
 
 
-def _region_part(scope_path: str) -> str:
-    """The region prefix of a scope path: ``/ID/18/18.09/g2/`` -> ``/ID/18/18.09/``."""
-    return scope_path.split("/g", 1)[0].rstrip("/") + "/"
-
-
 def region_list_for_user(user: Any) -> QuerySet[Region]:
     """Regions where *user* coordinates or administers (the tops of their subtrees)."""
     paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
     if "/" in paths:
         return Region.objects.filter(level=Region.Level.NATIONAL)
-    region_paths = {_region_part(path) for path in paths}
+    region_paths = {region_part(path) for path in paths}
     return Region.objects.filter(path__in=region_paths).order_by("code")
 
 
@@ -68,7 +63,7 @@ def region_get_for_user(user: Any, code: str) -> Region:
     paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
     region = Region.objects.filter(code=code).first()
     if region is None or not any(
-        region.path.startswith(_region_part(path)) for path in paths
+        region.path.startswith(region_part(path)) for path in paths
     ):
         raise Http404
     return region

@@ -78,8 +78,13 @@ def service_create(*, actor: Any, unit: ServiceUnit, data: dict[str, Any]) -> Se
 
 @transaction.atomic
 def service_update(*, actor: Any, service: Service, data: dict[str, Any]) -> Service:
-    """Change a service's name, description or active flag, with an audit row."""
+    """Change a service's name, description or active flag, with an audit row.
+
+    Diffs against the stored row (locked), not against the caller's object, which a
+    bound form may already have changed.
+    """
     _require_editor(actor, service.unit)
+    service = Service.objects.select_for_update().get(pk=service.pk)
     changes = _apply(service, SERVICE_FIELDS, data)
     if "name" in changes and (
         Service.objects.filter(unit=service.unit, name__iexact=service.name)

@@ -64,9 +64,11 @@ from mutu.surveys.models import (
     Channel,
     DailyRollup,
     ImportJob,
+    Publication,
     Response,
     ResponseFlag,
 )
+from mutu.surveys.periods import period_from_key
 
 logger = logging.getLogger(__name__)
 
@@ -345,6 +347,20 @@ def import_job_run(
     return job
 
 
+def _published_periods(unit: ServiceUnit) -> list[tuple[date, date, str]]:
+    """The unit's published periods as ``(start, end, label)``: closed to new rows."""
+    periods = []
+    for key in Publication.objects.filter(unit=unit).values_list(
+        "period_key", flat=True
+    ):
+        try:
+            period = period_from_key(key)
+        except ValueError:
+            continue
+        periods.append((period.start, period.end, period.label))
+    return periods
+
+
 def _check(
     job: ImportJob,
     max_rows: int,
@@ -370,6 +386,7 @@ def _check(
                     max_errors=max_errors,
                     on_progress=progress,
                     progress_every=progress_every,
+                    closed=_published_periods(job.unit),
                 )
             finally:
                 opened.close()

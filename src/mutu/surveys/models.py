@@ -130,7 +130,8 @@ class Response(models.Model):
             models.Index(fields=["unit", "day"]),
             # The integrity rules look back by device and by counter (integrity.py).
             models.Index(
-                fields=["device_hash", "service", "submitted_at"], name="response_device"
+                fields=["device_hash", "service", "submitted_at"],
+                name="response_device",
             ),
             models.Index(fields=["point", "submitted_at"], name="response_point_time"),
         ]

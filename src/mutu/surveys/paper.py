@@ -500,8 +500,10 @@ class _Checker:
         earliest: date,
         max_errors: int,
         result: SheetResult,
+        closed: Sequence[tuple[date, date, str]] = (),
     ) -> None:
         self.services = services
+        self.closed = closed
         self.today = today
         self.earliest = earliest
         self.max_errors = max_errors
@@ -547,6 +549,14 @@ class _Checker:
                 f"date {day:%Y-%m-%d} is too old (before {self.earliest:%Y-%m-%d}); "
                 "check the year",
             )
+        for start, end, label in self.closed:
+            if start <= day <= end:
+                return file_error(
+                    f"tanggal {day:%Y-%m-%d} masuk periode {label} yang sudah "
+                    "dipublikasikan; hasilnya tidak dapat diubah lagi",
+                    f"date {day:%Y-%m-%d} falls in the published period {label}; "
+                    "its figures can no longer change",
+                )
         return day
 
     def service(self, row: int, value: Any) -> int | None:
@@ -693,6 +703,7 @@ def rows_check(
     earliest: date = EARLIEST_DAY,
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 1000,
+    closed: Sequence[tuple[date, date, str]] = (),
 ) -> SheetResult:
     """Check every row of the data sheet (header first); collect all errors.
 
@@ -700,7 +711,9 @@ def rows_check(
     Empty rows are skipped. The first *max_errors* errors are kept, the rest
     counted. More than *max_rows* data rows refuses the file at once.
     *on_progress* is called with the number of rows checked every
-    *progress_every* rows. When the result has errors, ``rows`` is emptied.
+    *progress_every* rows. *closed* lists published periods ``(start, end, label)``:
+    a row dated inside one is an error (published figures never change). When the
+    result has errors, ``rows`` is emptied.
     """
     result = SheetResult()
     iterator = iter(rows)
@@ -720,6 +733,7 @@ def rows_check(
         earliest=earliest,
         max_errors=max_errors,
         result=result,
+        closed=closed,
     )
     sexes, educations, occupations = Sex.values, Education.values, Occupation.values
     sex_codes = _codes(Sex)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from mutu.accounts.models import Role
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
@@ -92,11 +93,15 @@ def result_publish(
     period_key: str,
     published_at: date,
     media: list[str],
+    today: date | None = None,
 ) -> Publication:
     """Publish a period's SKM result: an explicit, dated act of the unit head.
 
-    Publishing again updates the date and media (audited). Raises :class:`MutuError`
-    for a period without responses, an unknown medium or no medium at all.
+    Publishing again updates the date and media (audited). A period is published
+    only after it ended, on a date between its end and today: a publication closes
+    the period to new responses, so an open period must not be closed early. Raises
+    :class:`MutuError` for those, a period without responses, an unknown medium or
+    no medium at all.
     """
     _require(
         actor,
@@ -106,6 +111,19 @@ def result_publish(
         "publish this unit's results",
     )
     period = _period(period_key)
+    today = today or timezone.localdate()
+    if period.end >= today:
+        raise MutuError(
+            "Periode ini belum berakhir; hasilnya baru dapat dipublikasikan sesudahnya.",
+            "This period has not ended; its results can be published only afterwards.",
+            field="period_key",
+        )
+    if not period.end <= published_at <= today:
+        raise MutuError(
+            "Tanggal publikasi harus sesudah akhir periode dan tidak di masa depan.",
+            "The publication date must follow the end of the period and not be in the future.",
+            field="published_at",
+        )
     media = sorted(set(media))
     unknown = set(media) - set(Publication.Medium.values)
     if not media or unknown:

@@ -8,7 +8,7 @@ responses and reports any difference (there must be none).
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 
 from mutu.surveys.models import (
@@ -93,6 +93,11 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     transaction and the report still lists what was wrong before.
     """
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Hold off writers for the rebuild: a response committed between the
+            # read below and the delete would otherwise drop out of the rollups.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE surveys_response IN SHARE MODE")
         expected = _expected_rollups()
         stored = _stored_rollups()
         numbers = ("responses", *ROLLUP_COUNT_FIELDS)

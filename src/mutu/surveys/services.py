@@ -153,7 +153,6 @@ def response_submit(
         raise MutuError(
             f"Kanal tidak dikenal: {channel!r}.", f"Unknown channel: {channel!r}."
         )
-    _check_place(unit, service, point)
     cleaned_answers = _clean_answers(answers)
     cleaned_profile = _clean_profile(profile or {})
     comment = (comment or "").strip()
@@ -183,7 +182,10 @@ def response_submit(
     )
     existing = Response.objects.filter(client_id=client_uuid).first()
     if existing is not None:
+        # A retry of a stored response is answered even if the service has since
+        # been deactivated: the client must learn that nothing was lost.
         return _replay(existing, fingerprint)
+    _check_place(unit, service, point)
     submitted_at = submitted_at or timezone.now()
     _refuse_if_published(unit, timezone.localdate(submitted_at))
     response = Response(
