@@ -20,6 +20,10 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.runtime
 
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.test $(VENV)/.runtime
+
 $(AXE): package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
@@ -48,10 +52,12 @@ lint: $(VENV)/.test
 	$(BIN)/mypy --strict --config-file /dev/null src/mutu/measures
 	DJANGO_DEBUG=1 $(BIN)/mutu makemigrations --check --dry-run
 
-## bench: the benchmarks of bench/ (not run by CI)
-bench: $(VENV)/.test
+## bench: the benchmarks of bench/ (not run by CI); import_paper.py and submit_http.py
+## need PostgreSQL on 127.0.0.1, submit_http.py also wrk (apt-get install -y wrk)
+bench: $(VENV)/.bench
 	$(BIN)/python bench/measure_skm.py
 	$(BIN)/python bench/import_paper.py
+	$(BIN)/python bench/submit_http.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -64,15 +64,17 @@ def burst_signal(response: Response, *, per_minute: int | None = None) -> Signal
         return None
     limit = per_minute or _setting("MUTU_SURVEY_BURST_PER_MINUTE", 6)
     since = response.submitted_at - timedelta(minutes=1)
+    # Counting stops at limit + 1: whether the limit is passed is all that matters.
     recent = Response.objects.filter(
         point_id=response.point_id,
         submitted_at__gte=since,
         submitted_at__lte=response.submitted_at,
-    ).count()
+    )[: limit + 1].count()
     if recent > limit:
         return Signal(
             "burst",
-            f"{recent} respons dari loket ini dalam satu menit (batas wajar {limit}).",
+            f"Lebih dari {limit} respons dari loket ini dalam satu menit "
+            f"(batas wajar {limit}).",
         )
     return None
 

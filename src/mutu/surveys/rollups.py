@@ -30,8 +30,37 @@ def _deltas(response: Response, sign: int) -> dict[str, int]:
     return deltas
 
 
+def _upsert(response: Response, deltas: dict[str, int]) -> None:
+    """Add *deltas* to the response's rollup row in one statement.
+
+    ``INSERT … ON CONFLICT … DO UPDATE`` (PostgreSQL and SQLite ≥ 3.24) creates the
+    row or increments it atomically: one round trip, no race between two writers.
+    """
+    quote = connection.ops.quote_name
+    table = quote(DailyRollup._meta.db_table)
+    counts = ["responses", *ROLLUP_COUNT_FIELDS]
+    columns = ["unit_id", "service_id", "day", "channel", *counts]
+    names = list(deltas)
+    increments = ", ".join(f"{quote(n)} = {table}.{quote(n)} + %s" for n in names)
+    # Only model column names are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT (unit_id, service_id, day, channel) DO UPDATE SET {increments}"
+    )
+    key = [getattr(response, field) for field in KEY_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [*key, *(deltas.get(n, 0) for n in counts), *(deltas[n] for n in names)],
+        )
+
+
 def _apply(response: Response, sign: int) -> None:
     deltas = _deltas(response, sign)
+    if sign > 0:
+        _upsert(response, deltas)
+        return
     key = {field: getattr(response, field) for field in KEY_FIELDS}
     updates = {name: F(name) + delta for name, delta in deltas.items()}
     if DailyRollup.objects.filter(**key).update(**updates):
