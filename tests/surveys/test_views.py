@@ -142,3 +142,39 @@ def test_results_page_bad_period_is_404(client, world):
     client.force_login(world.operator)
     url = reverse("surveys:unit_results", args=[world.dukcapil.pk])
     assert client.get(url, {"periode": "2025-Q9"}).status_code == 404
+
+
+def test_extra_questions_are_asked_and_stored_outside_the_ikm(client, world, point):
+    """A unit's own question shows on the form; its answer is kept but never counted."""
+    client.force_login(world.operator)
+    url = reverse("surveys:settings", args=[world.dukcapil.pk])
+    saved = client.post(
+        url,
+        {
+            "period_kind": "quarter",
+            "extra_questions": "Apakah papan informasi mudah dibaca?",
+            "own_networks": "10.18.9.0/24",
+        },
+    )
+    assert saved.status_code == 302
+    too_many = client.post(
+        url, {"period_kind": "quarter", "extra_questions": "a\nb\nc\nd\ne\nf"}
+    )
+    assert too_many.status_code == 400
+    client.logout()
+    form = client.get(reverse("surveys:form", args=[point.code])).content.decode()
+    assert "Apakah papan informasi mudah dibaca?" in form
+    client.post(reverse("surveys:form", args=[point.code]), _post_data(world, X1="4"))
+    stored = Response.objects.get()
+    assert stored.extra_answers == {"X1": 4}
+    assert set(stored.answers()) == {f"U{i}" for i in range(1, 10)}
+
+
+def test_survey_settings_page_is_for_editors_only(client, world):
+    client.force_login(world.evaluator)
+    url = reverse("surveys:settings", args=[world.dukcapil.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(world.operator)
+    bad = client.post(url, {"period_kind": "quarter", "own_networks": "bukan-jaringan"})
+    assert bad.status_code == 400
+    assert "Rentang jaringan tidak sah" in bad.content.decode()

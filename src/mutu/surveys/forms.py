@@ -12,6 +12,8 @@ from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.models import Education, FollowUpItem, Occupation, Publication, Sex
 
 STARTED_SALT = "mutu.surveys.started"
+EXTRA_LABELS = (_("Tidak baik"), _("Kurang baik"), _("Baik"), _("Sangat baik"))
+"""Answer labels of a unit's extra questions (scale 1–4, outside the IKM)."""
 
 
 def _answer_choices(element) -> list[tuple[str, str]]:
@@ -58,8 +60,9 @@ class SurveyForm(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, services, **kwargs) -> None:
+    def __init__(self, *args, services, extra_questions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.extra_codes = [f"X{n}" for n in range(1, len(extra_questions) + 1)]
         service_field = cast(forms.TypedChoiceField, self.fields["service"])
         service_field.choices = [(s.pk, s.name) for s in services]
         if len(services) == 1:
@@ -70,6 +73,16 @@ class SurveyForm(forms.Form):
                 if not (get_language() or "").startswith("en")
                 else element.name_en,
                 choices=_answer_choices(element),
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        for code, question in zip(self.extra_codes, extra_questions, strict=True):
+            self.fields[code] = forms.ChoiceField(
+                label=question,
+                choices=[
+                    (str(v), label)
+                    for v, label in zip(range(1, 5), EXTRA_LABELS, strict=True)
+                ],
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -88,6 +101,17 @@ class SurveyForm(forms.Form):
 
     def element_fields(self):
         return [self[element.code] for element in ELEMENTS]
+
+    def extra_fields(self):
+        return [self[code] for code in self.extra_codes]
+
+    def extra_answers(self) -> dict[str, int]:
+        """Answers to the unit's own questions (never counted in the IKM)."""
+        return {
+            code: int(self.cleaned_data[code])
+            for code in self.extra_codes
+            if self.cleaned_data.get(code)
+        }
 
     def profile_fields(self):
         return [self[name] for name in ("sex", "age", "education", "occupation")]
@@ -154,3 +178,27 @@ class DecisionForm(forms.Form):
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(label=_("Alasan"), max_length=255)
+
+
+class SurveySettingsForm(forms.Form):
+    period_kind = forms.ChoiceField(
+        label=_("Periode survei"),
+        choices=[
+            ("month", _("Bulanan")),
+            ("quarter", _("Triwulan")),
+            ("semester", _("Semester")),
+            ("year", _("Tahunan")),
+        ],
+    )
+    extra_questions = forms.CharField(
+        label=_(
+            "Pertanyaan tambahan (satu per baris, paling banyak 5; tidak dihitung dalam IKM)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    own_networks = forms.CharField(
+        label=_("Jaringan internal unit (satu rentang per baris, mis. 10.18.9.0/24)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

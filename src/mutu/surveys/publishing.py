@@ -5,6 +5,7 @@ indicators 6–9 score exactly that (REGULATIONS.md §1.7), so each act is recor
 its date, and every change is audited.
 """
 
+import ipaddress
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,14 @@ from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.measures.skm_elements import ELEMENT_CODES
 from mutu.registry.models import ServiceUnit
-from mutu.surveys.models import DailyRollup, FollowUpItem, PeriodPopulation, Publication
-from mutu.surveys.periods import period_from_key
+from mutu.surveys.models import (
+    DailyRollup,
+    FollowUpItem,
+    PeriodPopulation,
+    Publication,
+    UnitSurveySettings,
+)
+from mutu.surveys.periods import PeriodKind, period_from_key
 
 PUBLISHER_ROLES = (Role.UNIT_HEAD, Role.NATIONAL_ADMIN)
 """Publication is the unit head's act (the national admin may act for a unit)."""
@@ -265,3 +272,69 @@ def follow_up_update(
             actor=actor, action="follow_up.update", target=item, changes=changes
         )
     return item
+
+
+@transaction.atomic
+def survey_settings_update(
+    *,
+    actor: Any,
+    unit: ServiceUnit,
+    period_kind: str,
+    extra_questions: list[str],
+    own_networks: list[str],
+) -> UnitSurveySettings:
+    """Save a unit's survey period, its extra questions (≤ 5) and its own networks."""
+    _require(
+        actor,
+        unit,
+        EDITOR_ROLES,
+        "mengatur survei unit ini",
+        "configure this unit's survey",
+    )
+    questions = [q.strip() for q in extra_questions if q.strip()]
+    if len(questions) > UnitSurveySettings.MAX_EXTRA_QUESTIONS:
+        raise MutuError(
+            f"Paling banyak {UnitSurveySettings.MAX_EXTRA_QUESTIONS} pertanyaan tambahan.",
+            f"At most {UnitSurveySettings.MAX_EXTRA_QUESTIONS} extra questions.",
+            field="extra_questions",
+        )
+    networks = [n.strip() for n in own_networks if n.strip()]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise MutuError(
+                f"Rentang jaringan tidak sah: {network!r}.",
+                f"Invalid network range: {network!r}.",
+                field="own_networks",
+            ) from error
+    if period_kind not in PeriodKind.values:
+        raise MutuError(
+            "Periode tidak dikenal.", "Unknown period.", field="period_kind"
+        )
+    record, _created = UnitSurveySettings.objects.select_for_update().get_or_create(
+        unit=unit
+    )
+    before = [record.period_kind, record.extra_questions, record.own_networks]
+    record.period_kind = period_kind
+    record.extra_questions = questions
+    record.own_networks = "\n".join(networks)
+    after = [record.period_kind, record.extra_questions, record.own_networks]
+    if before != after:
+        record.save()
+        audit_record(
+            actor=actor,
+            action="survey_settings.update",
+            target=record,
+            changes={
+                name: [old, new]
+                for name, old, new in zip(
+                    ("period_kind", "extra_questions", "own_networks"),
+                    before,
+                    after,
+                    strict=True,
+                )
+                if old != new
+            },
+        )
+    return record

@@ -26,6 +26,7 @@ from mutu.surveys.models import (
     Publication,
     Response,
     Sex,
+    UnitSurveySettings,
 )
 from mutu.surveys.periods import Period
 
@@ -255,3 +256,14 @@ def flagged_list_for_user(
         .prefetch_related("flags")
         .select_related("service", "point")
     )
+
+
+def survey_settings_for(unit: ServiceUnit) -> UnitSurveySettings:
+    """The unit's survey settings, or unsaved defaults when it has none yet."""
+    return UnitSurveySettings.objects.filter(unit=unit).first() or UnitSurveySettings(
+        unit=unit
+    )
+
+
+def extra_questions_for(unit: ServiceUnit) -> list[str]:
+    return list(survey_settings_for(unit).extra_questions or [])

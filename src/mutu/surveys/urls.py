@@ -29,6 +29,7 @@ urlpatterns = [
         name="follow_up_status",
     ),
     path("unit/<int:unit_id>/skm-ditandai/", views.flagged_review, name="flagged"),
+    path("unit/<int:unit_id>/skm-pengaturan/", views.survey_settings, name="settings"),
     path("hasil/unit/<int:unit_id>/", views.public_unit, name="public_unit"),
     path(
         "hasil/unit/<int:unit_id>/<str:period_key>/",

@@ -27,6 +27,7 @@ from mutu.surveys.forms import (
     PopulationForm,
     PublishForm,
     SurveyForm,
+    SurveySettingsForm,
 )
 from mutu.surveys.models import Channel, FollowUpItem, Publication
 from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
@@ -36,6 +37,7 @@ from mutu.surveys.publishing import (
     follow_up_update,
     population_set,
     result_publish,
+    survey_settings_update,
 )
 from mutu.surveys.services import REVIEWER_ROLES, response_set_excluded, response_submit
 
@@ -57,7 +59,10 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not services:
         raise Http404
-    form = SurveyForm(request.POST or None, services=services)
+    extra_questions = selectors.extra_questions_for(point.unit)
+    form = SurveyForm(
+        request.POST or None, services=services, extra_questions=extra_questions
+    )
     status = 200
     if request.method == "POST" and rate_limited(request, "survey-form"):
         return render(request, "surveys/slow_down.html", {"point": point}, status=429)
@@ -85,6 +90,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
                         answers=form.answers(),
                         profile=form.profile(),
                         comment=form.cleaned_data["comment"],
+                        extra_answers=form.extra_answers(),
                         client_id=form.cleaned_data["client_id"],
                         device_key=request.COOKIES.get(DEVICE_COOKIE, ""),
                         client_ip=client_ip(request),
@@ -101,6 +107,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
         form = SurveyForm(
             initial={"started": SurveyForm.sign_start(), "client_id": uuid.uuid4()},
             services=services,
+            extra_questions=extra_questions,
         )
     response = render(
         request, "surveys/form.html", {"point": point, "form": form}, status=status
@@ -334,4 +341,41 @@ def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpRe
             else "",
             "sample": selectors.sample_status(unit, period, data.tally.responses),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_settings(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's survey settings: period, extra questions (≤ 5), own networks."""
+    unit = unit_get_for_user(request.user, unit_id)
+    if not can_see(request.user, unit, roles=EDITOR_ROLES):
+        raise Http404
+    current = selectors.survey_settings_for(unit)
+    form = SurveySettingsForm(
+        request.POST or None,
+        initial={
+            "period_kind": current.period_kind,
+            "extra_questions": "\n".join(current.extra_questions),
+            "own_networks": current.own_networks,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey_settings_update(
+                actor=request.user,
+                unit=unit,
+                period_kind=data["period_kind"],
+                extra_questions=data["extra_questions"].splitlines(),
+                own_networks=data["own_networks"].splitlines(),
+            )
+        except MutuError as error:
+            form.add_error(None, error.message_for(get_language()))
+        else:
+            messages.success(request, _("Pengaturan survei disimpan."))
+            return redirect("surveys:settings", unit_id=unit.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "surveys/settings.html", {"unit": unit, "form": form}, status=status
     )
