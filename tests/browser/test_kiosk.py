@@ -84,8 +84,12 @@ def test_kiosk_queues_offline_and_syncs_once(counter, tablet, live_server):
     page.get_by_role("button", name="Mulai menilai").wait_for()
     assert page.evaluate("window.isSecureContext")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # The page itself must be in the cache before the network goes (it is added by
+    # kiosk.js; counting keys alone raced with that and failed now and then).
     page.wait_for_function(
-        "name => caches.open(name).then(c => c.keys()).then(k => k.length >= 4)",
+        """name => caches.open(name).then(c => Promise.all([
+            c.keys(), c.match(location.pathname, {ignoreSearch: true, ignoreVary: true})
+        ])).then(([keys, shell]) => keys.length >= 4 && shell !== undefined)""",
         arg=KIOSK_CACHE_NAME,
     )
 
