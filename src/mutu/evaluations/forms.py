@@ -51,10 +51,6 @@ class ScoreForm(forms.Form):
     note = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
         label=_("Tanggal kunjungan"), widget=forms.DateInput(attrs={"type": "date"})

@@ -301,7 +301,6 @@ def evidence_add(
         if evidence.file:
             evidence.file.delete(save=False)
         raise
-    transaction.on_commit(lambda: None)
     audit_record(
         actor=actor,
         action="evidence.add",

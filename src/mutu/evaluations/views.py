@@ -24,7 +24,6 @@ from mutu.evaluations.forms import (
     CycleForm,
     EvidenceForm,
     F03Form,
-    NoteForm,
     ReviseForm,
     ScoreForm,
     SelfAnswerForm,
@@ -194,7 +193,6 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "levels": range(6),
             "revise_form": ReviseForm(),
             "visit_form": VisitForm(),
-            "note_form": NoteForm(),
         },
     )
 
