@@ -2,9 +2,11 @@
 
 import json
 import urllib.request
+import warnings
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import Error as PlaywrightError
 
 from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.kiosk_views import KIOSK_CACHE_NAME
@@ -58,6 +60,23 @@ def _respond(page, values: list[int | None], age: str = "") -> None:
     page.get_by_role("button", name="Mulai menilai").wait_for()
 
 
+def _reload_offline(page):
+    """Reload with the network cut; the service worker must answer from its cache.
+
+    In about one CI run in ten, Chromium's first offline navigation failed with
+    ``net::ERR_FAILED`` although the page was verifiably in the cache (checked just
+    before); a second reload was served from the cache. One retry is allowed, and it
+    must come from the service worker just the same.
+    """
+    try:
+        return page.reload()
+    except PlaywrightError as error:
+        if "ERR_FAILED" not in str(error):
+            raise
+        warnings.warn(f"offline reload retried once: {error}", stacklevel=2)
+        return page.reload()
+
+
 def test_kiosk_queues_offline_and_syncs_once(counter, tablet, live_server):
     """Offline, three respondents wait on the tablet; online, each is stored once."""
     page = tablet.new_page()
@@ -94,7 +113,7 @@ def test_kiosk_queues_offline_and_syncs_once(counter, tablet, live_server):
     )
 
     tablet.set_offline(True)
-    offline_load = page.reload()
+    offline_load = _reload_offline(page)
     assert offline_load is not None
     assert offline_load.from_service_worker
     page.get_by_role("button", name="Mulai menilai").wait_for()
