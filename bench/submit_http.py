@@ -1102,6 +1102,12 @@ def main(argv: list[str] | None = None) -> int:
         fixed_result.cpu = cpu
         _progress("done")
         server_stop(server)
+        # A bare insert still in flight when the last slice stopped may have been
+        # stored after that slice's sweep; it is in no rollup, so sweep once more.
+        late = bare_rows_remove()
+        connection.close()
+        if late:
+            _progress(f"removed {late} bare rows stored after the last sweep")
 
         stored_real = count_prefix(nonces["real"])
         exact = warm_ids | fixed_result.acked_ids

@@ -3,14 +3,25 @@
 A signal flags a response; it never drops it. The coordinator decides to include or
 exclude flagged responses (audited, reversible). Thresholds are keyword arguments
 whose defaults come from settings (``MUTU_SURVEY_*``), never buried in code.
+
+When the rules run: the API and SMS check every rule while storing the response, so
+their answer can show the flags. The public web form and the kiosk, where a citizen
+waits and traffic peaks, check only the own-network rule then (it needs the sender's
+address, which is never stored) and mark the response ``integrity_pending``; a
+background task (:func:`pending_check`, enqueued after the commit) runs the other
+rules moments later. They read only stored data, so the answer is the same, except
+the share-of-4s rule, which then sees the day's later answers too. A coordinator's
+review page first checks what is still pending, so it never lists a stale picture.
 """
 
 import ipaddress
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from mutu.surveys.models import (
@@ -18,6 +29,7 @@ from mutu.surveys.models import (
     ROLLUP_COUNT_FIELDS,
     DailyRollup,
     Response,
+    ResponseFlag,
     UnitSurveySettings,
 )
 
@@ -26,6 +38,9 @@ from mutu.surveys.models import (
 class Signal:
     rule: str
     reason: str
+
+
+Rule = Callable[[Response], Signal | None]
 
 
 def _setting(name: str, default: int) -> int:
@@ -145,19 +160,45 @@ def outside_hours_signal(
     )
 
 
+OWN_NETWORKS_CACHE_SECONDS = 60
+
+
+def own_networks_cache_key(unit_id: int) -> str:
+    return f"mutu-own-networks:{unit_id}"
+
+
+def _own_networks(unit_id: int) -> str:
+    """The unit's own network ranges, one per line ("" when none are set).
+
+    Read on every public submission, so kept in the cache for a minute; saving the
+    unit's survey settings deletes the entry (other processes of a server with a
+    per-process cache see the change within the minute).
+    """
+    networks: str | None = cache.get(own_networks_cache_key(unit_id))
+    if networks is None:
+        row = UnitSurveySettings.objects.filter(unit_id=unit_id).first()
+        networks = row.own_networks if row is not None else ""
+        cache.set(own_networks_cache_key(unit_id), networks, OWN_NETWORKS_CACHE_SECONDS)
+    return networks
+
+
 def own_network_signal(response: Response) -> Signal | None:
-    """Sent from an address inside the unit's own network ranges (its staff's PCs)."""
+    """Sent from an address inside the unit's own network ranges (its staff's PCs).
+
+    The only rule that needs the sender's address, which is never stored: so it is
+    the one rule that always runs while the response is being stored.
+    """
     address = getattr(response, "client_ip", "")
     if not address:
         return None
-    settings_row = UnitSurveySettings.objects.filter(unit_id=response.unit_id).first()
-    if settings_row is None or not settings_row.own_networks.strip():
+    networks = _own_networks(response.unit_id)
+    if not networks.strip():
         return None
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return None
-    for line in settings_row.own_networks.splitlines():
+    for line in networks.splitlines():
         try:
             network = ipaddress.ip_network(line.strip(), strict=False)
         except ValueError:
@@ -224,7 +265,7 @@ def share_of_fours_signal(
     return None
 
 
-RULES = (
+RULES: tuple[Rule, ...] = (
     duplicate_signal,
     burst_signal,
     straight_line_signal,
@@ -232,8 +273,60 @@ RULES = (
     own_network_signal,
     share_of_fours_signal,
 )
+STORED_DATA_RULES = tuple(rule for rule in RULES if rule is not own_network_signal)
+"""The rules that read only stored data: they give the same answer in the request
+or moments later, so public forms leave them to :func:`pending_check`."""
 
 
-def signals_for(response: Response) -> list[Signal]:
-    """Every integrity signal the stored *response* raises (after its rollup counts it)."""
-    return [signal for rule in RULES if (signal := rule(response)) is not None]
+def signals_for(response: Response, rules: Iterable[Rule] = RULES) -> list[Signal]:
+    """The integrity signals the stored *response* raises (after its rollup counts it)."""
+    return [signal for rule in rules if (signal := rule(response)) is not None]
+
+
+def flags_write(response: Response, signals: list[Signal]) -> None:
+    """Store *signals* as flags of *response* and mark it flagged (none: no write)."""
+    if not signals:
+        return
+    ResponseFlag.objects.bulk_create(
+        ResponseFlag(response=response, rule=s.rule, reason=s.reason) for s in signals
+    )
+    Response.objects.filter(pk=response.pk).update(is_flagged=True)
+    response.is_flagged = True
+
+
+PENDING_BATCH = 200
+
+
+def pending_check(*, unit_id: int | None = None, limit: int | None = None) -> int:
+    """Run the stored-data rules on responses still marked ``integrity_pending``.
+
+    Works in batches, each in its own transaction; on PostgreSQL a batch locks its
+    rows with ``SKIP LOCKED``, so two workers (or a worker and a coordinator's page)
+    never check one response twice. Stops after *limit* responses when given.
+    Returns how many responses were checked. Safe to run at any time, again and again.
+    """
+    checked = 0
+    while limit is None or checked < limit:
+        size = PENDING_BATCH if limit is None else min(PENDING_BATCH, limit - checked)
+        with transaction.atomic():
+            pending = Response.objects.filter(integrity_pending=True)
+            if unit_id is not None:
+                pending = pending.filter(unit_id=unit_id)
+            batch = list(
+                pending.select_related("point")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("id")[:size]
+            )
+            if not batch:
+                break
+            for response in batch:
+                flags_write(response, signals_for(response, STORED_DATA_RULES))
+            Response.objects.filter(pk__in=[r.pk for r in batch]).update(
+                integrity_pending=False
+            )
+        checked += len(batch)
+    return checked
+
+
+def pending_count(unit_id: int) -> int:
+    return Response.objects.filter(unit_id=unit_id, integrity_pending=True).count()

@@ -276,7 +276,11 @@ def _sync_one(
         # duplicate rule would flag them all. No client_ip: a kiosk stands inside
         # the unit's own network by design (the own-network rule targets staff).
         result = response_submit(
-            unit=point.unit, point=point, channel=Channel.KIOSK, **arguments
+            unit=point.unit,
+            point=point,
+            channel=Channel.KIOSK,
+            defer_integrity=True,
+            **arguments,
         )
     except ConflictError as error:
         return {**outcome, **_message("conflict", error.message_id, error.message_en)}

@@ -117,6 +117,14 @@ class Response(models.Model):
     device_hash = models.CharField(_("sidik perangkat"), max_length=64, blank=True)
     is_flagged = models.BooleanField(_("ditandai"), default=False)
     is_excluded = models.BooleanField(_("dikecualikan"), default=False)
+    integrity_pending = models.BooleanField(
+        _("menunggu pemeriksaan integritas"),
+        default=False,
+        help_text=_(
+            "Respons dari formulir publik diperiksa aturan integritas sesaat setelah "
+            "tersimpan, di luar permintaan warga."
+        ),
+    )
 
     scope_path_field = "unit__path"
     client_ip: str = ""
@@ -134,6 +142,12 @@ class Response(models.Model):
                 name="response_device",
             ),
             models.Index(fields=["point", "submitted_at"], name="response_point_time"),
+            # The few responses still waiting for the integrity rules (integrity.py).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(integrity_pending=True),
+                name="response_integrity_pending",
+            ),
         ]
         constraints = [
             *(

@@ -9,6 +9,7 @@ import ipaddress
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.measures.skm_elements import ELEMENT_CODES
 from mutu.registry.models import ServiceUnit
+from mutu.surveys.integrity import own_networks_cache_key
 from mutu.surveys.models import (
     DailyRollup,
     FollowUpItem,
@@ -322,6 +324,7 @@ def survey_settings_update(
     after = [record.period_kind, record.extra_questions, record.own_networks]
     if before != after:
         record.save()
+        transaction.on_commit(lambda: cache.delete(own_networks_cache_key(unit.pk)))
         audit_record(
             actor=actor,
             action="survey_settings.update",

@@ -15,7 +15,7 @@ from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.registry.models import Service, ServicePoint, ServiceUnit
 from mutu.surveys.hashing import content_hash, device_hash
-from mutu.surveys.integrity import signals_for
+from mutu.surveys.integrity import flags_write, own_network_signal, signals_for
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
     Channel,
@@ -23,11 +23,11 @@ from mutu.surveys.models import (
     Occupation,
     Publication,
     Response,
-    ResponseFlag,
     Sex,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import rollup_add, rollup_subtract
+from mutu.surveys.tasks import integrity_check_soon
 
 PROFILE_CHOICES = {
     "sex": set(Sex.values),
@@ -139,8 +139,13 @@ def response_submit(
     device_key: str = "",
     client_ip: str = "",
     submitted_at: datetime | None = None,
+    defer_integrity: bool = False,
 ) -> SubmitResult:
     """Store one SKM response, count it into its rollup and raise integrity flags.
+
+    With *defer_integrity* (the public web form and the kiosk) only the own-network
+    rule runs now; the response is marked ``integrity_pending`` and a background
+    task runs the other rules after the commit (see :mod:`mutu.surveys.integrity`).
 
     Idempotent by *client_id*: the same id with the same content returns the stored
     response (``created=False``); the same id with other content raises
@@ -201,14 +206,21 @@ def response_submit(
         content_hash=fingerprint,
         device_hash=device_hash(device_key),
         **{code.lower(): value for code, value in cleaned_answers.items()},
+        integrity_pending=defer_integrity,
         **cleaned_profile,
     )
     response.client_ip = client_ip  # transient: read by the integrity rules only
     try:
         with transaction.atomic():
             response.save()
-            rollup_add(response)
-            _flag(response)
+            if defer_integrity:
+                flags_write(response, signals_for(response, [own_network_signal]))
+                # Last, so the hot rollup row is locked for one statement only.
+                rollup_add(response)
+                transaction.on_commit(integrity_check_soon)
+            else:
+                rollup_add(response)  # first: the share-of-4s rule reads the rollups
+                flags_write(response, signals_for(response))
     except IntegrityError:
         existing = Response.objects.filter(client_id=client_uuid).first()
         if existing is None:
@@ -237,17 +249,6 @@ def _replay(existing: Response, fingerprint: str) -> SubmitResult:
             field="client_id",
         )
     return SubmitResult(existing, created=False)
-
-
-def _flag(response: Response) -> None:
-    signals = signals_for(response)
-    if signals:
-        ResponseFlag.objects.bulk_create(
-            ResponseFlag(response=response, rule=s.rule, reason=s.reason)
-            for s in signals
-        )
-        Response.objects.filter(pk=response.pk).update(is_flagged=True)
-        response.is_flagged = True
 
 
 @transaction.atomic

@@ -1,8 +1,14 @@
 """Background work of the surveys app (django-tasks; `mutu db_worker` runs it)."""
 
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
-from mutu.surveys.imports import import_job_run
+from mutu.surveys.integrity import pending_check
 
 
 @task()
@@ -12,4 +18,44 @@ def import_job_process(job_id: int) -> str:
     Safe to run again: a job already done stores nothing; any other job is checked
     and imported from the start, all rows or none. Returns the job's final status.
     """
+    # Imported here: the import module reaches services.py, which imports this one.
+    from mutu.surveys.imports import import_job_run
+
     return import_job_run(job_id).status
+
+
+@task()
+def integrity_check_pending() -> int:
+    """Run the integrity rules on every response still waiting for them.
+
+    Returns how many were checked; running it twice checks nothing twice.
+    """
+    return pending_check()
+
+
+_schedule_lock = threading.Lock()
+_next_enqueue = 0.0
+
+
+def integrity_check_soon() -> None:
+    """Have :func:`integrity_check_pending` run shortly (called after a commit).
+
+    One task serves every response of the next few seconds: a process enqueues one
+    that runs ``MUTU_SURVEY_INTEGRITY_DELAY_SECONDS`` (default 5) from now and enqueues
+    no other for half that time, so a response stored in that half commits before the
+    task starts. A backend that cannot defer (the immediate one) runs the check at once.
+    """
+    global _next_enqueue
+    backend = integrity_check_pending.get_backend()
+    if not backend.supports_defer:
+        integrity_check_pending.enqueue()
+        return
+    delay = float(getattr(settings, "MUTU_SURVEY_INTEGRITY_DELAY_SECONDS", 5))
+    with _schedule_lock:
+        now = time.monotonic()
+        if now < _next_enqueue:
+            return
+        _next_enqueue = now + delay / 2
+    integrity_check_pending.using(
+        run_after=timezone.now() + timedelta(seconds=delay)
+    ).enqueue()

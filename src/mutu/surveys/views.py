@@ -29,6 +29,7 @@ from mutu.surveys.forms import (
     SurveyForm,
     SurveySettingsForm,
 )
+from mutu.surveys.integrity import pending_check, pending_count
 from mutu.surveys.models import Channel, FollowUpItem, Publication
 from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
 from mutu.surveys.publishing import (
@@ -42,6 +43,7 @@ from mutu.surveys.publishing import (
 from mutu.surveys.services import REVIEWER_ROLES, response_set_excluded, response_submit
 
 DEVICE_COOKIE = "mutu_dev"
+REVIEW_CATCH_UP_LIMIT = 2000
 
 
 def _point(code: str) -> ServicePoint:
@@ -94,6 +96,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
                         client_id=form.cleaned_data["client_id"],
                         device_key=request.COOKIES.get(DEVICE_COOKIE, ""),
                         client_ip=client_ip(request),
+                        defer_integrity=True,
                     )
                 except MutuError as error:
                     field = error.details.get("field")
@@ -275,9 +278,12 @@ def flagged_review(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The coordinator's list of flagged responses, each with include/exclude."""
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(request.GET.get("periode") or request.POST.get("periode"))
-    responses = selectors.flagged_list_for_user(request.user, unit, period)
     if not can_see(request.user, unit, roles=REVIEWER_ROLES):
         raise Http404
+    # Responses from public forms are checked moments after they arrive; catch up
+    # here so the list is current even when the background worker lags.
+    pending_check(unit_id=unit.pk, limit=REVIEW_CATCH_UP_LIMIT)
+    responses = selectors.flagged_list_for_user(request.user, unit, period)
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -301,7 +307,13 @@ def flagged_review(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "surveys/flagged.html",
-        {"unit": unit, "period": period, "responses": responses, "form": form},
+        {
+            "unit": unit,
+            "period": period,
+            "responses": responses,
+            "form": form,
+            "pending": pending_count(unit.pk),
+        },
         status=status,
     )
 
