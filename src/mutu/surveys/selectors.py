@@ -263,7 +263,3 @@ def survey_settings_for(unit: ServiceUnit) -> UnitSurveySettings:
     return UnitSurveySettings.objects.filter(unit=unit).first() or UnitSurveySettings(
         unit=unit
     )
-
-
-def extra_questions_for(unit: ServiceUnit) -> list[str]:
-    return list(survey_settings_for(unit).extra_questions or [])

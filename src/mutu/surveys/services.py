@@ -185,14 +185,19 @@ def response_submit(
             "extra": dict(extra_answers or {}),
         }
     )
-    existing = Response.objects.filter(client_id=client_uuid).first()
-    if existing is not None:
-        # A retry of a stored response is answered even if the service has since
-        # been deactivated: the client must learn that nothing was lost.
-        return _replay(existing, fingerprint)
-    _check_place(unit, service, point)
     submitted_at = submitted_at or timezone.now()
-    _refuse_if_published(unit, timezone.localdate(submitted_at))
+    try:
+        _check_place(unit, service, point)
+        _refuse_if_published(unit, timezone.localdate(submitted_at))
+    except MutuError:
+        # A retry of a stored response is answered even if its service has since
+        # been deactivated or its period published: the client must learn that
+        # nothing was lost. (A first submission needs no look-up: the unique
+        # client id answers a retry below.)
+        existing = Response.objects.filter(client_id=client_uuid).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        raise
     response = Response(
         unit=unit,
         service=service,

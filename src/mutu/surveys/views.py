@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.ratelimit import client_ip, rate_limited
-from mutu.registry.models import ServicePoint, ServiceUnit
+from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.charts import element_bars_svg
 from mutu.surveys import selectors
@@ -32,6 +32,7 @@ from mutu.surveys.forms import (
 from mutu.surveys.integrity import pending_check, pending_count
 from mutu.surveys.models import Channel, FollowUpItem, Publication
 from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
+from mutu.surveys.places import SurveyPlace, survey_place
 from mutu.surveys.publishing import (
     PUBLISHER_ROLES,
     follow_up_create,
@@ -46,22 +47,22 @@ DEVICE_COOKIE = "mutu_dev"
 REVIEW_CATCH_UP_LIMIT = 2000
 
 
-def _point(code: str) -> ServicePoint:
-    return get_object_or_404(
-        ServicePoint.objects.select_related("unit", "mpp"), code=code
-    )
+def _place(code: str) -> SurveyPlace:
+    place = survey_place(code)
+    if place is None or not place.services:
+        raise Http404
+    return place
 
 
 @require_http_methods(["GET", "POST"])
 def survey_form(request: HttpRequest, code: str) -> HttpResponse:
     """``/s/<code>``: the SKM form of one service point, opened from its QR code."""
-    point = _point(code)
-    services = list(point.services.filter(is_active=True).order_by("name")) or list(
-        point.unit.services.filter(is_active=True).order_by("name")
+    place = _place(code)
+    point, services, extra_questions = (
+        place.point,
+        place.services,
+        place.extra_questions,
     )
-    if not services:
-        raise Http404
-    extra_questions = selectors.extra_questions_for(point.unit)
     form = SurveyForm(
         request.POST or None, services=services, extra_questions=extra_questions
     )
@@ -128,8 +129,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
-    point = _point(code)
-    return render(request, "surveys/thanks.html", {"point": point})
+    return render(request, "surveys/thanks.html", {"point": _place(code).point})
 
 
 def _period_or_404(key: str | None) -> Period:
