@@ -441,6 +441,10 @@ def flag_summary() -> dict[str, int]:
 
     summary = {"responses": Response.objects.count()}
     summary["flagged"] = Response.objects.filter(is_flagged=True).count()
+    # Left unchecked when the task worker stopped (it runs a few seconds behind).
+    summary["integrity pending"] = Response.objects.filter(
+        integrity_pending=True
+    ).count()
     for row in ResponseFlag.objects.values("rule").annotate(n=Count("id")):
         summary[f"flag:{row['rule']}"] = row["n"]
     return summary
@@ -490,13 +494,16 @@ class CpuMeter:
     last figure). The WAL writer and checkpointer are not counted.
     """
 
-    def __init__(self, master: int, database_url: str) -> None:
+    def __init__(
+        self, master: int, database_url: str, others: tuple[int, ...] = ()
+    ) -> None:
         self.master = master
         self.database_url = database_url
+        self.others = others
 
     def _sample(self) -> dict[str, dict[int, float]]:
         return {
-            "server": {p: _cpu_of(p) for p in _children(self.master)},
+            "server": {p: _cpu_of(p) for p in (*_children(self.master), *self.others)},
             "db": {p: _cpu_of(p) for p in _db_backends(self.database_url)},
         }
 
@@ -578,6 +585,19 @@ def _group_alive(group: int) -> bool:
             except OSError:
                 continue
     return False
+
+
+def worker_start(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``mutu db_worker``: runs the integrity checks the public form leaves to a
+    task, on the same machine during the run, so their cost is paid and counted."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(BIN / "mutu"), "db_worker", "--interval", "0.5", "--no-startup-delay"],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def server_stop(process: subprocess.Popen) -> None:
@@ -1022,7 +1042,7 @@ def main(argv: list[str] | None = None) -> int:
     # use 6 of them plus the slice number), so each load's stored rows can be counted.
     nonces = {name: secrets.token_hex(4) for name in ("warm", "fixed")}
     nonces.update({name: secrets.token_hex(3) for name in ("real", "bare")})
-    server = None
+    server = worker = None
     created = False
     try:
         print(f"database {args.database_url} (fresh), work files in {workdir}")
@@ -1064,7 +1084,8 @@ def main(argv: list[str] | None = None) -> int:
             "threads": args.threads,
             "workdir": workdir,
         }
-        meter = CpuMeter(server.pid, args.database_url)
+        worker = worker_start(env, workdir / "worker.log")
+        meter = CpuMeter(server.pid, args.database_url, others=(worker.pid,))
         parts: dict[str, list[LoadResult]] = {"real": [], "bare": []}
         removed = 0
         for number in range(slices):
@@ -1102,6 +1123,7 @@ def main(argv: list[str] | None = None) -> int:
         fixed_result.cpu = cpu
         _progress("done")
         server_stop(server)
+        server_stop(worker)
         # A bare insert still in flight when the last slice stopped may have been
         # stored after that slice's sweep; it is in no rollup, so sweep once more.
         late = bare_rows_remove()
@@ -1134,6 +1156,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server_stop(server)
+        if worker is not None:
+            server_stop(worker)
         if created and not args.keep_db:
             try:
                 from django.db import connections

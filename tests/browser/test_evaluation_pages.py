@@ -1,8 +1,9 @@
 """An evaluator at desktop width scores a unit; the page passes axe-core."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from mutu.accounts.models import User
 from mutu.demo.loader import demo_load
@@ -28,8 +29,8 @@ def submitted(transactional_db):
         scheme="nasional",
         region=Region.objects.get(code="18.09"),
         units=[dukcapil],
-        self_assessment_due=date(2026, 5, 31),
-        verification_due=date(2026, 6, 30),
+        self_assessment_due=timezone.localdate() + timedelta(days=30),
+        verification_due=timezone.localdate() + timedelta(days=60),
     )
     assignment = cycle.assignments.get()
     services.evaluators_assign(

@@ -1,8 +1,9 @@
 """Fixtures for evaluations: an open national cycle over two Pesawaran units."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from mutu.accounts.models import Role
 from mutu.evaluations.models import Assignment
@@ -23,8 +24,8 @@ def cycle(world):
         scheme="nasional",
         region=world.pesawaran,
         units=[world.dukcapil, world.dinsos],
-        self_assessment_due=date(2025, 5, 31),
-        verification_due=date(2025, 6, 30),
+        self_assessment_due=timezone.localdate() + timedelta(days=30),
+        verification_due=timezone.localdate() + timedelta(days=60),
     )
 
 

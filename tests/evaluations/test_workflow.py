@@ -2,12 +2,14 @@
 revision round) → F-03 → finalize → publish → certificate → public verification."""
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from mutu.audit.models import AuditEvent
 from mutu.evaluations.models import (
@@ -59,8 +61,8 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
         "scheme": "nasional",
         "region": "18.09",
         "units": [world.dukcapil.pk, world.dinsos.pk],
-        "self_assessment_due": "2025-05-31",
-        "verification_due": "2025-06-30",
+        "self_assessment_due": timezone.localdate() + timedelta(days=30),
+        "verification_due": timezone.localdate() + timedelta(days=60),
     }
     response = client.post(reverse("evaluations:cycle_create"), data)
     assert response.status_code == 302

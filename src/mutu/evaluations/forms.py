@@ -35,6 +35,17 @@ class CycleForm(forms.Form):
         cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
 
 
+class DeadlinesForm(forms.Form):
+    self_assessment_due = forms.DateField(
+        label=_("Tenggat penilaian mandiri"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    verification_due = forms.DateField(
+        label=_("Tenggat verifikasi"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Alasan perubahan"), max_length=255)
+
+
 class SelfAnswerForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int)
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=2000)

@@ -164,6 +164,60 @@ def cycle_open(
 
 
 @transaction.atomic
+def cycle_deadlines_set(
+    *,
+    actor: Any,
+    cycle: Cycle,
+    self_assessment_due: date,
+    verification_due: date,
+    reason: str,
+) -> Cycle:
+    """Move a cycle's deadlines (e.g. extend the self-assessment for late units).
+
+    Only the cycle's manager may; a reason is required and the change is audited.
+    Saving the same dates again changes and records nothing.
+    """
+    cycle = Cycle.objects.select_for_update().select_related("region").get(pk=cycle.pk)
+    if not _can_manage_cycle(actor, cycle):
+        raise _refuse(
+            "Hanya pengelola siklus yang dapat mengubah tenggat.",
+            "Only the cycle's manager can change its deadlines.",
+        )
+    if not (reason or "").strip():
+        raise _refuse(
+            "Tuliskan alasan perubahan tenggat.",
+            "Give a reason for changing the deadlines.",
+            field="reason",
+        )
+    if verification_due < self_assessment_due:
+        raise _refuse(
+            "Tenggat verifikasi tidak boleh sebelum tenggat penilaian mandiri.",
+            "The verification deadline cannot precede the self-assessment deadline.",
+            field="verification_due",
+        )
+    changes = {
+        name: [getattr(cycle, name).isoformat(), value.isoformat()]
+        for name, value in (
+            ("self_assessment_due", self_assessment_due),
+            ("verification_due", verification_due),
+        )
+        if getattr(cycle, name) != value
+    }
+    if changes:
+        cycle.self_assessment_due = self_assessment_due
+        cycle.verification_due = verification_due
+        cycle.save(update_fields=["self_assessment_due", "verification_due"])
+        audit_record(
+            actor=actor,
+            action="cycle.deadlines",
+            target=cycle,
+            changes=changes,
+            reason=reason.strip(),
+        )
+    return cycle
+
+
+@transaction.atomic
 def evaluators_assign(
     *, actor: Any, assignment: Assignment, evaluators: Sequence[Any]
 ) -> None:
@@ -197,7 +251,25 @@ def _lock(assignment: Assignment) -> Assignment:
     )
 
 
-def _require_unit_side(actor: Any, assignment: Assignment) -> None:
+def _unit_deadline(assignment: Assignment) -> date | None:
+    """The last day the unit may change its side: the cycle's self-assessment
+    deadline, or the revision deadline while a revision is open."""
+    if assignment.stage == Assignment.Stage.REVISION:
+        return assignment.revision_due
+    return assignment.cycle.self_assessment_due
+
+
+def _revision_expired(assignment: Assignment, today: date) -> bool:
+    return (
+        assignment.stage == Assignment.Stage.REVISION
+        and assignment.revision_due is not None
+        and today > assignment.revision_due
+    )
+
+
+def _require_unit_side(
+    actor: Any, assignment: Assignment, today: date | None = None
+) -> None:
     if not can_see(actor, assignment.unit, roles=UNIT_ROLES):
         raise _refuse(
             "Hanya operator atau kepala unit yang mengisi penilaian mandiri.",
@@ -207,6 +279,15 @@ def _require_unit_side(actor: Any, assignment: Assignment) -> None:
         raise _refuse(
             "Penilaian mandiri sudah diajukan dan terkunci.",
             "The self-assessment was submitted and is locked.",
+        )
+    deadline = _unit_deadline(assignment)
+    if deadline is not None and (today or timezone.localdate()) > deadline:
+        raise _refuse(
+            f"Tenggat {deadline:%d-%m-%Y} sudah lewat; penilaian mandiri tidak dapat "
+            "diubah lagi. Minta pengelola siklus memperpanjang tenggat.",
+            f"The deadline {deadline:%d-%m-%Y} has passed; the self-assessment can no "
+            "longer change. Ask the cycle's manager to extend it.",
+            deadline=deadline.isoformat(),
         )
 
 
@@ -233,11 +314,20 @@ def _level(value: Any, field: str) -> int:
 
 @transaction.atomic
 def self_answer_save(
-    *, actor: Any, assignment: Assignment, indicator: str, level: int, note: str = ""
+    *,
+    actor: Any,
+    assignment: Assignment,
+    indicator: str,
+    level: int,
+    note: str = "",
+    today: date | None = None,
 ) -> Answer:
-    """The unit's self-assessment (F-01) of one indicator: a rubric level 0–5."""
+    """The unit's self-assessment (F-01) of one indicator: a rubric level 0–5.
+
+    Refused after the deadline (*today* defaults to the current date in WIB).
+    """
     assignment = _lock(assignment)
-    _require_unit_side(actor, assignment)
+    _require_unit_side(actor, assignment, today)
     answer = _answer(assignment, indicator)
     level = _level(level, "level")
     changes: dict[str, list[Any]] = {}
@@ -260,6 +350,7 @@ def evidence_add(
     description: str,
     upload: UploadedFile | None = None,
     url: str = "",
+    today: date | None = None,
 ) -> Evidence:
     """Attach evidence (bukti dukung) to an answer: a checked file or a link.
 
@@ -267,7 +358,7 @@ def evidence_add(
     upload leaves no row and no file.
     """
     assignment = _lock(answer.assignment)
-    _require_unit_side(actor, assignment)
+    _require_unit_side(actor, assignment, today)
     if not description.strip():
         raise _refuse(
             "Keterangan bukti wajib diisi.",
@@ -311,10 +402,15 @@ def evidence_add(
 
 
 @transaction.atomic
-def self_assessment_submit(*, actor: Any, assignment: Assignment) -> Assignment:
-    """Submit the self-assessment: every scored indicator needs a level; then it locks."""
+def self_assessment_submit(
+    *, actor: Any, assignment: Assignment, today: date | None = None
+) -> Assignment:
+    """Submit the self-assessment: every scored indicator needs a level; then it locks.
+
+    Refused after the deadline, like every change of the unit's side.
+    """
     assignment = _lock(assignment)
-    _require_unit_side(actor, assignment)
+    _require_unit_side(actor, assignment, today)
     instrument = cycle_instrument(assignment.cycle)
     scored = {i.number for a in instrument.aspects if a.scored for i in a.indicators}
     missing = sorted(
@@ -347,7 +443,9 @@ def _require_evaluator(actor: Any, assignment: Assignment) -> None:
         raise _refuse(
             "Anda bukan evaluator unit ini.", "You are not an evaluator of this unit."
         )
-    if assignment.stage != Assignment.Stage.SUBMITTED:
+    if assignment.stage != Assignment.Stage.SUBMITTED and not _revision_expired(
+        assignment, timezone.localdate()
+    ):
         raise _refuse(
             "Unit ini belum mengajukan penilaian mandiri, sedang revisi, atau sudah final.",
             "This unit has not submitted, is in revision, or is final.",
@@ -551,7 +649,9 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
     _require_manager(actor, assignment)
     if assignment.stage == Assignment.Stage.FINALIZED:
         return assignment.results.get(is_current=True)
-    if assignment.stage != Assignment.Stage.SUBMITTED:
+    if assignment.stage != Assignment.Stage.SUBMITTED and not _revision_expired(
+        assignment, timezone.localdate()
+    ):
         raise _refuse(
             "Hasil hanya dapat difinalkan setelah unit mengajukan dan evaluator menilai.",
             "A result can be finalized only after submission and scoring.",

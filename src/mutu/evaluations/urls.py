@@ -9,6 +9,11 @@ urlpatterns = [
     path("evaluasi/siklus/baru/", views.cycle_create, name="cycle_create"),
     path("evaluasi/siklus/<int:cycle_id>/", views.cycle_detail, name="cycle"),
     path(
+        "evaluasi/siklus/<int:cycle_id>/tenggat/",
+        views.cycle_deadlines,
+        name="cycle_deadlines",
+    ),
+    path(
         "evaluasi/siklus/<int:cycle_id>/evaluator/<int:assignment_id>/",
         views.cycle_evaluators,
         name="cycle_evaluators",

@@ -22,6 +22,7 @@ from mutu.evaluations.certificates import certificate_pdf
 from mutu.evaluations.f03 import F03_ITEMS
 from mutu.evaluations.forms import (
     CycleForm,
+    DeadlinesForm,
     EvidenceForm,
     F03Form,
     ReviseForm,
@@ -122,7 +123,33 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
             ),
             "ranking": selectors.cycle_results(cycle),
             "evaluators": evaluators,
+            "deadlines_form": DeadlinesForm(
+                initial={
+                    "self_assessment_due": cycle.self_assessment_due,
+                    "verification_due": cycle.verification_due,
+                }
+            ),
         },
+    )
+
+
+@login_required
+@require_POST
+def cycle_deadlines(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Extend or move the cycle's deadlines, with a reason (audited)."""
+    cycle = _managed_cycle(request, cycle_id)
+    form = DeadlinesForm(request.POST)
+    back = reverse("evaluations:cycle", args=[cycle.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect(back)
+    return _run(
+        request,
+        lambda: services.cycle_deadlines_set(
+            actor=request.user, cycle=cycle, **form.cleaned_data
+        ),
+        back,
     )
 
 

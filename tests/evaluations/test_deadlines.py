@@ -1,0 +1,162 @@
+"""Stage deadlines: the unit's side closes at its deadline; the manager may move it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from mutu.audit.models import AuditEvent
+from mutu.errors import MutuError
+from mutu.evaluations import services
+from mutu.evaluations.models import Answer, Assignment, Evidence
+from tests.evaluations.conftest import PDF_BYTES, SCORED
+
+
+def _past_deadline(cycle) -> None:
+    cycle.self_assessment_due = timezone.localdate() - timedelta(days=1)
+    cycle.save()
+
+
+def _fill_and_submit(world, assignment) -> None:
+    for number in SCORED:
+        services.self_answer_save(
+            actor=world.operator, assignment=assignment, indicator=number, level=3
+        )
+    services.self_assessment_submit(actor=world.operator, assignment=assignment)
+
+
+def test_answers_are_refused_after_the_deadline(world, cycle, assignment):
+    """After the self-assessment deadline nothing of the unit's side changes."""
+    _past_deadline(cycle)
+    before = AuditEvent.objects.count()
+    with pytest.raises(MutuError, match="sudah lewat") as refused:
+        services.self_answer_save(
+            actor=world.operator, assignment=assignment, indicator="Q1", level=4
+        )
+    assert "has passed" in refused.value.message_en
+    assert assignment.answers.get(indicator="Q1").self_level is None
+    assert AuditEvent.objects.count() == before
+
+
+def test_evidence_and_submission_are_refused_after_the_deadline(
+    world, cycle, assignment
+):
+    for number in SCORED:
+        services.self_answer_save(
+            actor=world.operator, assignment=assignment, indicator=number, level=3
+        )
+    _past_deadline(cycle)
+    with pytest.raises(MutuError, match="sudah lewat"):
+        services.evidence_add(
+            actor=world.operator,
+            answer=assignment.answers.get(indicator="Q1"),
+            description="SK standar pelayanan",
+            upload=SimpleUploadedFile("sk.pdf", PDF_BYTES, "application/pdf"),
+        )
+    assert not Evidence.objects.exists()
+    with pytest.raises(MutuError, match="sudah lewat"):
+        services.self_assessment_submit(actor=world.operator, assignment=assignment)
+    assignment.refresh_from_db()
+    assert assignment.stage == Assignment.Stage.DRAFT
+
+
+def test_the_deadline_day_itself_is_still_open(world, cycle, assignment):
+    cycle.self_assessment_due = timezone.localdate()
+    cycle.save()
+    answer = services.self_answer_save(
+        actor=world.operator, assignment=assignment, indicator="Q1", level=4
+    )
+    assert answer.self_level == 4
+
+
+def test_expired_revision_closes_the_unit_side_but_not_the_evaluator(world, assignment):
+    """A revision not done by its deadline: the unit is locked out, the evaluator
+    scores what was submitted and the manager can finalize."""
+    _fill_and_submit(world, assignment)
+    services.revision_request(
+        actor=world.evaluator, assignment=assignment, note="Lengkapi bukti Q1."
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(
+        revision_due=timezone.localdate() - timedelta(days=1)
+    )
+    assignment.refresh_from_db()
+    with pytest.raises(MutuError, match="sudah lewat"):
+        services.self_answer_save(
+            actor=world.operator, assignment=assignment, indicator="Q1", level=5
+        )
+    for number in SCORED:
+        services.indicator_score(
+            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+        )
+    result = services.result_finalize(actor=world.admin, assignment=assignment)
+    assert result.is_current
+
+
+def test_open_revision_is_not_scored_before_its_deadline(world, assignment):
+    _fill_and_submit(world, assignment)
+    services.revision_request(
+        actor=world.evaluator, assignment=assignment, note="Lengkapi bukti Q1."
+    )
+    with pytest.raises(MutuError, match="sedang revisi"):
+        services.indicator_score(
+            actor=world.evaluator, assignment=assignment, indicator="Q1", score=3
+        )
+
+
+def test_manager_extends_the_deadline_with_a_reason(client, world, cycle, assignment):
+    """Through the cycle page: audited, and the unit can answer again."""
+    _past_deadline(cycle)
+    url = reverse("evaluations:cycle_deadlines", args=[cycle.pk])
+    new_due = timezone.localdate() + timedelta(days=7)
+    data = {
+        "self_assessment_due": new_due.isoformat(),
+        "verification_due": (new_due + timedelta(days=14)).isoformat(),
+        "reason": "Banjir di Gedong Tataan, kantor tutup seminggu.",
+    }
+    client.force_login(world.operator)
+    assert client.post(url, data).status_code == 404
+    client.force_login(world.admin)
+    assert client.post(url, data).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.self_assessment_due == new_due
+    event = AuditEvent.objects.get(action="cycle.deadlines")
+    assert event.reason == data["reason"]
+    assert event.changes["self_assessment_due"][1] == new_due.isoformat()
+    answer = services.self_answer_save(
+        actor=world.operator, assignment=assignment, indicator="Q1", level=4
+    )
+    assert answer.self_level == 4
+    page = client.get(reverse("evaluations:cycle", args=[cycle.pk])).content.decode()
+    assert "Ubah tenggat" in page
+
+
+def test_deadline_change_needs_a_reason_and_order(world, cycle):
+    due = timezone.localdate()
+    with pytest.raises(MutuError, match="alasan"):
+        services.cycle_deadlines_set(
+            actor=world.admin,
+            cycle=cycle,
+            self_assessment_due=due,
+            verification_due=due,
+            reason=" ",
+        )
+    with pytest.raises(MutuError, match="Tenggat verifikasi"):
+        services.cycle_deadlines_set(
+            actor=world.admin,
+            cycle=cycle,
+            self_assessment_due=due,
+            verification_due=due - timedelta(days=1),
+            reason="uji",
+        )
+    with pytest.raises(MutuError, match="pengelola siklus"):
+        services.cycle_deadlines_set(
+            actor=world.coordinator,
+            cycle=cycle,
+            self_assessment_due=due,
+            verification_due=due,
+            reason="uji",
+        )
+    assert not AuditEvent.objects.filter(action="cycle.deadlines").exists()
+    assert Answer.objects.exists()
