@@ -3,11 +3,21 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from mutu.accounts.models import Role, User
 from mutu.registry.models import Government, Region, Service, ServiceUnit
 from tests.accounts.factories import user_with_role
 from tests.registry import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate-limit counts, cached survey places
+    and share-of-4s baselines are keyed by row ids that the next test reuses."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Public forms leave the stored-data integrity rules to a task run after the commit."""
 
+import random
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,7 +11,12 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from mutu.surveys import tasks
-from mutu.surveys.integrity import pending_check
+from mutu.surveys.integrity import (
+    STORED_DATA_RULES,
+    batch_signals,
+    pending_check,
+    signals_for,
+)
 from mutu.surveys.models import Response, ResponseFlag, UnitSurveySettings
 from mutu.surveys.services import response_submit
 from tests.registry import factories
@@ -137,3 +144,33 @@ def test_one_deferred_task_serves_a_burst_of_submissions(settings, monkeypatch):
     results = default_task_backend.results
     assert len(results) == 2
     assert all(result.task.run_after is not None for result in results)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_batch_check_equals_the_rules_one_by_one(world, settings, seed):
+    """A random mix of points, devices, times and answers: the batched look-backs
+    flag exactly what each rule flags response by response."""
+    settings.MUTU_SURVEY_BURST_PER_MINUTE = 3
+    settings.MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES = 10
+    settings.MUTU_SURVEY_FOURS_MIN_ANSWERS = 20
+    rng = random.Random(seed)
+    points = [factories.point(world.dukcapil, code=f"p{n}") for n in range(3)]
+    services = [world.ktp, factories.service(world.dukcapil, "Akta Kelahiran")]
+    start = timezone.now() - timedelta(hours=1)
+    for n in range(80):
+        value = rng.choice([3, 4, 4])
+        response_submit(
+            unit=world.dukcapil,
+            service=rng.choice(services),
+            point=rng.choice([*points, None]),
+            channel="qr",
+            answers={f"U{i}": value if rng.random() < 0.8 else 4 for i in range(1, 10)},
+            device_key=rng.choice(["", "a", "b", "c"]),
+            submitted_at=start + timedelta(seconds=rng.randrange(0, 1200)),
+            client_id=uuid.UUID(int=seed * 1000 + n),
+            defer_integrity=True,
+        )
+    responses = list(Response.objects.select_related("point").order_by("id"))
+    one_by_one = {r.pk: signals_for(r, STORED_DATA_RULES) for r in responses}
+    assert any(one_by_one.values())
+    assert batch_signals(responses) == one_by_one
