@@ -1001,6 +1001,12 @@ def main(argv: list[str] | None = None) -> int:
         help="created afresh and dropped at the end (loopback hosts only)",
     )
     parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run `mutu db_worker` beside the server (the integrity checks "
+        "of web-form responses then stay pending and cost nothing during the run)",
+    )
+    parser.add_argument(
         "--keep-db",
         action="store_true",
         help="keep the database and the work files (gunicorn log, Lua scripts)",
@@ -1084,8 +1090,11 @@ def main(argv: list[str] | None = None) -> int:
             "threads": args.threads,
             "workdir": workdir,
         }
-        worker = worker_start(env, workdir / "worker.log")
-        meter = CpuMeter(server.pid, args.database_url, others=(worker.pid,))
+        if not args.no_worker:
+            worker = worker_start(env, workdir / "worker.log")
+        meter = CpuMeter(
+            server.pid, args.database_url, others=(worker.pid,) if worker else ()
+        )
         parts: dict[str, list[LoadResult]] = {"real": [], "bare": []}
         removed = 0
         for number in range(slices):
@@ -1123,7 +1132,8 @@ def main(argv: list[str] | None = None) -> int:
         fixed_result.cpu = cpu
         _progress("done")
         server_stop(server)
-        server_stop(worker)
+        if worker is not None:
+            server_stop(worker)
         # A bare insert still in flight when the last slice stopped may have been
         # stored after that slice's sweep; it is in no rollup, so sweep once more.
         late = bare_rows_remove()

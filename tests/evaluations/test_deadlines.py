@@ -1,8 +1,11 @@
-"""Stage deadlines: the unit's side closes at its deadline; the manager may move it."""
+"""Stage deadlines: the unit's side closes at its deadline, the public F-03 link at
+the verification deadline; the manager may move them."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +13,9 @@ from django.utils import timezone
 from mutu.audit.models import AuditEvent
 from mutu.errors import MutuError
 from mutu.evaluations import services
-from mutu.evaluations.models import Answer, Assignment, Evidence
+from mutu.evaluations.f03 import F03_ITEMS
+from mutu.evaluations.models import Answer, Assignment, Evidence, UserAssessment
+from mutu.evaluations.views import F03_SALT
 from tests.evaluations.conftest import PDF_BYTES, SCORED
 
 
@@ -160,3 +165,26 @@ def test_deadline_change_needs_a_reason_and_order(world, cycle):
         )
     assert not AuditEvent.objects.filter(action="cycle.deadlines").exists()
     assert Answer.objects.exists()
+
+
+def test_f03_link_closes_after_the_verification_deadline(
+    client, world, cycle, assignment
+):
+    """The public F-03 form answers 410 with the reason; nothing is stored; paper
+    entry by the evaluator stays open until the result is final."""
+    cycle.verification_due = timezone.localdate() - timedelta(days=1)
+    cycle.save()
+    url = reverse("evaluations:f03", args=[signing.dumps(assignment.pk, salt=F03_SALT)])
+    page = client.get(url)
+    assert page.status_code == 410
+    assert "ditutup" in page.content.decode()
+    posted = client.post(url, {"client_id": str(uuid.uuid4()), "item1": "5"})
+    assert posted.status_code == 410
+    assert not UserAssessment.objects.exists()
+    _row, created = services.user_assessment_add(
+        assignment=assignment,
+        scores=[4] * len(F03_ITEMS),
+        client_id=uuid.uuid4(),
+        channel="paper",
+    )
+    assert created

@@ -163,6 +163,23 @@ def cycle_open(
     return cycle
 
 
+def f03_closed_reason(
+    assignment: Assignment, channel: str = "web", today: date | None = None
+) -> MutuError | None:
+    """Why F-03 answers can no longer be taken for *assignment*, or ``None``."""
+    if assignment.stage == Assignment.Stage.FINALIZED:
+        return _refuse(
+            "Evaluasi unit ini sudah final.", "This unit's evaluation is final."
+        )
+    due = assignment.cycle.verification_due
+    if channel == "web" and (today or timezone.localdate()) > due:
+        return _refuse(
+            f"Pengisian penilaian pengguna (F-03) ditutup setelah {due:%d-%m-%Y}.",
+            f"The user assessment (F-03) closed after {due:%d-%m-%Y}.",
+        )
+    return None
+
+
 @transaction.atomic
 def cycle_deadlines_set(
     *,
@@ -549,11 +566,14 @@ def user_assessment_add(
     client_id: uuid.UUID | str,
     channel: str = "web",
 ) -> tuple[UserAssessment, bool]:
-    """Store one F-03 respondent (idempotent by *client_id*); returns (row, created)."""
-    if assignment.stage == Assignment.Stage.FINALIZED:
-        raise _refuse(
-            "Evaluasi unit ini sudah final.", "This unit's evaluation is final."
-        )
+    """Store one F-03 respondent (idempotent by *client_id*); returns (row, created).
+
+    Refused once the unit's result is final and, on the public web form, after the
+    cycle's verification deadline (the link stops working then).
+    """
+    refusal = f03_closed_reason(assignment, channel)
+    if refusal is not None:
+        raise refusal
     if len(scores) != len(F03_ITEMS):
         raise _refuse(
             f"Isi semua {len(F03_ITEMS)} butir.",

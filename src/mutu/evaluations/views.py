@@ -406,6 +406,14 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "cycle"), pk=assignment_id
     )
+    closed = services.f03_closed_reason(assignment)
+    if closed is not None:
+        return render(
+            request,
+            "evaluations/f03_closed.html",
+            {"assignment": assignment, "reason": closed.message_for(get_language())},
+            status=410,
+        )
     if request.method == "POST" and rate_limited(request, "f03"):
         return HttpResponse(
             _("Terlalu banyak kiriman dari jaringan Anda. Coba lagi sebentar lagi."),

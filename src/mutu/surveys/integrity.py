@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from mutu.surveys.models import (
@@ -384,37 +385,48 @@ def batch_signals(responses: list[Response]) -> dict[int, list[Signal]]:
 def pending_check(*, unit_id: int | None = None, limit: int | None = None) -> int:
     """Run the stored-data rules on responses still marked ``integrity_pending``.
 
-    Works in batches, each in its own transaction; on PostgreSQL a batch locks its
-    rows with ``SKIP LOCKED``, so two workers (or a worker and a coordinator's page)
-    never check one response twice. Stops after *limit* responses when given.
-    Returns how many responses were checked. Safe to run at any time, again and again.
+    Each batch is read and judged outside any transaction, then written in a short
+    one that first locks the batch's rows still pending (``SKIP LOCKED`` on
+    PostgreSQL): two workers (or a worker and a coordinator's page) never flag one
+    response twice, and no transaction stays open while the rules run (a long one
+    would hold back the clean-up of the busy rollup rows). Stops after *limit*
+    responses when given. Returns how many it checked. Safe to run at any time.
     """
     checked = 0
     while limit is None or checked < limit:
         size = PENDING_BATCH if limit is None else min(PENDING_BATCH, limit - checked)
+        pending = Response.objects.filter(integrity_pending=True)
+        if unit_id is not None:
+            pending = pending.filter(unit_id=unit_id)
+        batch = list(pending.select_related("point").order_by("id")[:size])
+        if not batch:
+            break
+        found = batch_signals(batch)
         with transaction.atomic():
-            pending = Response.objects.filter(integrity_pending=True)
-            if unit_id is not None:
-                pending = pending.filter(unit_id=unit_id)
-            batch = list(
-                pending.select_related("point")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("id")[:size]
+            claimed = set(
+                Response.objects.filter(
+                    pk__in=[r.pk for r in batch], integrity_pending=True
+                )
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
             )
-            if not batch:
-                break
-            found = batch_signals(batch)
             ResponseFlag.objects.bulk_create(
                 ResponseFlag(response=r, rule=s.rule, reason=s.reason)
                 for r in batch
+                if r.pk in claimed
                 for s in found[r.pk]
             )
-            flagged = [r.pk for r in batch if found[r.pk]]
-            Response.objects.filter(pk__in=flagged).update(is_flagged=True)
-            Response.objects.filter(pk__in=[r.pk for r in batch]).update(
-                integrity_pending=False
+            flagged = [pk for pk in claimed if found[pk]]
+            # One UPDATE per row, not two: each version of a row costs index entries.
+            Response.objects.filter(pk__in=claimed).update(
+                integrity_pending=False,
+                is_flagged=Case(
+                    When(pk__in=flagged, then=Value(True)), default=F("is_flagged")
+                ),
             )
-        checked += len(batch)
+        if not claimed:
+            break  # another checker holds this batch and goes on after it
+        checked += len(claimed)
     return checked
 
 
