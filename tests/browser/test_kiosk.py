@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.kiosk_views import KIOSK_CACHE_NAME
-from mutu.surveys.models import Response
+from mutu.surveys.models import Response, UnitSurveySettings
 from tests.browser.accessibility import assert_accessible, assert_fits_width
 from tests.browser.conftest import PHONE, save_screenshot
 from tests.registry import factories
@@ -42,8 +42,11 @@ def tablet(chromium, live_server):
     context.close()
 
 
-def _respond(page, values: list[int | None], age: str = "") -> None:
-    """One respondent: start, tap a word label per question (None skips), send."""
+def _respond(
+    page, values: list[int | None], age: str = "", extras: tuple[str, ...] = ()
+) -> None:
+    """One respondent: start, tap a word label per question (None skips), then a
+    label per extra question of the unit, send."""
     page.get_by_role("button", name="Mulai menilai").click()
     for element, value in zip(ELEMENTS, values, strict=True):
         step = page.locator(f'[data-element="{element.code}"]')
@@ -52,6 +55,9 @@ def _respond(page, values: list[int | None], age: str = "") -> None:
         else:
             label = element.answers_id[value - 1]
             step.get_by_role("button", name=label, exact=True).click()
+    for number, label in enumerate(extras, start=1):
+        step = page.locator(f'[data-extra="X{number}"]')
+        step.get_by_role("button", name=label, exact=True).click()
     if age:
         page.get_by_label("Usia (tahun)").fill(age)
     page.get_by_role("button", name="Kirim penilaian").click()
@@ -209,3 +215,17 @@ def test_kiosk_screens_are_accessible_and_fit_a_phone(counter, phone):
     height = question.get_by_role("button", name="Tidak ada").bounding_box()["height"]
     assert height >= 48
     save_screenshot(phone, "kiosk-question-360px")
+
+
+def test_kiosk_asks_the_units_own_question(counter, tablet):
+    """An extra question of the unit comes after the nine and is stored apart."""
+    UnitSurveySettings.objects.create(
+        unit=counter.unit, extra_questions=["Apakah toilet bersih?"]
+    )
+    page = tablet.new_page()
+    page.goto(f"/kiosk/{counter.code}/")
+    _respond(page, [3] * 9, extras=("Sangat baik",))
+    page.get_by_text("Semua penilaian terkirim").wait_for()
+    stored = Response.objects.get(channel="kiosk")
+    assert stored.extra_answers == {"X1": 4}
+    assert stored.u1 == 3

@@ -173,7 +173,10 @@ class SkmResponseInputSerializer(serializers.Serializer):
     extra_answers = serializers.DictField(
         required=False,
         allow_null=True,
-        help_text="Jawaban tambahan (objek JSON bebas) / Extra answers (any JSON object).",
+        help_text=(
+            "Jawaban pertanyaan tambahan unit {X1: 1–4, …} / Answers to the unit's "
+            "own questions {X1: 1–4, …}."
+        ),
     )
     submitted_at = serializers.DateTimeField(
         required=False,

@@ -45,6 +45,7 @@ from mutu.registry.selectors import unit_get_for_user
 from mutu.surveys.forms import SurveyForm
 from mutu.surveys.models import Channel
 from mutu.surveys.posters import posters_pdf
+from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.services import ConflictError, response_submit
 
 KIOSK_TOKEN_SALT = "mutu.surveys.kiosk"  # noqa: S105 (a salt, not a secret)
@@ -107,7 +108,10 @@ def kiosk_page(request: HttpRequest, code: str) -> HttpResponse:
     services = _point_services(point)
     if not services:
         raise Http404
-    form = SurveyForm(services=services)
+    form = SurveyForm(
+        services=services,
+        extra_questions=survey_settings_for(point.unit).extra_questions or [],
+    )
     response = render(
         request,
         "surveys/kiosk.html",
@@ -243,12 +247,20 @@ def _parse_item(
     comment = item.get("comment") or ""
     if not isinstance(comment, str):
         raise _invalid("comment", "comment harus teks.", "comment must be text.")
+    extra_answers = item.get("extra_answers") or {}
+    if not isinstance(extra_answers, dict):
+        raise _invalid(
+            "extra_answers",
+            "extra_answers harus objek {X1: nilai}.",
+            "extra_answers must be an object {X1: value}.",
+        )
     submitted_at, note = _submitted_at(item.get("submitted_at"), now=now)
     return {
         "service": services[service_id],
         "answers": answers,
         "profile": {name: profile.get(name) for name in PROFILE_FIELDS},
         "comment": comment,
+        "extra_answers": extra_answers,
         "client_id": client_id,
         "submitted_at": submitted_at,
     }, note

@@ -148,6 +148,53 @@ def profile_tables(
     return tables
 
 
+@dataclass(frozen=True)
+class ExtraQuestionResult:
+    code: str
+    question: str
+    counts: tuple[int, int, int, int]
+    """How many answered 1, 2, 3 and 4."""
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def mean(self) -> float | None:
+        if not self.answered:
+            return None
+        return sum(v * n for v, n in enumerate(self.counts, start=1)) / self.answered
+
+
+def extra_question_results(
+    unit: ServiceUnit, period: Period
+) -> list[ExtraQuestionResult]:
+    """Answers to the unit's own questions in the period (counted responses only).
+
+    Outside the IKM by design (REGULATIONS.md §1: the index has nine elements).
+    Answers are stored by position (X1…X5), so they show under the unit's current
+    wording of each question.
+    """
+    questions = survey_settings_for(unit).extra_questions or []
+    if not questions:
+        return []
+    tallies = {f"X{n}": [0, 0, 0, 0] for n in range(1, len(questions) + 1)}
+    answers = (
+        _period_responses(unit, period)
+        .filter(is_excluded=False)
+        .exclude(extra_answers={})
+        .values_list("extra_answers", flat=True)
+    )
+    for extra in answers.iterator(chunk_size=2000):
+        for code, value in extra.items():
+            if code in tallies and value in (1, 2, 3, 4):
+                tallies[code][value - 1] += 1
+    return [
+        ExtraQuestionResult(code, question, tuple(tallies[code]))  # type: ignore[arg-type]
+        for code, question in zip(tallies, questions, strict=True)
+    ]
+
+
 def comment_list(
     unit: ServiceUnit, period: Period, *, limit: int = 50
 ) -> list[Response]:

@@ -24,6 +24,7 @@ from mutu.surveys.models import (
     Publication,
     Response,
     Sex,
+    UnitSurveySettings,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import rollup_add, rollup_subtract
@@ -108,6 +109,39 @@ def _clean_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _clean_extra(unit: ServiceUnit, extra: Mapping[str, Any]) -> dict[str, int]:
+    """Answers to the unit's own questions: keys X1…Xn for its n questions, values
+    1–4 (the form's four labels). Looks the questions up only when answers came."""
+    if not extra:
+        return {}
+    count = len(
+        UnitSurveySettings.objects.filter(unit=unit)
+        .values_list("extra_questions", flat=True)
+        .first()
+        or []
+    )
+    allowed = {f"X{n}" for n in range(1, count + 1)}
+    cleaned: dict[str, int] = {}
+    for code, value in extra.items():
+        if code not in allowed:
+            raise MutuError(
+                f"Pertanyaan tambahan tidak dikenal: {code!r} (unit ini punya "
+                f"{count}).",
+                f"Unknown extra question: {code!r} (this unit has {count}).",
+                field="extra_answers",
+            )
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
+            raise MutuError(
+                f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
+                f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
+                field="extra_answers",
+            )
+        cleaned[code] = int(str(value).strip())
+    return cleaned
+
+
 def _check_place(
     unit: ServiceUnit, service: Service, point: ServicePoint | None
 ) -> None:
@@ -167,6 +201,13 @@ def response_submit(
             f"Comments may be at most {COMMENT_MAX} characters.",
             field="comment",
         )
+    if not isinstance(extra_answers or {}, Mapping):
+        raise MutuError(
+            "extra_answers harus objek {X1: nilai}.",
+            "extra_answers must be an object {X1: value}.",
+            field="extra_answers",
+        )
+    extra_answers = _clean_extra(unit, extra_answers or {})
     try:
         client_uuid = uuid.UUID(str(client_id)) if client_id else uuid.uuid4()
     except ValueError as error:
@@ -182,7 +223,7 @@ def response_submit(
             "answers": cleaned_answers,
             "profile": cleaned_profile,
             "comment": comment,
-            "extra": dict(extra_answers or {}),
+            "extra": extra_answers,
         }
     )
     submitted_at = submitted_at or timezone.now()
@@ -206,7 +247,7 @@ def response_submit(
         submitted_at=submitted_at,
         day=timezone.localdate(submitted_at),
         comment=comment,
-        extra_answers=dict(extra_answers or {}),
+        extra_answers=extra_answers,
         client_id=client_uuid,
         content_hash=fingerprint,
         device_hash=device_hash(device_key),

@@ -21,6 +21,7 @@ from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.charts import element_bars_svg
 from mutu.surveys import selectors
 from mutu.surveys.forms import (
+    EXTRA_LABELS,
     DecisionForm,
     FollowUpForm,
     FollowUpStatusForm,
@@ -152,6 +153,8 @@ def _results_context(request: HttpRequest, unit, period: Period) -> dict:
         "previous": period.previous(),
         "sample": selectors.sample_status(unit, period, data.tally.responses),
         "profile": selectors.profile_tables(unit, period),
+        "extra_results": selectors.extra_question_results(unit, period),
+        "extra_labels": EXTRA_LABELS,
         "comments": selectors.comment_list(unit, period),
         "trend": selectors.trend(unit, period),
         "publication": selectors.publication_for(unit, period),

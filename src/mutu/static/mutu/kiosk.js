@@ -216,6 +216,7 @@
   const idleMs = (Number(data.idleSeconds) || 60) * 1000;
   let current = 0;
   let answers = {};
+  let extras = {}; // the unit's own questions (X1…X5), outside the IKM
   let service = data.defaultService;
   let idleTimer = null;
   let thanksTimer = null;
@@ -264,6 +265,7 @@
   function reset() {
     clearTimeout(thanksTimer);
     answers = {};
+    extras = {};
     service = data.defaultService;
     root
       .querySelectorAll("[aria-pressed]")
@@ -288,11 +290,16 @@
       press(button);
       advanceFrom(current);
     } else if (button.dataset.value) {
-      answers[step.dataset.element] = button.dataset.value;
+      if (step.dataset.extra) {
+        extras[step.dataset.extra] = button.dataset.value;
+      } else {
+        answers[step.dataset.element] = button.dataset.value;
+      }
       press(button);
       advanceFrom(current);
     } else if (button.hasAttribute("data-skip")) {
       delete answers[step.dataset.element];
+      delete extras[step.dataset.extra];
       step
         .querySelectorAll("[aria-pressed]")
         .forEach((other) => other.setAttribute("aria-pressed", "false"));
@@ -328,6 +335,7 @@
         client_id: clientId,
         service: Number(service),
         answers: answers,
+        extra_answers: extras,
         profile: {
           sex: text("sex"),
           age: text("age"),
