@@ -21,7 +21,7 @@ from mutu.surveys.conversations import (
     sms_split,
 )
 from mutu.surveys.hashing import device_hash
-from mutu.surveys.models import Response, SmsConversation
+from mutu.surveys.models import Response, SmsConversation, UnitSurveySettings
 from tests.registry import factories
 
 TOKEN = "gateway-secret-for-tests"
@@ -495,3 +495,28 @@ def test_whatsapp_batch_of_two_senders_gets_two_replies(client, point):
     ]
     assert "Selamat datang" in replies[1]["text"]
     assert SmsConversation.objects.count() == 2
+
+
+def test_sms_asks_the_units_own_questions_after_the_nine(client, world, point):
+    """Extra questions follow U9, answered (or skipped) the same way; stored apart."""
+    UnitSurveySettings.objects.create(
+        unit=world.dukcapil,
+        extra_questions=["Apakah toilet bersih?", "Apakah parkir aman?"],
+    )
+    sms(client, "SKM dukcapil-1", "e0")
+    for n, answer in enumerate(ANSWERS, 1):
+        _status, body = sms(client, str(answer), f"e{n}")
+    assert body["messages"][0].startswith("Tambahan 1/2: Apakah toilet bersih? 1=")
+    assert "4=Sangat baik" in body["reply"]
+    _check_messages(body["messages"])
+    assert not Response.objects.exists()
+    _status, body = sms(client, "4", "e10")
+    assert body["messages"][0].startswith("Tambahan 2/2")
+    _status, body = sms(client, "0", "e11")
+    assert "Terima kasih" in body["reply"]
+    stored = Response.objects.get()
+    assert stored.extra_answers == {"X1": 4}
+    assert [stored.answers()[e.code] for e in ELEMENTS] == ANSWERS
+    _status, body = sms(client, "3", "e12")
+    assert "sudah tersimpan" in body["reply"]
+    assert Response.objects.count() == 1

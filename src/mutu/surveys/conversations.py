@@ -6,13 +6,16 @@ labels 1–4 (PermenPANRB 14/2017, REGULATIONS.md §1.2). Each reply 1–4 answe
 current element and moves to the next, U1…U9 in code order (D4: answers are keyed by
 element code). "0" or "lewati" skips an element (stored as not answered), "ulang"
 restarts, anything else gets help repeating the question. When the point offers
-several services the citizen picks one first. After the ninth element the response is
-stored through :func:`mutu.surveys.services.response_submit`, like every channel.
+several services the citizen picks one first. After the ninth element come the
+unit's own questions, if it has any (answered 1–4 the same way, outside the IKM);
+then the response is stored through :func:`mutu.surveys.services.response_submit`,
+like every channel.
 
 State lives in :class:`~mutu.surveys.models.SmsConversation`, keyed by provider and
 the keyed hash of the phone number; the number itself is never stored or logged.
 ``answers`` holds the element answers (``"U1"`` …) plus reserved keys starting with
-``_``: ``_services`` (the numbered service choice), ``_seen`` (the last provider
+``_``: ``_services`` (the numbered service choice), ``_extra`` (the unit's own
+questions when the survey started), ``_seen`` (the last provider
 message ids) and ``_reply`` (the last reply), so that a message the provider delivers
 twice is answered again without advancing the conversation twice.
 
@@ -37,15 +40,21 @@ from django.views.decorators.debug import sensitive_variables
 from mutu.errors import MutuError
 from mutu.measures.skm_elements import ELEMENTS, Element
 from mutu.registry.models import Service, ServicePoint
+from mutu.surveys.forms import EXTRA_LABELS
 from mutu.surveys.hashing import device_hash
 from mutu.surveys.models import Channel, Response, SmsConversation
+from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.services import response_submit
 
 SMS_MAX = 160
 """One SMS in the GSM-7 alphabet holds 160 characters."""
 
-DONE = len(ELEMENTS) + 1
-"""``step`` after the last element: the response is stored (or nothing to store)."""
+DONE = 99
+"""``step`` once the survey is over: the response is stored (or nothing to store).
+
+Steps 1–9 are the nine elements, then one step per extra question of the unit
+(at most five, asked in the order of its settings page), so any step past them,
+this one included, means finished."""
 
 SEEN_MAX = 10
 """How many recent provider message ids are remembered for retries."""
@@ -142,11 +151,33 @@ def _labels(item: Element) -> str:
     return _("%(labels)s. 0=lewati") % {"labels": labels}
 
 
-def question_messages(step: int) -> tuple[str, ...]:
-    """The question of element *step* (1-based) with its answer labels, as SMS."""
+def question_messages(step: int, extra: list[str] | None = None) -> tuple[str, ...]:
+    """The question of *step* (1-based) with its answer labels, as SMS: an element
+    for steps 1–9, then the unit's *extra* questions."""
+    if step > len(ELEMENTS):
+        number = step - len(ELEMENTS)
+        labels = ", ".join(f"{n}={label}" for n, label in enumerate(EXTRA_LABELS, 1))
+        head = _("Tambahan %(number)s/%(total)s: %(question)s") % {
+            "number": number,
+            "total": len(extra or []),
+            "question": (extra or [])[number - 1],
+        }
+        return _pack(head, _("%(labels)s. 0=lewati") % {"labels": labels})
     item = ELEMENTS[step - 1]
     head = f"{step}/{len(ELEMENTS)} {item.question_id}"
     return _pack(head, _labels(item))
+
+
+def _extra(conversation: SmsConversation) -> list[str]:
+    return list(conversation.answers.get("_extra", []))
+
+
+def _last_step(conversation: SmsConversation) -> int:
+    return len(ELEMENTS) + len(_extra(conversation))
+
+
+def _ask(conversation: SmsConversation) -> tuple[str, ...]:
+    return question_messages(conversation.step, _extra(conversation))
 
 
 def _intro(point: ServicePoint) -> str:
@@ -226,10 +257,13 @@ def _start(
     conversation.point = point
     conversation.unit = point.unit
     conversation.client_id = uuid.uuid4()
+    extra = survey_settings_for(point.unit).extra_questions or []
+    if extra:
+        conversation.answers["_extra"] = list(extra)
     if len(services) == 1:
         conversation.service = services[0]
         conversation.step = 1
-        return (*_pack(_intro(point)), *question_messages(1))
+        return (*_pack(_intro(point)), *_ask(conversation))
     conversation.answers["_services"] = [s.pk for s in services]
     return (*_pack(_intro(point)), *_service_list(services))
 
@@ -253,6 +287,11 @@ def _finish(
         _reset(conversation, now)
         return _pack(_ask_code()), None
     answers = {e.code: conversation.answers.get(e.code) for e in ELEMENTS}
+    extra_answers = {
+        f"X{n}": conversation.answers[f"X{n}"]
+        for n in range(1, len(_extra(conversation)) + 1)
+        if conversation.answers.get(f"X{n}") is not None
+    }
     conversation.step = DONE
     if all(value is None for value in answers.values()):
         return _pack(
@@ -268,6 +307,7 @@ def _finish(
             point=point,
             channel=channel,
             answers=answers,
+            extra_answers=extra_answers,
             client_id=conversation.client_id,
             device_key=phone,
             submitted_at=now,
@@ -327,7 +367,7 @@ def _on_service_choice(
     if 1 <= choice <= len(service_ids) and service_ids[choice - 1] in services:
         conversation.service = services[service_ids[choice - 1]]
         conversation.step = 1
-        return question_messages(1), None
+        return _ask(conversation), None
     found = point_find(word)
     if found is not None or len(services) != len(service_ids):
         # Another point's code, or the list changed meanwhile: start (again).
@@ -346,17 +386,21 @@ def _on_question(
     phone: str,
     now: datetime,
 ) -> Reply:
-    """Waiting for the answer to element ``step``: 1–4, or 0/"lewati" to skip."""
+    """Waiting for the answer to question ``step``: 1–4, or 0/"lewati" to skip."""
     understood, value = _answer_value(word)
     if not understood:
         found = point_find(word)
         if found is not None:
             return _start(conversation, found, now), None
-        return (*_pack(_help()), *question_messages(conversation.step)), None
-    conversation.answers[ELEMENTS[conversation.step - 1].code] = value
+        return (*_pack(_help()), *_ask(conversation)), None
+    step = conversation.step
+    if step <= len(ELEMENTS):
+        conversation.answers[ELEMENTS[step - 1].code] = value
+    else:
+        conversation.answers[f"X{step - len(ELEMENTS)}"] = value
     conversation.step += 1
-    if conversation.step <= len(ELEMENTS):
-        return question_messages(conversation.step), None
+    if conversation.step <= _last_step(conversation):
+        return _ask(conversation), None
     return _finish(conversation, channel=channel, phone=phone, now=now)
 
 
@@ -376,7 +420,7 @@ def _advance(
         return _on_no_point(conversation, text, now)
     if word in RESTART_WORDS:
         return _start(conversation, point, now), None
-    if conversation.step == DONE:
+    if conversation.step > _last_step(conversation):
         return _on_done(conversation, text, now)
     if expired:
         # The answer's question is long gone: start over at the same point.
