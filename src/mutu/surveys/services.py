@@ -226,10 +226,14 @@ def response_submit(
             "extra": extra_answers,
         }
     )
+    stamped_now = submitted_at is None
     submitted_at = submitted_at or timezone.now()
     try:
         _check_place(unit, service, point)
-        _refuse_if_published(unit, timezone.localdate(submitted_at))
+        if not stamped_now:
+            # Only a period that has ended can be published (result_publish), so a
+            # response stamped with the server's clock never falls into one.
+            _refuse_if_published(unit, timezone.localdate(submitted_at))
     except MutuError:
         # A retry of a stored response is answered even if its service has since
         # been deactivated or its period published: the client must learn that
