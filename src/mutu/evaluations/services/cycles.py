@@ -1,0 +1,227 @@
+"""Writes of a cycle as a whole: open it over its units (answers pre-fed), the
+instrument it was opened with, move its deadlines, assign each unit's
+evaluators, and publish its finalized results."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import can_see
+from mutu.audit.services import audit_record
+from mutu.evaluations.feeds import feeds_for
+from mutu.evaluations.models import Answer, Assignment, Cycle, Result
+from mutu.evaluations.services.rules import MANAGER_ROLES, _can_manage_cycle, _refuse
+from mutu.measures.errors import MeasureInputError
+from mutu.measures.instrument import Instrument, load_instrument
+from mutu.registry.models import Region, ServiceUnit
+
+
+def cycle_instrument(cycle: Cycle) -> Instrument:
+    """The instrument the cycle was opened with (D8: kept forever)."""
+    instrument = load_instrument(cycle.instrument_id)
+    if instrument.version != cycle.instrument_version:
+        raise _refuse(
+            f"Versi instrumen {cycle.instrument_id} berubah; siklus memakai "
+            f"{cycle.instrument_version}.",
+            f"Instrument {cycle.instrument_id} changed; the cycle uses "
+            f"{cycle.instrument_version}.",
+        )
+    return instrument
+
+
+@transaction.atomic
+def cycle_open(
+    *,
+    actor: Any,
+    year: int,
+    name: str,
+    scheme: str,
+    region: Region,
+    units: Iterable[ServiceUnit],
+    self_assessment_due: date,
+    verification_due: date,
+    instrument_id: str = "pekppp-2022",
+    evaluators: Mapping[int, Sequence[Any]] | None = None,
+) -> Cycle:
+    """Open an evaluation cycle over *units* (the lokus), with answers pre-fed.
+
+    A national cycle is opened by a national admin; a PEKPPP Mandiri round by a
+    coordinator for units inside the coordinator's region. Raises ``MutuError`` for
+    a unit outside *region*, an unknown instrument, or deadlines out of order.
+    """
+    try:
+        instrument = load_instrument(instrument_id)
+    except MeasureInputError as error:
+        raise _refuse(
+            str(error.message_id), str(error.message_en), field="instrument"
+        ) from error
+    cycle = Cycle(
+        year=year,
+        name=name.strip(),
+        scheme=scheme,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        region=region,
+        self_assessment_due=self_assessment_due,
+        verification_due=verification_due,
+        opened_by=actor,
+    )
+    if not _can_manage_cycle(actor, cycle):
+        raise _refuse(
+            "Anda tidak berwenang membuka siklus evaluasi di wilayah ini.",
+            "You may not open an evaluation cycle in this region.",
+        )
+    if verification_due < self_assessment_due:
+        raise _refuse(
+            "Tenggat verifikasi harus sesudah tenggat penilaian mandiri.",
+            "The verification deadline must follow the self-assessment deadline.",
+            field="verification_due",
+        )
+    if Cycle.objects.filter(year=year, name=cycle.name).exists():
+        raise _refuse(
+            "Siklus dengan nama itu sudah ada.",
+            "A cycle with that name exists.",
+            field="name",
+        )
+    units = list(units)
+    outside = [
+        u.name
+        for u in units
+        if not u.path.startswith(region.path)
+        or not can_see(actor, u, roles=MANAGER_ROLES)
+    ]
+    if outside or not units:
+        raise _refuse(
+            f"Unit di luar wilayah siklus: {', '.join(outside) or '-'}.",
+            f"Units outside the cycle's region: {', '.join(outside) or '-'}.",
+            field="units",
+        )
+    cycle.save()
+    for unit in units:
+        assignment = Assignment.objects.create(cycle=cycle, unit=unit)
+        feeds = feeds_for(unit, year) if instrument.id == "pekppp-2022" else {}
+        Answer.objects.bulk_create(
+            Answer(
+                assignment=assignment,
+                indicator=item.number,
+                feed=feeds.get(item.number, {}),
+            )
+            for item in instrument.indicators
+        )
+        if evaluators and unit.pk in evaluators:
+            assignment.evaluators.set(evaluators[unit.pk])
+    audit_record(
+        actor=actor,
+        action="cycle.open",
+        target=cycle,
+        changes={
+            "units": [None, [u.pk for u in units]],
+            "instrument": [None, instrument.id],
+        },
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_deadlines_set(
+    *,
+    actor: Any,
+    cycle: Cycle,
+    self_assessment_due: date,
+    verification_due: date,
+    reason: str,
+) -> Cycle:
+    """Move a cycle's deadlines (e.g. extend the self-assessment for late units).
+
+    Only the cycle's manager may; a reason is required and the change is audited.
+    Saving the same dates again changes and records nothing.
+    """
+    cycle = Cycle.objects.select_for_update().select_related("region").get(pk=cycle.pk)
+    if not _can_manage_cycle(actor, cycle):
+        raise _refuse(
+            "Hanya pengelola siklus yang dapat mengubah tenggat.",
+            "Only the cycle's manager can change its deadlines.",
+        )
+    if not (reason or "").strip():
+        raise _refuse(
+            "Tuliskan alasan perubahan tenggat.",
+            "Give a reason for changing the deadlines.",
+            field="reason",
+        )
+    if verification_due < self_assessment_due:
+        raise _refuse(
+            "Tenggat verifikasi tidak boleh sebelum tenggat penilaian mandiri.",
+            "The verification deadline cannot precede the self-assessment deadline.",
+            field="verification_due",
+        )
+    changes = {
+        name: [getattr(cycle, name).isoformat(), value.isoformat()]
+        for name, value in (
+            ("self_assessment_due", self_assessment_due),
+            ("verification_due", verification_due),
+        )
+        if getattr(cycle, name) != value
+    }
+    if changes:
+        cycle.self_assessment_due = self_assessment_due
+        cycle.verification_due = verification_due
+        cycle.save(update_fields=["self_assessment_due", "verification_due"])
+        audit_record(
+            actor=actor,
+            action="cycle.deadlines",
+            target=cycle,
+            changes=changes,
+            reason=reason.strip(),
+        )
+    return cycle
+
+
+@transaction.atomic
+def evaluators_assign(
+    *, actor: Any, assignment: Assignment, evaluators: Sequence[Any]
+) -> None:
+    """Set the evaluators of one unit in a cycle (each must hold the evaluator role)."""
+    if not _can_manage_cycle(actor, assignment.cycle) or not can_see(
+        actor, assignment.unit, roles=MANAGER_ROLES
+    ):
+        raise _refuse("Anda tidak berwenang.", "You are not allowed to do this.")
+    for user in evaluators:
+        if not user.grants.filter(role=Role.EVALUATOR).exists():
+            raise _refuse(
+                f"{user} bukan evaluator.",
+                f"{user} is not an evaluator.",
+                field="evaluators",
+            )
+    before = sorted(assignment.evaluators.values_list("pk", flat=True))
+    assignment.evaluators.set(evaluators)
+    audit_record(
+        actor=actor,
+        action="assignment.evaluators",
+        target=assignment,
+        changes={"evaluators": [before, sorted(u.pk for u in evaluators)]},
+    )
+
+
+@transaction.atomic
+def cycle_publish(*, actor: Any, cycle: Cycle) -> Cycle:
+    """Publish a cycle's finalized results on its public page (idempotent)."""
+    if not _can_manage_cycle(actor, cycle):
+        raise _refuse("Anda tidak berwenang.", "You are not allowed to do this.")
+    if cycle.status == Cycle.Status.PUBLISHED:
+        return cycle
+    if not Result.objects.filter(assignment__cycle=cycle, is_current=True).exists():
+        raise _refuse("Belum ada hasil final.", "There is no final result yet.")
+    cycle.status = Cycle.Status.PUBLISHED
+    cycle.published_at = timezone.now()
+    cycle.save()
+    audit_record(
+        actor=actor,
+        action="cycle.publish",
+        target=cycle,
+        changes={"status": ["open", "published"]},
+    )
+    return cycle

@@ -1,0 +1,68 @@
+"""Rules every evaluation write shares: the role constants, the refusal error,
+who manages a cycle, the row lock on an assignment, the lookup of one answer,
+the 0–5 level check, and when an open revision has expired."""
+
+from datetime import date
+from typing import Any
+
+from mutu.accounts.models import Role
+from mutu.accounts.scoping import can_see, grant_paths, region_part
+from mutu.errors import MutuError
+from mutu.evaluations.models import Answer, Assignment, Cycle
+
+UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_OPERATOR)
+MANAGER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
+
+
+def _refuse(message_id: str, message_en: str, **details: Any) -> MutuError:
+    return MutuError(message_id, message_en, **details)
+
+
+def _can_manage_cycle(actor: Any, cycle: Cycle) -> bool:
+    """National cycles belong to national admins; a Mandiri round to a coordinator
+    whose scope covers the round's region (a regency coordinator's scope is its
+    government; the region part of that scope is the regency)."""
+    if cycle.scheme == Cycle.Scheme.NATIONAL:
+        return can_see(actor, cycle.region, roles=[Role.NATIONAL_ADMIN])
+    region_path = cycle.region.path
+    return any(
+        region_path.startswith(region_part(path))
+        for path in grant_paths(actor, roles=MANAGER_ROLES)
+    )
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("cycle", "unit")
+        .get(pk=assignment.pk)
+    )
+
+
+def _revision_expired(assignment: Assignment, today: date) -> bool:
+    return (
+        assignment.stage == Assignment.Stage.REVISION
+        and assignment.revision_due is not None
+        and today > assignment.revision_due
+    )
+
+
+def _answer(assignment: Assignment, indicator: str) -> Answer:
+    try:
+        return assignment.answers.get(indicator=indicator)
+    except Answer.DoesNotExist as error:
+        raise _refuse(
+            f"Indikator tidak dikenal: {indicator}.",
+            f"Unknown indicator: {indicator}.",
+            field="indicator",
+        ) from error
+
+
+def _level(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+        raise _refuse(
+            "Nilai harus bilangan bulat 0–5.",
+            "The value must be a whole number 0–5.",
+            field=field,
+        )
+    return value

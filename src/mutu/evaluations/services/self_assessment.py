@@ -1,0 +1,175 @@
+"""The unit's side of an evaluation (F-01): one answer per indicator, evidence
+attached to it, and the submission that locks them; all refused after the
+self-assessment or revision deadline."""
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from mutu.accounts.scoping import can_see
+from mutu.audit.services import audit_record
+from mutu.evaluations.evidence import check_upload
+from mutu.evaluations.models import Answer, Assignment, Evidence
+from mutu.evaluations.services.cycles import cycle_instrument
+from mutu.evaluations.services.rules import UNIT_ROLES, _answer, _level, _lock, _refuse
+
+
+def _unit_deadline(assignment: Assignment) -> date | None:
+    """The last day the unit may change its side: the cycle's self-assessment
+    deadline, or the revision deadline while a revision is open."""
+    if assignment.stage == Assignment.Stage.REVISION:
+        return assignment.revision_due
+    return assignment.cycle.self_assessment_due
+
+
+def _require_unit_side(
+    actor: Any, assignment: Assignment, today: date | None = None
+) -> None:
+    if not can_see(actor, assignment.unit, roles=UNIT_ROLES):
+        raise _refuse(
+            "Hanya operator atau kepala unit yang mengisi penilaian mandiri.",
+            "Only the unit's operator or head fills in the self-assessment.",
+        )
+    if assignment.stage not in (Assignment.Stage.DRAFT, Assignment.Stage.REVISION):
+        raise _refuse(
+            "Penilaian mandiri sudah diajukan dan terkunci.",
+            "The self-assessment was submitted and is locked.",
+        )
+    deadline = _unit_deadline(assignment)
+    if deadline is not None and (today or timezone.localdate()) > deadline:
+        raise _refuse(
+            f"Tenggat {deadline:%d-%m-%Y} sudah lewat; penilaian mandiri tidak dapat "
+            "diubah lagi. Minta pengelola siklus memperpanjang tenggat.",
+            f"The deadline {deadline:%d-%m-%Y} has passed; the self-assessment can no "
+            "longer change. Ask the cycle's manager to extend it.",
+            deadline=deadline.isoformat(),
+        )
+
+
+@transaction.atomic
+def self_answer_save(
+    *,
+    actor: Any,
+    assignment: Assignment,
+    indicator: str,
+    level: int,
+    note: str = "",
+    today: date | None = None,
+) -> Answer:
+    """The unit's self-assessment (F-01) of one indicator: a rubric level 0–5.
+
+    Refused after the deadline (*today* defaults to the current date in WIB).
+    """
+    assignment = _lock(assignment)
+    _require_unit_side(actor, assignment, today)
+    answer = _answer(assignment, indicator)
+    level = _level(level, "level")
+    changes: dict[str, list[Any]] = {}
+    if answer.self_level != level:
+        changes["self_level"] = [answer.self_level, level]
+    if answer.self_note != note.strip():
+        changes["self_note"] = [answer.self_note, note.strip()]
+    if changes:
+        answer.self_level, answer.self_note = level, note.strip()
+        answer.save()
+        audit_record(actor=actor, action="self.answer", target=answer, changes=changes)
+    return answer
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: Any,
+    answer: Answer,
+    description: str,
+    upload: UploadedFile | None = None,
+    url: str = "",
+    today: date | None = None,
+) -> Evidence:
+    """Attach evidence (bukti dukung) to an answer: a checked file or a link.
+
+    The file is checked by content and size before anything is stored; a refused
+    upload leaves no row and no file.
+    """
+    assignment = _lock(answer.assignment)
+    _require_unit_side(actor, assignment, today)
+    if not description.strip():
+        raise _refuse(
+            "Keterangan bukti wajib diisi.",
+            "Describe the evidence.",
+            field="description",
+        )
+    if (upload is None) == (not url):
+        raise _refuse(
+            "Lampirkan satu berkas atau satu tautan.",
+            "Attach one file or one link.",
+            field="file",
+        )
+    evidence = Evidence(
+        answer=answer, description=description.strip(), uploaded_by=actor
+    )
+    if upload is not None:
+        evidence.content_type, evidence.sha256 = check_upload(upload)
+        evidence.size = upload.size or 0
+        evidence.file.save(upload.name or "bukti", upload, save=False)
+    else:
+        if not url.startswith(("https://", "http://")):
+            raise _refuse(
+                "Tautan harus diawali http(s)://.",
+                "Links must start with http(s)://.",
+                field="url",
+            )
+        evidence.url = url
+    try:
+        evidence.save()
+    except Exception:
+        if evidence.file:
+            evidence.file.delete(save=False)
+        raise
+    audit_record(
+        actor=actor,
+        action="evidence.add",
+        target=evidence,
+        changes={"answer": [None, answer.indicator], "sha256": [None, evidence.sha256]},
+    )
+    return evidence
+
+
+@transaction.atomic
+def self_assessment_submit(
+    *, actor: Any, assignment: Assignment, today: date | None = None
+) -> Assignment:
+    """Submit the self-assessment: every scored indicator needs a level; then it locks.
+
+    Refused after the deadline, like every change of the unit's side.
+    """
+    assignment = _lock(assignment)
+    _require_unit_side(actor, assignment, today)
+    instrument = cycle_instrument(assignment.cycle)
+    scored = {i.number for a in instrument.aspects if a.scored for i in a.indicators}
+    missing = sorted(
+        assignment.answers.filter(
+            indicator__in=scored, self_level__isnull=True
+        ).values_list("indicator", flat=True),
+        key=lambda q: int(q[1:]),
+    )
+    if missing:
+        raise _refuse(
+            f"Belum diisi: {', '.join(missing)}.",
+            f"Not answered yet: {', '.join(missing)}.",
+            field=missing[0],
+        )
+    before = assignment.stage
+    assignment.stage = Assignment.Stage.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action="self.submit",
+        target=assignment,
+        changes={"stage": [before, assignment.stage]},
+    )
+    return assignment
