@@ -496,7 +496,7 @@ def test_import_progress_is_visible_to_another_connection_during_the_store(
 ):
     """While the import transaction is open, another connection sees the stored
     counter move but none of the rows."""
-    monkeypatch.setattr(imports, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(imports.jobs, "_enqueue", lambda job_id: None)
     job = new_job(world, xlsx_bytes([form_row()] * 1000))
     seen = []
     original = imports._SideCounter.write
