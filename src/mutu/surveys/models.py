@@ -120,6 +120,7 @@ class Response(models.Model):
     integrity_pending = models.BooleanField(
         _("menunggu pemeriksaan integritas"),
         default=False,
+        db_default=False,  # raw writers (the paper import's COPY) may leave it out
         help_text=_(
             "Respons dari formulir publik diperiksa aturan integritas sesaat setelah "
             "tersimpan, di luar permintaan warga."

@@ -109,6 +109,7 @@ class _CopyWriter:
         *ELEMENT_FIELDS,
         "sex", "age", "education", "occupation", "comment", "extra_answers",
         "client_id", "content_hash", "device_hash", "is_flagged", "is_excluded",
+        "integrity_pending",
     )  # fmt: skip
 
     def __init__(self, unit_id: int, reason: str, raw_cursor: Any) -> None:
@@ -154,6 +155,7 @@ class _CopyWriter:
                         "",
                         "t" if p.flagged else "f",
                         "f",
+                        "f",  # checked here: the straight-line rule, per file
                     )
                 )
             )

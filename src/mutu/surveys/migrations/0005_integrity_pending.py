@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_servicepoint_closes_at_servicepoint_open_weekdays_and_more'),
-        ('surveys', '0004_integrity_indexes'),
+        ("registry", "0002_servicepoint_closes_at_servicepoint_open_weekdays_and_more"),
+        ("surveys", "0004_integrity_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='integrity_pending',
-            field=models.BooleanField(default=False, help_text='Respons dari formulir publik diperiksa aturan integritas sesaat setelah tersimpan, di luar permintaan warga.', verbose_name='menunggu pemeriksaan integritas'),
+            model_name="response",
+            name="integrity_pending",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Respons dari formulir publik diperiksa aturan integritas sesaat setelah tersimpan, di luar permintaan warga.",
+                verbose_name="menunggu pemeriksaan integritas",
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(condition=models.Q(('integrity_pending', True)), fields=['id'], name='response_integrity_pending'),
+            model_name="response",
+            index=models.Index(
+                condition=models.Q(("integrity_pending", True)),
+                fields=["id"],
+                name="response_integrity_pending",
+            ),
         ),
     ]
