@@ -15,7 +15,6 @@ review page first checks what is still pending, so it never lists a stale pictur
 """
 
 import ipaddress
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,7 +22,17 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from mutu.surveys.models import (
@@ -306,69 +315,66 @@ def flags_write(response: Response, signals: list[Signal]) -> None:
 PENDING_BATCH = 500
 
 
-class _Window:
-    """Sorted times of stored responses, to count those in ``[start, end]``."""
+def _look_backs(
+    responses: list[Response], *, window: int, per_minute: int
+) -> dict[int, tuple[bool, bool]]:
+    """For each response: (an earlier one from its device for its service within
+    *window* minutes, more than *per_minute* at its point in the minute up to it).
 
-    def __init__(self, rows: Iterable[tuple[datetime, int]]) -> None:
-        self.rows = sorted(rows)
-
-    def count(self, start: datetime, end: datetime) -> int:
-        return bisect_right(self.rows, (end, float("inf"))) - bisect_left(
-            self.rows, (start, -1)
+    One query for the whole batch: each look-back is a correlated sub-query that
+    walks the indexes ``response_device`` and ``response_point_time`` and stops at
+    the first row (duplicate) or the ``per_minute + 1``-th (burst), so its cost does
+    not grow with a busy counter's traffic.
+    """
+    at = OuterRef("submitted_at")
+    same_device = Response.objects.filter(
+        device_hash=OuterRef("device_hash"),
+        service_id=OuterRef("service_id"),
+        submitted_at__gte=ExpressionWrapper(
+            at - timedelta(minutes=window), output_field=DateTimeField()
+        ),
+        submitted_at__lte=at,
+    ).exclude(pk=OuterRef("pk"))
+    same_point = Response.objects.filter(
+        point_id=OuterRef("point_id"),
+        submitted_at__gte=ExpressionWrapper(
+            at - timedelta(minutes=1), output_field=DateTimeField()
+        ),
+        submitted_at__lte=at,
+    )
+    rows = (
+        Response.objects.filter(pk__in=[r.pk for r in responses])
+        .annotate(
+            # Exists over rows offset by the limit: "more than per_minute of them".
+            duplicate=Exists(same_device),
+            burst=Exists(same_point.order_by()[per_minute:]),
         )
-
-    def others(self, start: datetime, end: datetime, pk: int) -> bool:
-        low = bisect_left(self.rows, (start, -1))
-        high = bisect_right(self.rows, (end, float("inf")))
-        return any(row[1] != pk for row in self.rows[low:high])
-
-
-def _windows(
-    responses: list[Response], fields: tuple[str, ...], before: timedelta
-) -> dict[tuple, _Window]:
-    """Group by *fields* the stored responses that share those values with one of
-    *responses*, from ``before`` ahead of the earliest of them to the latest (one
-    query); responses with an empty first field take part in no group."""
-    keyed = [r for r in responses if getattr(r, fields[0])]
-    if not keyed:
-        return {}
-    times = [r.submitted_at for r in keyed]
-    rows = Response.objects.filter(
-        **{f"{field}__in": {getattr(r, field) for r in keyed} for field in fields},
-        submitted_at__gte=min(times) - before,
-        submitted_at__lte=max(times),
-    ).values_list(*fields, "submitted_at", "id")
-    grouped: dict[tuple, list[tuple[datetime, int]]] = {}
-    for *group, submitted_at, pk in rows:
-        grouped.setdefault(tuple(group), []).append((submitted_at, pk))
-    return {group: _Window(times) for group, times in grouped.items()}
+        .values_list("pk", "device_hash", "point_id", "duplicate", "burst")
+    )
+    return {
+        pk: (bool(device) and duplicate, point is not None and burst)
+        for pk, device, point, duplicate, burst in rows
+    }
 
 
 def batch_signals(responses: list[Response]) -> dict[int, list[Signal]]:
     """:data:`STORED_DATA_RULES` for many responses with a few queries in all.
 
     The same answers as :func:`signals_for` response by response (a test holds
-    them equal), but the duplicate and burst look-backs are one query each for the
+    them equal), but the duplicate and burst look-backs are one query for the
     whole batch and the day's share of 4s one per unit and day.
     """
     window = _setting("MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES", 24 * 60)
     per_minute = _setting("MUTU_SURVEY_BURST_PER_MINUTE", 6)
-    devices = _windows(
-        responses, ("device_hash", "service_id"), timedelta(minutes=window)
-    )
-    points = _windows(responses, ("point_id",), timedelta(minutes=1))
+    look_backs = _look_backs(responses, window=window, per_minute=per_minute)
     days: dict[tuple[int, date], tuple[int, int]] = {}
     found: dict[int, list[Signal]] = {}
     for response in responses:
         signals = []
-        t = response.submitted_at
-        same_device = devices.get((response.device_hash, response.service_id))
-        if same_device and same_device.others(
-            t - timedelta(minutes=window), t, response.pk
-        ):
+        duplicate, burst = look_backs[response.pk]
+        if duplicate:
             signals.append(_duplicate(window))
-        same_point = points.get((response.point_id,))
-        if same_point and same_point.count(t - timedelta(minutes=1), t) > per_minute:
+        if burst:
             signals.append(_burst(per_minute))
         for rule in (straight_line_signal, outside_hours_signal):
             if (signal := rule(response)) is not None:
@@ -389,15 +395,20 @@ def pending_check(*, unit_id: int | None = None, limit: int | None = None) -> in
     one that first locks the batch's rows still pending (``SKIP LOCKED`` on
     PostgreSQL): two workers (or a worker and a coordinator's page) never flag one
     response twice, and no transaction stays open while the rules run (a long one
-    would hold back the clean-up of the busy rollup rows). Stops after *limit*
-    responses when given. Returns how many it checked. Safe to run at any time.
+    would hold back the clean-up of the busy rollup rows). Checks what is pending
+    when it starts, at most *limit* responses when given; returns how many it
+    checked. Safe to run at any time.
     """
+    pending = Response.objects.filter(integrity_pending=True)
+    if unit_id is not None:
+        pending = pending.filter(unit_id=unit_id)
+    # Only what is pending now: under steady traffic a checker that chased the
+    # newest rows would never end and would hold up the worker's other tasks.
+    last = pending.aggregate(last=Max("id"))["last"]
+    pending = pending.filter(id__lte=last or 0)
     checked = 0
     while limit is None or checked < limit:
         size = PENDING_BATCH if limit is None else min(PENDING_BATCH, limit - checked)
-        pending = Response.objects.filter(integrity_pending=True)
-        if unit_id is not None:
-            pending = pending.filter(unit_id=unit_id)
         batch = list(pending.select_related("point").order_by("id")[:size])
         if not batch:
             break

@@ -50,6 +50,19 @@ class SubmitResult:
     created: bool
 
 
+def _one_to_four(code: str, value: Any, field: str) -> int | None:
+    """An answer on the 1–4 scale (as number or text), ``None`` when left empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
+        raise MutuError(
+            f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
+            f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
+            field=field,
+        )
+    return int(str(value).strip())
+
+
 def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int | None]:
     known = {field.upper() for field in ELEMENT_FIELDS}
     unknown = sorted(set(answers) - known)
@@ -59,19 +72,10 @@ def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int | None]:
             f"Unknown element: {', '.join(unknown)}.",
             field=unknown[0],
         )
-    cleaned: dict[str, int | None] = {}
-    for code in sorted(known, key=lambda c: int(c[1:])):
-        value = answers.get(code)
-        if value in (None, ""):
-            cleaned[code] = None
-            continue
-        if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
-            raise MutuError(
-                f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
-                f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
-                field=code,
-            )
-        cleaned[code] = int(str(value).strip())
+    cleaned = {
+        code: _one_to_four(code, answers.get(code), code)
+        for code in sorted(known, key=lambda c: int(c[1:]))
+    }
     if all(value is None for value in cleaned.values()):
         raise MutuError(
             "Jawab paling sedikit satu pertanyaan penilaian.",
@@ -130,15 +134,9 @@ def _clean_extra(unit: ServiceUnit, extra: Mapping[str, Any]) -> dict[str, int]:
                 f"Unknown extra question: {code!r} (this unit has {count}).",
                 field="extra_answers",
             )
-        if value in (None, ""):
-            continue
-        if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
-            raise MutuError(
-                f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
-                f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
-                field="extra_answers",
-            )
-        cleaned[code] = int(str(value).strip())
+        answer = _one_to_four(code, value, "extra_answers")
+        if answer is not None:
+            cleaned[code] = answer
     return cleaned
 
 
