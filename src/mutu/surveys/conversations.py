@@ -43,6 +43,7 @@ from mutu.registry.models import Service, ServicePoint
 from mutu.surveys.forms import EXTRA_LABELS
 from mutu.surveys.hashing import device_hash
 from mutu.surveys.models import Channel, Response, SmsConversation
+from mutu.surveys.places import point_services
 from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.services import response_submit
 
@@ -208,12 +209,6 @@ def _ask_code(example: str = "dukcapil-1") -> str:
     ) % {"code": _clip(example, 20)}
 
 
-def _point_services(point: ServicePoint) -> list[Service]:
-    # Same rule as the web form: the point's services, else all of its unit's.
-    services = list(point.services.filter(is_active=True).order_by("name"))
-    return services or list(point.unit.services.filter(is_active=True).order_by("name"))
-
-
 def point_find(text: str) -> ServicePoint | None:
     """The service point whose code is a word of *text* (case-insensitive), if any.
 
@@ -247,7 +242,7 @@ def _start(
     conversation: SmsConversation, point: ServicePoint, now: datetime
 ) -> tuple[str, ...]:
     """Begin a survey at *point*: ask for the service, or the first question."""
-    services = _point_services(point)
+    services = point_services(point)
     _reset(conversation, now)
     if not services:
         return _pack(

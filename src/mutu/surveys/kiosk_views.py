@@ -44,8 +44,8 @@ from mutu.registry.models import Service, ServicePoint
 from mutu.registry.selectors import unit_get_for_user
 from mutu.surveys.forms import SurveyForm
 from mutu.surveys.models import Channel
+from mutu.surveys.places import point_services, survey_place
 from mutu.surveys.posters import posters_pdf
-from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.services import ConflictError, response_submit
 
 KIOSK_TOKEN_SALT = "mutu.surveys.kiosk"  # noqa: S105 (a salt, not a secret)
@@ -86,13 +86,6 @@ def sync_rate_exceeded(request: HttpRequest) -> bool:
 # --- pages ------------------------------------------------------------------------
 
 
-def _point_services(point: ServicePoint) -> list[Service]:
-    """The services rated at *point*: its own list, else all active ones of its unit."""
-    return list(point.services.filter(is_active=True).order_by("name")) or list(
-        point.unit.services.filter(is_active=True).order_by("name")
-    )
-
-
 def _kiosk_scope() -> str:
     """``/kiosk/``: the directory of the service worker, hence its scope."""
     return reverse("counter:kiosk_sw").rsplit("/", 1)[0] + "/"
@@ -102,16 +95,11 @@ def _kiosk_scope() -> str:
 def kiosk_page(request: HttpRequest, code: str) -> HttpResponse:
     """``/kiosk/<code>/``: the counter's tablet page; without JavaScript, a link to
     the ordinary form ``/s/<code>/``."""
-    point = get_object_or_404(
-        ServicePoint.objects.select_related("unit", "mpp"), code=code
-    )
-    services = _point_services(point)
-    if not services:
+    place = survey_place(code)
+    if place is None or not place.services:
         raise Http404
-    form = SurveyForm(
-        services=services,
-        extra_questions=survey_settings_for(point.unit).extra_questions or [],
-    )
+    point, services = place.point, place.services
+    form = SurveyForm(services=services, extra_questions=place.extra_questions)
     response = render(
         request,
         "surveys/kiosk.html",
@@ -376,7 +364,7 @@ def kiosk_sync(request: HttpRequest, code: str) -> JsonResponse:
             f"Paling banyak {SYNC_BATCH_MAX} respons per kiriman.",
             f"At most {SYNC_BATCH_MAX} responses per sync.",
         )
-    services = {service.pk: service for service in _point_services(point)}
+    services = {service.pk: service for service in point_services(point)}
     now = timezone.now()
     results = [_sync_one(point, services, item, now=now) for item in items]
     response = JsonResponse(

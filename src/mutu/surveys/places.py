@@ -18,6 +18,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from mutu.registry.models import Mpp, Service, ServicePoint, ServiceUnit
 from mutu.surveys.models import UnitSurveySettings
+from mutu.surveys.selectors import survey_settings_for
 
 PLACE_CACHE_SECONDS = 60
 GENERATION_KEY = "mutu-survey-place:generation"
@@ -30,16 +31,22 @@ class SurveyPlace:
     extra_questions: list[str] = field(default_factory=list)
 
 
+def point_services(point: ServicePoint) -> list[Service]:
+    """The services rated at *point*: its own active ones, else all of its unit's.
+
+    The one rule of every channel that starts from a counter (form, kiosk, SMS).
+    """
+    return list(point.services.filter(is_active=True).order_by("name")) or list(
+        point.unit.services.filter(is_active=True).order_by("name")
+    )
+
+
 def _read(code: str) -> SurveyPlace | None:
     point = ServicePoint.objects.select_related("unit", "mpp").filter(code=code).first()
     if point is None:
         return None
-    services = list(point.services.filter(is_active=True).order_by("name")) or list(
-        point.unit.services.filter(is_active=True).order_by("name")
-    )
-    settings_row = UnitSurveySettings.objects.filter(unit_id=point.unit_id).first()
-    extra = list(settings_row.extra_questions or []) if settings_row else []
-    return SurveyPlace(point, services, extra)
+    extra = list(survey_settings_for(point.unit).extra_questions or [])
+    return SurveyPlace(point, point_services(point), extra)
 
 
 def survey_place(code: str) -> SurveyPlace | None:

@@ -24,10 +24,10 @@ from mutu.surveys.models import (
     Publication,
     Response,
     Sex,
-    UnitSurveySettings,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import rollup_add, rollup_subtract
+from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.tasks import integrity_check_soon
 
 PROFILE_CHOICES = {
@@ -118,12 +118,7 @@ def _clean_extra(unit: ServiceUnit, extra: Mapping[str, Any]) -> dict[str, int]:
     1–4 (the form's four labels). Looks the questions up only when answers came."""
     if not extra:
         return {}
-    count = len(
-        UnitSurveySettings.objects.filter(unit=unit)
-        .values_list("extra_questions", flat=True)
-        .first()
-        or []
-    )
+    count = len(survey_settings_for(unit).extra_questions or [])
     allowed = {f"X{n}" for n in range(1, count + 1)}
     cleaned: dict[str, int] = {}
     for code, value in extra.items():
