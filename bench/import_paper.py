@@ -317,9 +317,11 @@ def run(args: argparse.Namespace, work: Path) -> int:
         job = ImportJob(unit=unit, original_name="survei.xlsx", file_sha256=sha)
         job.file.save("bench.xlsx", File(handle), save=True)
 
+    from mutu.surveys.imports import jobs
+
     phases: dict[str, float] = {}
     for name in ("_check", "_store"):
-        original = getattr(imports, name)
+        original = getattr(jobs, name)
 
         def timed(
             *a: Any, _original: Any = original, _name: str = name, **kw: Any
@@ -330,7 +332,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
             finally:
                 phases[_name] = time.perf_counter() - begun
 
-        setattr(imports, name, timed)
+        setattr(jobs, name, timed)
     import_seconds, job = _timed(
         imports.import_job_run,
         job.pk,
