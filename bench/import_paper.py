@@ -12,7 +12,7 @@ What one run does (PostgreSQL only; nothing is left behind):
    write-only) and a CSV of the same rows with the columns of ``surveys_response``
    (client id, content hash and every stored value computed as the import does);
 3. times a bare openpyxl read of the XLSX (read-only, values only: parsing alone),
-   then (a) the full import, ``mutu.surveys.imports.import_job_run``: open the
+   then (a) the full import, ``mutu.surveys.channels.paper.jobs.import_job_run``: open the
    XLSX, parse and check every row, store them in one transaction (one COPY,
    integrity flags, rollups, audit), reported also as its check step (parsing +
    validation) and its store step;
@@ -94,11 +94,11 @@ def generate_rows(count: int, seed: int) -> Iterator[list[Any]]:
 def write_xlsx(path: Path, rows: int, seed: int) -> None:
     from openpyxl import Workbook
 
-    from mutu.surveys import paper
+    from mutu.surveys.channels.paper.layout import COLUMNS, SHEET_DATA
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(paper.SHEET_DATA)
-    sheet.append(list(paper.COLUMNS))
+    sheet = workbook.create_sheet(SHEET_DATA)
+    sheet.append(list(COLUMNS))
     for row in generate_rows(rows, seed):
         sheet.append(row)
     workbook.save(path)
@@ -116,14 +116,16 @@ def write_csv(
     path: Path, rows: int, seed: int, unit_id: int, services: dict[str, int], sha: str
 ) -> None:
     """The same rows as ``surveys_response`` would hold them, for COPY."""
-    from mutu.surveys import imports, paper
+    from mutu.surveys.bulk.rows import BulkRow, day_noon
+    from mutu.surveys.bulk.store import _content_hash
+    from mutu.surveys.channels.paper.jobs import paper_client_id
 
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         for number, raw in enumerate(generate_rows(rows, seed), 2):
             day, service, *answers = raw[:11]
             sex, age, education, occupation, comment = raw[11:]
-            row = paper.PaperRow._make(
+            row = BulkRow._make(
                 (
                     number,
                     day,
@@ -142,7 +144,7 @@ def write_csv(
                     row.service_id,
                     "",
                     "paper",
-                    imports._noon(row.day).isoformat(),
+                    day_noon(row.day).isoformat(),
                     row.day.isoformat(),
                     *("" if a is None else a for a in answers),
                     row.sex,
@@ -151,8 +153,8 @@ def write_csv(
                     row.occupation,
                     row.comment,
                     "{}",
-                    imports.paper_client_id(unit_id, sha, number),
-                    imports._fingerprint(unit_id, row),
+                    paper_client_id(unit_id, sha, number),
+                    _content_hash(unit_id, "paper", row),
                     "",
                     "f",
                     "f",
@@ -300,7 +302,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
     from django.core.files import File
 
-    from mutu.surveys import imports
+    from mutu.surveys.channels.paper import jobs
     from mutu.surveys.models import ImportJob, Response
     from mutu.surveys.rollups import rollups_rebuild
 
@@ -317,8 +319,6 @@ def run(args: argparse.Namespace, work: Path) -> int:
         job = ImportJob(unit=unit, original_name="survei.xlsx", file_sha256=sha)
         job.file.save("bench.xlsx", File(handle), save=True)
 
-    from mutu.surveys.imports import jobs
-
     phases: dict[str, float] = {}
     for name in ("_check", "_store"):
         original = getattr(jobs, name)
@@ -334,7 +334,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
         setattr(jobs, name, timed)
     import_seconds, job = _timed(
-        imports.import_job_run,
+        jobs.import_job_run,
         job.pk,
         max_rows=args.rows,
         today=date(2025, 12, 31),

@@ -22,3 +22,11 @@ class MutuError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message_id} / {self.message_en}"
+
+
+class ConflictError(MutuError):
+    """An idempotency key (a ``client_id``) is already stored with other content.
+
+    A retry with the same content is answered with what is stored; this error
+    means the sender reused the key for something else (HTTP 409 in the API).
+    """

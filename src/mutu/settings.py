@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mutu.audit",
     "mutu.registry",
     "mutu.accounts",
+    "mutu.messaging",
     "mutu.surveys",
     "mutu.evaluations",
     "mutu.demo",
@@ -167,6 +168,16 @@ MUTU_SURVEY_FOURS_JUMP = float(os.environ.get("MUTU_SURVEY_FOURS_JUMP", "0.25"))
 MUTU_SURVEY_FOURS_MIN_ANSWERS = int(
     os.environ.get("MUTU_SURVEY_FOURS_MIN_ANSWERS", "90")
 )
+# Integrity rules of the public form and kiosk run this long after the commit.
+MUTU_SURVEY_INTEGRITY_DELAY_SECONDS = float(
+    os.environ.get("MUTU_SURVEY_INTEGRITY_DELAY_SECONDS", "5")
+)
+# The submission window of every channel: a response may be at most this old and
+# this far ahead of the server's clock (the kiosk files a time outside it at the
+# time of receipt; the API and the paper import refuse it).
+MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400"))
+MUTU_SURVEY_MAX_SKEW_MINUTES = int(os.environ.get("MUTU_SURVEY_MAX_SKEW_MINUTES", "5"))
+MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 MUTU_PUBLIC_POSTS_PER_MINUTE = int(os.environ.get("MUTU_PUBLIC_POSTS_PER_MINUTE", "20"))
 MUTU_SMS_TIMEOUT_MINUTES = int(os.environ.get("MUTU_SMS_TIMEOUT_MINUTES", "30"))
 MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
@@ -178,7 +189,6 @@ MUTU_IMPORT_MAX_MB = int(os.environ.get("MUTU_IMPORT_MAX_MB", "50"))
 MUTU_EVIDENCE_MAX_MB = int(os.environ.get("MUTU_EVIDENCE_MAX_MB", "10"))
 MUTU_KIOSK_SYNC_PER_MINUTE = int(os.environ.get("MUTU_KIOSK_SYNC_PER_MINUTE", "60"))
 MUTU_KIOSK_IDLE_SECONDS = int(os.environ.get("MUTU_KIOSK_IDLE_SECONDS", "60"))
-MUTU_KIOSK_MAX_AGE_DAYS = int(os.environ.get("MUTU_KIOSK_MAX_AGE_DAYS", "30"))
 MUTU_PUBLIC_BASE_URL = os.environ.get("MUTU_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Background work (django-tasks): the database backend by default; a worker runs it

@@ -16,7 +16,8 @@ urlpatterns = [
     path("api/", include("mutu.api.urls")),
     path("", include("mutu.registry.urls")),
     path("", include("mutu.surveys.urls")),
-    path("", include("mutu.surveys.channel_urls")),
+    path("", include("mutu.messaging.urls")),
+    path("", include("mutu.reports.urls")),
     path("", include("mutu.evaluations.urls")),
     path("", include("mutu.audit.urls")),
 ]

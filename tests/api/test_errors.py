@@ -5,8 +5,7 @@ from django.http import Http404
 from rest_framework import exceptions
 
 from mutu.api.errors import ApiError, error_body, exception_handler
-from mutu.errors import MutuError
-from mutu.surveys.services import ConflictError
+from mutu.errors import ConflictError, MutuError
 
 
 def test_handler_business_error_is_400_with_both_messages():

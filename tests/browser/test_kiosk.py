@@ -9,7 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import Error as PlaywrightError
 
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.surveys.kiosk_views import KIOSK_CACHE_NAME
+from mutu.surveys.channels.kiosk.views import KIOSK_CACHE_NAME
 from mutu.surveys.models import Response, UnitSurveySettings
 from tests.browser.accessibility import assert_accessible, assert_fits_width
 from tests.browser.conftest import PHONE, save_screenshot

@@ -66,7 +66,7 @@ def test_unit_without_extra_questions_takes_no_extra_answers(world):
 
 
 def test_kiosk_asks_the_extra_questions_and_syncs_their_answers(client, world, point):
-    page = client.get(reverse("counter:kiosk", args=[point.code])).content.decode()
+    page = client.get(reverse("kiosk:page", args=[point.code])).content.decode()
     assert 'data-extra="X1"' in page
     assert QUESTIONS[1] in page
     assert "Pertanyaan tambahan 2 dari 2" in page
@@ -88,7 +88,7 @@ def test_api_refuses_an_unknown_extra_question(world, point):
 
 
 def test_results_page_shows_the_extra_questions(client, world, point):
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     for x1 in ("4", "4", "2"):
         assert client.post(url, _post_data(world, X1=x1)).status_code == 302
     client.force_login(world.operator)

@@ -85,7 +85,7 @@ def test_form_posts_are_rate_limited_per_address(client, world, settings):
     cache.clear()
     point = factories.point(world.dukcapil, code="rl-1")
     point.services.add(world.ktp)
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     answers = [client.post(url, {}).status_code for _ in range(4)]
     assert answers[:3] == [400, 400, 400]
     assert answers[3] == 429

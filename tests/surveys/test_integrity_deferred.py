@@ -49,7 +49,7 @@ def test_web_form_flags_after_the_commit(
 ):
     """The second post in a minute at a 1-per-minute counter is flagged once the
     transaction commits (the immediate task backend runs the check then)."""
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(url, _post_data(world))
         client.post(url, _post_data(world))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.surveys.kiosk_views import SYNC_BATCH_MAX, kiosk_token
+from mutu.surveys.channels.kiosk.views import SYNC_BATCH_MAX, kiosk_token
 from mutu.surveys.models import Response, UnitSurveySettings
 from tests.registry import factories
 
@@ -47,7 +47,7 @@ def _item(world, **overrides):
 
 def _sync(client, point, items, token=None):
     return client.post(
-        reverse("counter:kiosk_sync", args=[point.code]),
+        reverse("kiosk:sync", args=[point.code]),
         data=json.dumps({"token": token or kiosk_token(point), "responses": items}),
         content_type="application/json",
     )
@@ -55,10 +55,10 @@ def _sync(client, point, items, token=None):
 
 def test_kiosk_page_links_to_the_form_and_runs_no_inline_script(client, point):
     """Without JavaScript the kiosk page offers the ordinary form; scripts are files."""
-    response = client.get(reverse("counter:kiosk", args=[point.code]))
+    response = client.get(reverse("kiosk:page", args=[point.code]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'href="{reverse("surveys:form", args=[point.code])}"' in html
+    assert f'href="{reverse("web:form", args=[point.code])}"' in html
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts
     assert all("src=" in tag for tag in scripts)
@@ -68,7 +68,7 @@ def test_kiosk_page_links_to_the_form_and_runs_no_inline_script(client, point):
 
 def test_kiosk_page_carries_questions_as_words_and_the_token(client, point):
     """The nine questions with word labels, and the point's sync token, are in the page."""
-    response = client.get(reverse("counter:kiosk", args=[point.code]))
+    response = client.get(reverse("kiosk:page", args=[point.code]))
     html = response.content.decode()
     for element in ELEMENTS:
         assert f'data-element="{element.code}"' in html
@@ -80,16 +80,16 @@ def test_kiosk_page_carries_questions_as_words_and_the_token(client, point):
 
 def test_kiosk_page_unknown_point_is_404(client, world):
     """A code that names no service point answers 404."""
-    assert client.get(reverse("counter:kiosk", args=["tidak-ada"])).status_code == 404
+    assert client.get(reverse("kiosk:page", args=["tidak-ada"])).status_code == 404
 
 
 def test_kiosk_service_worker_is_served_at_the_kiosk_scope(client):
     """The worker is JavaScript under /kiosk/, so it may control every kiosk page."""
-    response = client.get(reverse("counter:kiosk_sw"))
+    response = client.get(reverse("kiosk:service_worker"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/kiosk/"
-    assert reverse("counter:kiosk_sw") == "/kiosk/sw.js"
+    assert reverse("kiosk:service_worker") == "/kiosk/sw.js"
     assert b'const CACHE = "mutu-kiosk-v1"' in response.content
 
 
@@ -197,7 +197,7 @@ def test_kiosk_sync_with_a_wrong_token_is_403_and_stores_nothing(client, world, 
 def test_kiosk_sync_with_a_malformed_body_is_400(client, point, body):
     """A body that is not {"token", "responses": [...]} gets a clear 400."""
     response = client.post(
-        reverse("counter:kiosk_sync", args=[point.code]),
+        reverse("kiosk:sync", args=[point.code]),
         data=body,
         content_type="application/json",
     )
@@ -232,7 +232,7 @@ def test_kiosk_sync_needs_no_csrf_cookie(world, point):
 
 def test_kiosk_sync_only_accepts_post(client, point):
     """Reading the sync URL is not allowed."""
-    url = reverse("counter:kiosk_sync", args=[point.code])
+    url = reverse("kiosk:sync", args=[point.code])
     assert client.get(url).status_code == 405
 
 
@@ -243,7 +243,7 @@ def test_kiosk_sync_is_rate_limited_per_address(client, world, point, settings):
     assert _sync(client, point, [_item(world)]).status_code == 200
     refused = _sync(client, point, [_item(world)])
     other_address = client.post(
-        reverse("counter:kiosk_sync", args=[point.code]),
+        reverse("kiosk:sync", args=[point.code]),
         data=json.dumps({"token": kiosk_token(point), "responses": [_item(world)]}),
         content_type="application/json",
         REMOTE_ADDR="10.0.0.9",
@@ -260,7 +260,7 @@ def test_kiosk_page_asks_for_the_service_when_the_point_has_several(
     """A counter with two services starts with a service choice; none is preset."""
     second = factories.service(world.dukcapil, "Penerbitan KK")
     point.services.add(second)
-    html = client.get(reverse("counter:kiosk", args=[point.code])).content.decode()
+    html = client.get(reverse("kiosk:page", args=[point.code])).content.decode()
     assert 'data-step="service"' in html
     assert f'data-service="{second.pk}"' in html
     assert 'data-default-service=""' in html
@@ -270,7 +270,7 @@ def test_kiosk_sync_answers_in_english_when_asked(client, world, point):
     """The outcome message follows the chosen language; both are always present."""
     client.cookies["django_language"] = "en"
     response = client.post(
-        reverse("counter:kiosk_sync", args=[point.code]),
+        reverse("kiosk:sync", args=[point.code]),
         data=json.dumps({"token": kiosk_token(point), "responses": [_item(world)]}),
         content_type="application/json",
     )

@@ -12,7 +12,26 @@ from openpyxl import Workbook, load_workbook
 
 from mutu.errors import MutuError
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.surveys import imports, paper
+from mutu.surveys.bulk.rows import day_noon
+from mutu.surveys.channels.paper import jobs, upload
+from mutu.surveys.channels.paper.jobs import (
+    SideCounter,
+    import_job_run,
+    paper_client_id,
+)
+from mutu.surveys.channels.paper.layout import (
+    COLUMNS,
+    ELEMENT_COLUMNS,
+    SHEET_DATA,
+    SHEET_HELP,
+    SHEET_LISTS,
+    XLSX_CONTENT_TYPE,
+    XLSX_MIME,
+)
+from mutu.surveys.channels.paper.rows import rows_check
+from mutu.surveys.channels.paper.template import template_build
+from mutu.surveys.channels.paper.upload import import_job_create
+from mutu.surveys.channels.paper.workbook import BOMB_MIN_BYTES, xlsx_check
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
     ROLLUP_COUNT_FIELDS,
@@ -22,6 +41,7 @@ from mutu.surveys.models import (
     ResponseFlag,
 )
 from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.rules import submission_window
 from mutu.surveys.services import response_submit
 from tests.registry import factories
 
@@ -43,11 +63,11 @@ def form_row(day=date(2025, 7, 14), service="Penerbitan KTP-el", answers=None, *
     ]
 
 
-def xlsx_bytes(rows, header=paper.COLUMNS) -> bytes:
+def xlsx_bytes(rows, header=COLUMNS) -> bytes:
     """A workbook with the template's header (or *header*) and *rows*."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = paper.SHEET_DATA
+    sheet.title = SHEET_DATA
     sheet.append(list(header))
     for row in rows:
         sheet.append(row)
@@ -58,15 +78,15 @@ def xlsx_bytes(rows, header=paper.COLUMNS) -> bytes:
 
 def new_job(world, content: bytes, name="survei.xlsx", actor=None) -> ImportJob:
     """Create a job as the upload does (the task is enqueued only on commit)."""
-    upload = SimpleUploadedFile(name, content, content_type=paper.XLSX_MIME)
-    return imports.import_job_create(
+    upload = SimpleUploadedFile(name, content, content_type=XLSX_MIME)
+    return import_job_create(
         actor=actor or world.operator, unit=world.dukcapil, uploaded_file=upload
     ).job
 
 
 def run(job, **knobs) -> ImportJob:
     knobs.setdefault("today", TODAY)
-    return imports.import_job_run(job.pk, **knobs)
+    return import_job_run(job.pk, **knobs)
 
 
 # --- the template ------------------------------------------------------------------
@@ -74,7 +94,7 @@ def run(job, **knobs) -> ImportJob:
 
 def test_template_has_header_comments_dropdowns_and_help(world):
     """The template has the columns, element questions as comments and dropdowns."""
-    content = paper.template_build(
+    content = template_build(
         unit_name="Dukcapil Pesawaran",
         services=["Penerbitan KTP-el", "Akta Kelahiran, Kematian"],
         period_label="Triwulan III 2025",
@@ -82,17 +102,17 @@ def test_template_has_header_comments_dropdowns_and_help(world):
         period_end=date(2025, 9, 30),
     )
     workbook = load_workbook(io.BytesIO(content))
-    sheet = workbook[paper.SHEET_DATA]
+    sheet = workbook[SHEET_DATA]
     header = [cell.value for cell in sheet[1]]
     rules = {
         str(dv.sqref).split(":")[0]: dv for dv in sheet.data_validations.dataValidation
     }
-    lists = workbook[paper.SHEET_LISTS]
+    lists = workbook[SHEET_LISTS]
     assert header == [
         "tanggal", "layanan", "U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9",
         "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "kritik_saran",
     ]  # fmt: skip
-    assert workbook.sheetnames == [paper.SHEET_DATA, paper.SHEET_HELP, "Daftar"]
+    assert workbook.sheetnames == [SHEET_DATA, SHEET_HELP, "Daftar"]
     assert lists.sheet_state == "hidden"
     assert [lists.cell(row=r, column=1).value for r in (2, 3)] == [
         "Penerbitan KTP-el",
@@ -112,7 +132,7 @@ def test_template_has_header_comments_dropdowns_and_help(world):
     assert ELEMENTS[7].question_id in u8
     assert "4 = Dikelola dengan baik" in u8
     help_text = "\n".join(
-        str(row[0]) for row in workbook[paper.SHEET_HELP].iter_rows(values_only=True)
+        str(row[0]) for row in workbook[SHEET_HELP].iter_rows(values_only=True)
     )
     assert "Triwulan III 2025" in help_text
     assert "1, 2, 3 atau 4" in help_text
@@ -128,8 +148,8 @@ def test_xlsx_check_refuses_renamed_csv_and_xls():
         b"\xd0\xcf\x11\xe0" + b"0" * 600,
     ):
         with pytest.raises(MutuError, match="bukan XLSX"):
-            paper.xlsx_check(io.BytesIO(content))
-    paper.xlsx_check(io.BytesIO(xlsx_bytes([form_row()])))
+            xlsx_check(io.BytesIO(content))
+    xlsx_check(io.BytesIO(xlsx_bytes([form_row()])))
 
 
 def _zip(members: dict[str, bytes]) -> io.BytesIO:
@@ -150,26 +170,26 @@ def test_xlsx_check_refuses_macro_workbooks_and_zip_bombs():
     )
     bomb = _zip(
         {
-            "[Content_Types].xml": paper.XLSX_CONTENT_TYPE.encode(),
+            "[Content_Types].xml": XLSX_CONTENT_TYPE.encode(),
             "xl/workbook.xml": b"<workbook/>",
-            "xl/sharedStrings.xml": b"\0" * (paper.BOMB_MIN_BYTES + 1),
+            "xl/sharedStrings.xml": b"\0" * (BOMB_MIN_BYTES + 1),
         }
     )
     with pytest.raises(MutuError, match="bukan XLSX"):
-        paper.xlsx_check(macro)
+        xlsx_check(macro)
     with pytest.raises(MutuError, match="membengkak"):
-        paper.xlsx_check(bomb)
+        xlsx_check(bomb)
 
 
 # --- the row check -----------------------------------------------------------------
 
 
-def _check(rows, header=paper.COLUMNS, **knobs):
+def _check(rows, header=COLUMNS, **knobs):
     knobs.setdefault("max_rows", 1000)
-    return paper.rows_check(
+    return rows_check(
         [header, *rows],
         services={"penerbitan ktp-el": 7},
-        today=TODAY,
+        window=submission_window(now=day_noon(TODAY)),
         **knobs,
     )
 
@@ -236,7 +256,7 @@ def test_rows_check_caps_the_error_list_and_counts_the_rest():
 
 def test_rows_check_refuses_wrong_header_and_too_many_rows():
     """A header not from the template, or more rows than allowed, refuses the file."""
-    header = ["tanggal", "layanan", *paper.ELEMENT_COLUMNS, "jk", "usia"]
+    header = ["tanggal", "layanan", *ELEMENT_COLUMNS, "jk", "usia"]
     bad_header = _check([form_row()], header=header)
     too_many = _check([form_row()] * 4, max_rows=3)
     assert {(e.row, e.column) for e in bad_header.errors} >= {
@@ -270,9 +290,7 @@ def test_import_valid_file_stores_paper_responses_dated_noon_and_rolls_up(world)
         "U1": 1, "U2": 2, "U3": None, "U4": 4, "U5": 3, "U6": 2, "U7": 1, "U8": 2, "U9": 3,
     }  # fmt: skip
     assert (stored[1].sex, stored[1].age, stored[2].education) == ("L", 34, "")
-    assert stored[0].client_id == imports.paper_client_id(
-        world.dukcapil.pk, job.file_sha256, 2
-    )
+    assert stored[0].client_id == paper_client_id(world.dukcapil.pk, job.file_sha256, 2)
     assert (july.channel, july.responses, july.u1_4, july.u1_1, july.u3_3) == (
         "paper", 2, 1, 1, 1,
     )  # fmt: skip
@@ -299,7 +317,7 @@ def test_import_of_a_damaged_workbook_is_refused(world):
     """A zip that passes the upload check but holds no readable workbook is refused."""
     damaged = _zip(
         {
-            "[Content_Types].xml": paper.XLSX_CONTENT_TYPE.encode(),
+            "[Content_Types].xml": XLSX_CONTENT_TYPE.encode(),
             "xl/workbook.xml": b"<not-a-workbook",
         }
     )
@@ -327,7 +345,7 @@ def test_import_create_same_file_same_unit_returns_the_existing_job(world):
     first = new_job(world, content)
     run(first)
     upload = SimpleUploadedFile("lagi.xlsx", content)
-    again = imports.import_job_create(
+    again = import_job_create(
         actor=world.head, unit=world.dukcapil, uploaded_file=upload
     )
     assert (again.created, again.job.pk) == (False, first.pk)
@@ -424,8 +442,9 @@ def test_bulk_import_writes_what_response_submit_writes(
                 unit=world.dukcapil,
                 service=world.ktp,
                 channel="paper",
-                answers=dict(zip(paper.ELEMENT_COLUMNS, answers, strict=True)),
-                submitted_at=imports._noon(day),
+                answers=dict(zip(ELEMENT_COLUMNS, answers, strict=True)),
+                submitted_at=day_noon(day),
+                now=day_noon(TODAY),
             )
 
     earlier_paper_responses()
@@ -445,7 +464,7 @@ def test_bulk_import_writes_what_response_submit_writes(
             unit=world.dukcapil,
             service=world.ktp,
             channel="paper",
-            answers=dict(zip(paper.ELEMENT_COLUMNS, row[3:12], strict=True)),
+            answers=dict(zip(ELEMENT_COLUMNS, row[3:12], strict=True)),
             profile={
                 "sex": row.sex,
                 "age": row.age,
@@ -453,10 +472,9 @@ def test_bulk_import_writes_what_response_submit_writes(
                 "occupation": row.occupation,
             },
             comment=row.comment,
-            client_id=imports.paper_client_id(
-                world.dukcapil.pk, job.file_sha256, row.row
-            ),
-            submitted_at=imports._noon(row.day),
+            client_id=paper_client_id(world.dukcapil.pk, job.file_sha256, row.row),
+            submitted_at=day_noon(row.day),
+            now=day_noon(TODAY),
         )
     one_by_one = _snapshot()
     # The earlier responses got random client ids, so compare them without.
@@ -468,7 +486,7 @@ def test_bulk_import_writes_what_response_submit_writes(
 def test_import_progress_counts_rows_checked(world, monkeypatch):
     """processed_rows moves while rows are checked and ends at the row count."""
     seen = []
-    original = paper.rows_check
+    original = rows_check
 
     def watching(*args, **kwargs):
         report = kwargs["on_progress"]
@@ -481,7 +499,7 @@ def test_import_progress_counts_rows_checked(world, monkeypatch):
         return original(*args, **kwargs)
 
     job = new_job(world, xlsx_bytes([form_row()] * 250))
-    monkeypatch.setattr(paper, "rows_check", watching)
+    monkeypatch.setattr(jobs, "rows_check", watching)
     job = run(job, progress_every=100)
     assert seen == [100, 200]
     assert (job.processed_rows, job.total_rows, job.percent) == (250, 250, 100)
@@ -496,10 +514,10 @@ def test_import_progress_is_visible_to_another_connection_during_the_store(
 ):
     """While the import transaction is open, another connection sees the stored
     counter move but none of the rows."""
-    monkeypatch.setattr(imports.jobs, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(upload, "_enqueue", lambda job_id: None)
     job = new_job(world, xlsx_bytes([form_row()] * 1000))
     seen = []
-    original = imports._SideCounter.write
+    original = SideCounter.write
 
     def write_then_look(self, column, value):
         original(self, column, value)
@@ -517,7 +535,7 @@ def test_import_progress_is_visible_to_another_connection_during_the_store(
         finally:
             other.close()
 
-    monkeypatch.setattr(imports._SideCounter, "write", write_then_look)
+    monkeypatch.setattr(SideCounter, "write", write_then_look)
     job = run(job, batch_size=200, progress_every=200)
     assert job.status == "done"
     assert seen == [(200, 0), (400, 0), (600, 0), (800, 0), (1000, 0)]
@@ -529,53 +547,6 @@ def test_import_job_file_is_stored_under_its_hash(world):
     job = new_job(world, xlsx_bytes([form_row()]), name="../../etc/passwd.xlsx")
     assert job.file.name.endswith(f"{job.file_sha256[:32]}.xlsx")
     assert job.original_name == "passwd.xlsx"
-
-
-def test_fingerprint_equals_content_hash_of_what_response_submit_hashes():
-    """The hand-written canonical JSON hashes exactly like hashing.content_hash."""
-    from mutu.surveys.hashing import content_hash
-
-    comments = ["", 'Kata "bagus"\n\ttab \\ garis', "Pelayanan ramah 😊 — cepat", "é"]
-    for number, comment in enumerate(comments):
-        row = paper.PaperRow._make(
-            (
-                2,
-                date(2025, 7, 1),
-                12 + number,
-                4,
-                None,
-                3,
-                1,
-                2,
-                None,
-                4,
-                4,
-                3,
-                "P" if number else "",
-                None if number else 99,
-                "S1",
-                "",
-                comment,
-            )
-        )
-        expected = content_hash(
-            {
-                "unit": 5,
-                "service": row.service_id,
-                "point": None,
-                "channel": "paper",
-                "answers": dict(zip(paper.ELEMENT_COLUMNS, row[3:12], strict=True)),
-                "profile": {
-                    "sex": row.sex,
-                    "education": row.education,
-                    "occupation": row.occupation,
-                    "age": row.age,
-                },
-                "comment": comment,
-                "extra": {},
-            }
-        )
-        assert imports._fingerprint(5, row) == expected
 
 
 def test_import_keeps_comments_with_tabs_newlines_and_backslashes(world):

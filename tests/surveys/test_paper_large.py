@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook
 
-from mutu.surveys import paper
+from mutu.surveys.channels.paper.layout import COLUMNS, SHEET_DATA
 from mutu.surveys.models import DailyRollup, Response
 from mutu.surveys.rollups import rollups_rebuild
 from tests.surveys.test_paper import new_job, run
@@ -18,8 +18,8 @@ def _large_xlsx(rows: int) -> bytes:
     """A streamed (write-only) workbook of *rows* plausible paper forms."""
     rng = random.Random(100)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(paper.SHEET_DATA)
-    sheet.append(list(paper.COLUMNS))
+    sheet = workbook.create_sheet(SHEET_DATA)
+    sheet.append(list(COLUMNS))
     start = date(2025, 7, 1)
     for _ in range(rows):
         sheet.append(

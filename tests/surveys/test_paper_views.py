@@ -1,18 +1,30 @@
 """Paper-survey pages through real HTTP: template download, upload, job page."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mutu.accounts.models import Role
-from mutu.surveys import paper
+from mutu.surveys.channels.paper.layout import (
+    COLUMNS,
+    SHEET_DATA,
+    SHEET_LISTS,
+    XLSX_MIME,
+)
 from mutu.surveys.models import DailyRollup, ImportJob, Response
 from tests.accounts.factories import user_with_role
 from tests.surveys.test_paper import form_row, xlsx_bytes
+
+
+def recent(days_ago: int) -> date:
+    """A survey day inside the submission window whatever day the suite runs on
+    (uploads through the pages count the window from today)."""
+    return timezone.localdate() - timedelta(days=days_ago)
 
 
 @pytest.fixture
@@ -24,7 +36,7 @@ def operator(client, world):
 def upload(client, world, content: bytes, name="survei.xlsx"):
     return client.post(
         reverse("paper:upload", args=[world.dukcapil.pk]),
-        {"file": SimpleUploadedFile(name, content, content_type=paper.XLSX_MIME)},
+        {"file": SimpleUploadedFile(name, content, content_type=XLSX_MIME)},
     )
 
 
@@ -33,13 +45,13 @@ def test_template_download_is_an_xlsx_with_the_units_services(client, world, ope
     url = reverse("paper:template", args=[world.dukcapil.pk])
     response = client.get(url, {"periode": "2025-Q3"})
     workbook = load_workbook(io.BytesIO(response.content))
-    sheet = workbook[paper.SHEET_DATA]
+    sheet = workbook[SHEET_DATA]
     rules = [(dv.type, str(dv.sqref)) for dv in sheet.data_validations.dataValidation]
     assert response.status_code == 200
-    assert response["Content-Type"] == paper.XLSX_MIME
+    assert response["Content-Type"] == XLSX_MIME
     assert "2025-Q3.xlsx" in response["Content-Disposition"]
-    assert [c.value for c in sheet[1]] == list(paper.COLUMNS)
-    assert workbook[paper.SHEET_LISTS]["A2"].value == world.ktp.name
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    assert workbook[SHEET_LISTS]["A2"].value == world.ktp.name
     assert ("list", "B2:B1048576") in rules
     assert ("whole", "C2:C1048576") in rules
     assert ("date", "A2:A1048576") in rules
@@ -64,7 +76,7 @@ def test_upload_valid_file_imports_and_redirects_to_the_job(
     client, world, operator, django_capture_on_commit_callbacks
 ):
     """A valid 3-row upload runs (immediate task backend) and lands on its job page."""
-    rows = [form_row(date(2025, 7, 14)), form_row(date(2025, 7, 15)), form_row()]
+    rows = [form_row(recent(20)), form_row(recent(19)), form_row(recent(20))]
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, world, xlsx_bytes(rows))
     job = ImportJob.objects.get()
@@ -104,7 +116,7 @@ def test_upload_same_file_twice_imports_once_and_shows_the_first_job(
     client, world, operator, django_capture_on_commit_callbacks
 ):
     """Re-uploading the same bytes shows the first job; responses are not doubled."""
-    content = xlsx_bytes([form_row(), form_row(answers=[1] * 9)])
+    content = xlsx_bytes([form_row(recent(21)), form_row(recent(21), answers=[1] * 9)])
     with django_capture_on_commit_callbacks(execute=True):
         first = upload(client, world, content)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -122,7 +134,9 @@ def test_job_page_refreshes_while_pending_and_hides_from_other_units(
 ):
     """A running job's page shows progress and refreshes itself without JavaScript;
     another unit's operator gets 404."""
-    upload(client, world, xlsx_bytes([form_row()]))  # not committed: stays pending
+    upload(
+        client, world, xlsx_bytes([form_row(recent(21))])
+    )  # not committed: stays pending
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(
         status="running", total_rows=200, processed_rows=50
@@ -148,7 +162,11 @@ def test_job_page_lists_every_error_of_a_refused_file(
     client, world, operator, django_capture_on_commit_callbacks
 ):
     """A refused file's page says nothing was stored and lists row, column, reason."""
-    rows = [form_row(), form_row(answers=[4, 4, 5, 4, 4, 4, 4, 4, 4]), form_row(age=7)]
+    rows = [
+        form_row(recent(21)),
+        form_row(recent(21), answers=[4, 4, 5, 4, 4, 4, 4, 4, 4]),
+        form_row(age=7),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, world, xlsx_bytes(rows))
     html = client.get(response["Location"]).content.decode()

@@ -21,7 +21,7 @@ def point(world):
 
 def test_form_reads_its_place_once(client, world, point, django_assert_num_queries):
     """After the first view, showing the form costs no query for the place."""
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.get(url)
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
@@ -32,14 +32,14 @@ def test_a_post_costs_few_queries(client, world, point, django_assert_max_num_qu
     insert and the rollup in one transaction (here a savepoint and its release, in
     production BEGIN and COMMIT). No published-period look-up: a response stamped
     now cannot fall into a period that has ended."""
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.post(url, _post_data(world))
     with django_assert_max_num_queries(4):
         assert client.post(url, _post_data(world)).status_code == 302
 
 
 def test_new_service_shows_at_once(client, world, point):
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     assert "Akta Kelahiran" not in client.get(url).content.decode()
     birth = factories.service(world.dukcapil, "Akta Kelahiran")
     point.services.add(birth)
@@ -47,7 +47,7 @@ def test_new_service_shows_at_once(client, world, point):
 
 
 def test_deactivated_service_leaves_at_once(client, world, point):
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.get(url)
     world.ktp.is_active = False
     world.ktp.save()
@@ -55,7 +55,7 @@ def test_deactivated_service_leaves_at_once(client, world, point):
 
 
 def test_extra_question_shows_at_once(client, world, point):
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.get(url)
     UnitSurveySettings.objects.create(
         unit=world.dukcapil, extra_questions=["Apakah toilet bersih?"]
@@ -64,6 +64,6 @@ def test_extra_question_shows_at_once(client, world, point):
 
 
 def test_unknown_code_is_404_and_not_cached(client, point):
-    assert client.get(reverse("surveys:form", args=["tidak-ada"])).status_code == 404
+    assert client.get(reverse("web:form", args=["tidak-ada"])).status_code == 404
     assert survey_place("tidak-ada") is None
     assert not [k for k in cache._cache if "tidak-ada" in k]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from mutu.errors import MutuError
-from mutu.surveys.posters import (
+from mutu.reports.posters import (
     QR_BORDER,
     point_qr,
     point_short_url,
@@ -169,7 +169,7 @@ def test_unit_posters_page_gives_all_points_to_the_operator(
 ):
     """The unit's operator downloads one PDF with a page per point, QR to this host."""
     client.force_login(world.operator)
-    response = client.get(reverse("counter:unit_posters", args=[world.dukcapil.pk]))
+    response = client.get(reverse("reports:unit_posters", args=[world.dukcapil.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f"poster-skm-{world.dukcapil.pk}.pdf" in response["Content-Disposition"]
@@ -182,7 +182,7 @@ def test_point_poster_page_gives_one_page(client, tmp_path, world, points):
     """A single counter's poster is one page."""
     client.force_login(world.coordinator)
     response = client.get(
-        reverse("counter:point_poster", args=[world.dukcapil.pk, "dukcapil-2"])
+        reverse("reports:point_poster", args=[world.dukcapil.pk, "dukcapil-2"])
     )
     assert response.status_code == 200
     assert _pages(_write(tmp_path, response.content)) == 1
@@ -191,8 +191,8 @@ def test_point_poster_page_gives_one_page(client, tmp_path, world, points):
 def test_posters_are_404_outside_the_users_scope(client, world, points):
     """A user who cannot see the unit gets 404, as if it did not exist."""
     client.force_login(world.stranger)
-    unit_url = reverse("counter:unit_posters", args=[world.dukcapil.pk])
-    point_url = reverse("counter:point_poster", args=[world.dukcapil.pk, "dukcapil-1"])
+    unit_url = reverse("reports:unit_posters", args=[world.dukcapil.pk])
+    point_url = reverse("reports:point_poster", args=[world.dukcapil.pk, "dukcapil-1"])
     assert client.get(unit_url).status_code == 404
     assert client.get(point_url).status_code == 404
 
@@ -201,20 +201,20 @@ def test_point_poster_of_another_units_point_is_404(client, world, points):
     """A point code is looked up inside the unit of the URL only."""
     bandung = factories.point(world.dukcapil_bandung, code="bandung-1")
     client.force_login(world.admin)
-    url = reverse("counter:point_poster", args=[world.dukcapil.pk, bandung.code])
+    url = reverse("reports:point_poster", args=[world.dukcapil.pk, bandung.code])
     assert client.get(url).status_code == 404
 
 
 def test_unit_posters_without_points_is_404(client, world):
     """A unit with no counter has no poster to print."""
     client.force_login(world.admin)
-    url = reverse("counter:unit_posters", args=[world.dinsos.pk])
+    url = reverse("reports:unit_posters", args=[world.dinsos.pk])
     assert client.get(url).status_code == 404
 
 
 def test_posters_need_a_login(client, world, points):
     """An anonymous visitor is sent to the login page."""
-    response = client.get(reverse("counter:unit_posters", args=[world.dukcapil.pk]))
+    response = client.get(reverse("reports:unit_posters", args=[world.dukcapil.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mutu.audit.models import AuditEvent
-from mutu.errors import MutuError
+from mutu.errors import ConflictError, MutuError
 from mutu.surveys.models import DailyRollup, Response, ResponseFlag
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import rollups_rebuild
 from mutu.surveys.selectors import period_result, period_tally
-from mutu.surveys.services import ConflictError, response_set_excluded, response_submit
+from mutu.surveys.services import response_set_excluded, response_submit
 from tests.registry import factories
 
 ALL_FOUR = {f"U{i}": 4 for i in range(1, 10)}

@@ -12,16 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mutu.hashing import device_hash
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.surveys.conversations import (
-    DONE,
-    SMS_MAX,
-    conversation_handle,
-    question_messages,
-    sms_split,
-)
-from mutu.surveys.hashing import device_hash
-from mutu.surveys.models import Response, SmsConversation, UnitSurveySettings
+from mutu.messaging.models import SmsConversation
+from mutu.messaging.services import conversation_handle
+from mutu.messaging.texts import SMS_MAX, sms_split
+from mutu.surveys.channels.sms.conversation import DONE, question_messages
+from mutu.surveys.models import Response, UnitSurveySettings
 from tests.registry import factories
 
 TOKEN = "gateway-secret-for-tests"
@@ -77,7 +74,7 @@ def sms(client, text, message_id="", phone=PHONE, token=TOKEN):
     """Post one message through the generic gateway; return (status, body)."""
     headers = {"X-Mutu-Token": token} if token is not None else {}
     response = client.post(
-        reverse("sms_webhook", args=["generic"]),
+        reverse("messaging:webhook", args=["generic"]),
         json.dumps({"from": phone, "text": text, "message_id": message_id}),
         content_type="application/json",
         headers=headers,
@@ -131,7 +128,7 @@ def wa_post(client, payload, secret=APP_SECRET):
     body = json.dumps(payload).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return client.post(
-        reverse("sms_webhook", args=["whatsapp"]),
+        reverse("messaging:webhook", args=["whatsapp"]),
         body,
         content_type="application/json",
         headers={"X-Hub-Signature-256": f"sha256={signature}"},
@@ -320,13 +317,13 @@ def test_sms_without_token_setting_the_channel_is_off(client, point, settings):
 
 def test_sms_unknown_provider_is_not_found(client):
     """A provider Mutu has no adapter for answers 404."""
-    response = client.post(reverse("sms_webhook", args=["telegram"]), {})
+    response = client.post(reverse("messaging:webhook", args=["telegram"]), {})
     assert response.status_code == 404
 
 
 def test_sms_unreadable_body_is_a_clear_400(client, point):
     """Bad JSON or no sender answers 400 in Indonesian and English, writing nothing."""
-    url = reverse("sms_webhook", args=["generic"])
+    url = reverse("messaging:webhook", args=["generic"])
     headers = {"X-Mutu-Token": TOKEN}
     bad_json = client.post(url, "{", content_type="application/json", headers=headers)
     no_sender = client.post(
@@ -397,7 +394,7 @@ def test_sms_outbound_sender_gets_each_reply_once(client, point, settings):
 
 def test_whatsapp_handshake_echoes_the_challenge(client):
     """Meta's GET check gets the challenge back only with the right verify token."""
-    url = reverse("sms_webhook", args=["whatsapp"])
+    url = reverse("messaging:webhook", args=["whatsapp"])
     query = {"hub.mode": "subscribe", "hub.challenge": "1158201444"}
     good = client.get(url, {**query, "hub.verify_token": VERIFY_TOKEN})
     bad = client.get(url, {**query, "hub.verify_token": "guess"})
@@ -410,7 +407,7 @@ def test_whatsapp_bad_signature_is_refused_and_changes_nothing(client, point):
     payload = _wa_payload(_wa_text("SKM dukcapil-1", "wamid.1"))
     assert wa_post(client, payload, secret="not-the-secret").status_code == 403
     unsigned = client.post(
-        reverse("sms_webhook", args=["whatsapp"]),
+        reverse("messaging:webhook", args=["whatsapp"]),
         payload,
         content_type="application/json",
     )
@@ -460,7 +457,7 @@ def test_sms_webhook_needs_no_csrf_token(point):
     """Providers post without a CSRF token: the webhook is exempt, and only it."""
     strict = Client(enforce_csrf_checks=True)
     assert sms(strict, "SKM dukcapil-1")[0] == 200
-    form = strict.post(reverse("surveys:form", args=[point.code]), {})
+    form = strict.post(reverse("web:form", args=[point.code]), {})
     assert form.status_code == 403
 
 

@@ -41,7 +41,7 @@ def _post_data(world, **overrides):
 
 def test_form_is_light_has_no_script_and_uses_words(client, point):
     """The form page is under 30 KB with its CSS, has no JavaScript and shows words."""
-    response = client.get(reverse("surveys:form", args=[point.code]))
+    response = client.get(reverse("web:form", args=[point.code]))
     html = response.content
     css = client.get("/static/mutu/mutu.css")
     css_bytes = b"".join(css.streaming_content) if css.streaming else css.content
@@ -55,11 +55,9 @@ def test_form_is_light_has_no_script_and_uses_words(client, point):
 
 def test_form_submit_stores_one_response_and_thanks(client, world, point):
     """Submitting the form stores the response on the QR channel and says thank you."""
-    response = client.post(
-        reverse("surveys:form", args=[point.code]), _post_data(world)
-    )
+    response = client.post(reverse("web:form", args=[point.code]), _post_data(world))
     assert response.status_code == 302
-    assert response["Location"] == reverse("surveys:thanks", args=[point.code])
+    assert response["Location"] == reverse("web:thanks", args=[point.code])
     stored = Response.objects.get()
     assert (stored.channel, stored.point, stored.u5, stored.sex) == (
         "qr",
@@ -72,7 +70,7 @@ def test_form_submit_stores_one_response_and_thanks(client, world, point):
 def test_form_double_submit_stores_once(client, world, point):
     """Pressing send twice (same hidden client id) stores one response."""
     data = _post_data(world)
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.post(url, data)
     again = client.post(url, data)
     assert again.status_code == 302
@@ -82,7 +80,7 @@ def test_form_double_submit_stores_once(client, world, point):
 def test_form_too_fast_is_refused(client, world, point):
     """A form sent within the minimum fill time is shown again with a message."""
     data = _post_data(world, started=_started(1))
-    response = client.post(reverse("surveys:form", args=[point.code]), data)
+    response = client.post(reverse("web:form", args=[point.code]), data)
     assert response.status_code == 400
     assert "Terlalu cepat" in response.content.decode()
     assert not Response.objects.exists()
@@ -91,7 +89,7 @@ def test_form_too_fast_is_refused(client, world, point):
 def test_form_forged_start_is_refused(client, world, point):
     """A tampered start stamp counts as too fast."""
     data = _post_data(world, started="palsu")
-    response = client.post(reverse("surveys:form", args=[point.code]), data)
+    response = client.post(reverse("web:form", args=[point.code]), data)
     assert response.status_code == 400
     assert not Response.objects.exists()
 
@@ -99,7 +97,7 @@ def test_form_forged_start_is_refused(client, world, point):
 def test_form_honeypot_stores_nothing(client, world, point):
     """A filled honeypot gets a thank-you page and stores nothing."""
     data = _post_data(world, website="http://spam.example")
-    response = client.post(reverse("surveys:form", args=[point.code]), data)
+    response = client.post(reverse("web:form", args=[point.code]), data)
     assert response.status_code == 302
     assert not Response.objects.exists()
 
@@ -107,7 +105,7 @@ def test_form_honeypot_stores_nothing(client, world, point):
 def test_form_without_answers_explains(client, world, point):
     """A form with no rating answered is refused in Indonesian (D3)."""
     data = _post_data(world, **{f"U{i}": "" for i in range(1, 10)})
-    response = client.post(reverse("surveys:form", args=[point.code]), data)
+    response = client.post(reverse("web:form", args=[point.code]), data)
     assert response.status_code == 400
     assert "Jawab paling sedikit satu" in response.content.decode()
 
@@ -118,7 +116,7 @@ def test_form_unknown_point_is_404(client, world):
 
 def test_results_page_shows_ikm_grade_and_chart(client, world, point):
     """The operator's results page shows the converted IKM, grade and the SVG bars."""
-    url = reverse("surveys:form", args=[point.code])
+    url = reverse("web:form", args=[point.code])
     client.post(url, _post_data(world))
     client.post(url, _post_data(world, **{"U1": "4"}))
     client.force_login(world.operator)
@@ -162,9 +160,9 @@ def test_extra_questions_are_asked_and_stored_outside_the_ikm(client, world, poi
     )
     assert too_many.status_code == 400
     client.logout()
-    form = client.get(reverse("surveys:form", args=[point.code])).content.decode()
+    form = client.get(reverse("web:form", args=[point.code])).content.decode()
     assert "Apakah papan informasi mudah dibaca?" in form
-    client.post(reverse("surveys:form", args=[point.code]), _post_data(world, X1="4"))
+    client.post(reverse("web:form", args=[point.code]), _post_data(world, X1="4"))
     stored = Response.objects.get()
     assert stored.extra_answers == {"X1": 4}
     assert set(stored.answers()) == {f"U{i}" for i in range(1, 10)}

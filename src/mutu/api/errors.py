@@ -3,7 +3,7 @@
 Every refusal answers ``{"error": {"message_id", "message_en", "details"}}``: the
 message in Indonesian and in English, and machine-readable details. A
 :class:`~mutu.errors.MutuError` raised by a service becomes HTTP 400, a
-:class:`~mutu.surveys.services.ConflictError` HTTP 409; DRF's own refusals (401,
+:class:`~mutu.errors.ConflictError` HTTP 409; DRF's own refusals (401,
 403, 404, 405, 415, 429 …) keep their status and get the same shape.
 """
 
@@ -16,8 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from mutu.errors import MutuError
-from mutu.surveys.services import ConflictError
+from mutu.errors import ConflictError, MutuError
 
 
 class ApiError(exceptions.APIException):

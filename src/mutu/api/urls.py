@@ -9,7 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from mutu.api.views import ApiDocsView
-from mutu.surveys import api as surveys_api
+from mutu.surveys.channels.api import views as surveys_api
 
 v1 = [
     path(

@@ -15,7 +15,7 @@ review page first checks what is still pending, so it never lists a stale pictur
 """
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -54,17 +54,13 @@ class Signal:
 Rule = Callable[[Response], Signal | None]
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def duplicate_signal(
     response: Response, *, window_minutes: int | None = None
 ) -> Signal | None:
     """Same device (or phone hash) rated the same service within the window."""
     if not response.device_hash:
         return None
-    window = window_minutes or _setting("MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES", 24 * 60)
+    window = window_minutes or settings.MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES
     since = response.submitted_at - timedelta(minutes=window)
     earlier = (
         Response.objects.filter(
@@ -90,7 +86,7 @@ def burst_signal(response: Response, *, per_minute: int | None = None) -> Signal
     """More responses from one service point in a minute than a counter can serve."""
     if response.point_id is None:
         return None
-    limit = per_minute or _setting("MUTU_SURVEY_BURST_PER_MINUTE", 6)
+    limit = per_minute or settings.MUTU_SURVEY_BURST_PER_MINUTE
     since = response.submitted_at - timedelta(minutes=1)
     # Counting stops at limit + 1: whether the limit is passed is all that matters.
     recent = Response.objects.filter(
@@ -109,7 +105,11 @@ def _burst(limit: int) -> Signal:
     )
 
 
-def _straight(values: list[int | None]) -> bool:
+STRAIGHT_LINE_RULE = "straight_line"
+
+
+def is_straight_line(values: Sequence[int | None]) -> bool:
+    """All nine elements answered, with one and the same value."""
     return (
         len(values) == len(ELEMENT_FIELDS)
         and None not in values
@@ -117,13 +117,32 @@ def _straight(values: list[int | None]) -> bool:
     )
 
 
+def straight_line_run(previous: Sequence[bool], *, run: int) -> bool:
+    """Whether a straight line completes a run: the ``run - 1`` responses before it
+    from the same source (newest first, *previous*) are all straight lines too."""
+    need = max(run - 1, 0)
+    return len(previous) >= need and all(previous[:need])
+
+
+def straight_line_flag(run: int) -> Signal:
+    return Signal(
+        STRAIGHT_LINE_RULE,
+        f"Sembilan jawaban sama, {run} respons berturut-turut dari sumber yang sama.",
+    )
+
+
 def straight_line_signal(
     response: Response, *, run: int | None = None
 ) -> Signal | None:
-    """All nine answers identical, in a run of such responses from one point or device."""
-    if not _straight([getattr(response, f) for f in ELEMENT_FIELDS]):
+    """All nine answers identical, in a run of such responses from one point or device.
+
+    The same source is the service point, else the device (or phone) hash, else
+    the unit and channel (a paper import). :mod:`mutu.surveys.bulk.straight_lines`
+    finds the same previous responses for a bulk without a query per row.
+    """
+    if not is_straight_line([getattr(response, f) for f in ELEMENT_FIELDS]):
         return None
-    length = run or _setting("MUTU_SURVEY_STRAIGHT_LINE_RUN", 3)
+    length = run or settings.MUTU_SURVEY_STRAIGHT_LINE_RUN
     same_source = Response.objects.exclude(pk=response.pk).filter(
         submitted_at__lte=response.submitted_at
     )
@@ -137,12 +156,9 @@ def straight_line_signal(
         )
     previous = same_source.order_by("-submitted_at", "-id").values_list(
         *ELEMENT_FIELDS
-    )[: length - 1]
-    if len(previous) == length - 1 and all(_straight(list(row)) for row in previous):
-        return Signal(
-            "straight_line",
-            f"Sembilan jawaban sama, {length} respons berturut-turut dari sumber yang sama.",
-        )
+    )[: max(length - 1, 0)]
+    if straight_line_run([is_straight_line(row) for row in previous], run=length):
+        return straight_line_flag(length)
     return None
 
 
@@ -160,7 +176,7 @@ def outside_hours_signal(
     grace = timedelta(
         minutes=grace_minutes
         if grace_minutes is not None
-        else _setting("MUTU_SURVEY_HOURS_GRACE_MINUTES", 60)
+        else settings.MUTU_SURVEY_HOURS_GRACE_MINUTES
     )
     local = timezone.localtime(response.submitted_at)
     opens = datetime.combine(local.date(), point.opens_at, local.tzinfo) - grace
@@ -251,12 +267,8 @@ def share_of_fours_signal(
     ``baseline_days`` before today) changes only once a day, so it is cached.
     Both need at least ``minimum`` answers.
     """
-    jump = (
-        jump
-        if jump is not None
-        else float(getattr(settings, "MUTU_SURVEY_FOURS_JUMP", 0.25))
-    )
-    minimum = minimum or _setting("MUTU_SURVEY_FOURS_MIN_ANSWERS", 90)
+    jump = jump if jump is not None else settings.MUTU_SURVEY_FOURS_JUMP
+    minimum = minimum or settings.MUTU_SURVEY_FOURS_MIN_ANSWERS
     today_total, today_fours = today or _answers_and_fours(
         response.unit_id, day=response.day
     )
@@ -364,8 +376,8 @@ def batch_signals(responses: list[Response]) -> dict[int, list[Signal]]:
     them equal), but the duplicate and burst look-backs are one query for the
     whole batch and the day's share of 4s one per unit and day.
     """
-    window = _setting("MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES", 24 * 60)
-    per_minute = _setting("MUTU_SURVEY_BURST_PER_MINUTE", 6)
+    window = settings.MUTU_SURVEY_DUPLICATE_WINDOW_MINUTES
+    per_minute = settings.MUTU_SURVEY_BURST_PER_MINUTE
     look_backs = _look_backs(responses, window=window, per_minute=per_minute)
     days: dict[tuple[int, date], tuple[int, int]] = {}
     found: dict[int, list[Signal]] = {}

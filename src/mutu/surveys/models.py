@@ -277,42 +277,6 @@ class ImportJob(models.Model):
         return self.processed_rows * 100 // self.total_rows if self.total_rows else 0
 
 
-class SmsConversation(models.Model):
-    """The state of one SMS/WhatsApp survey conversation (one question per message).
-
-    The phone number is never stored: only its keyed hash (``mutu.surveys.hashing``).
-    A conversation silent for longer than the timeout starts over.
-    """
-
-    provider = models.CharField(max_length=20)
-    phone_hash = models.CharField(max_length=64)
-    point = models.ForeignKey(
-        "registry.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    unit = models.ForeignKey(
-        "registry.ServiceUnit", null=True, blank=True, on_delete=models.CASCADE
-    )
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.CASCADE
-    )
-    step = models.PositiveSmallIntegerField(default=0)
-    answers = models.JSONField(default=dict, blank=True)
-    client_id = models.UUIDField(null=True, blank=True)
-    started_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-updated_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "phone_hash"], name="one_conversation_per_phone"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider}:{self.phone_hash[:8]} step {self.step}"
-
-
 class PeriodPopulation(models.Model):
     """The number of service users of a unit in a period: the N of Krejcie & Morgan."""
 

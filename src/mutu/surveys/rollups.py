@@ -6,9 +6,11 @@ disagrees with its responses; :func:`rollups_rebuild` recomputes them all from t
 responses and reports any difference (there must be none).
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
 from mutu.surveys.models import (
@@ -19,70 +21,91 @@ from mutu.surveys.models import (
 )
 
 KEY_FIELDS = ("unit_id", "service_id", "day", "channel")
+COUNT_FIELDS = ("responses", *ROLLUP_COUNT_FIELDS)
+"""The numbers of a rollup row, in the order of a counts list."""
+
+RollupKey = tuple[int, int, date, str]
+"""``(unit_id, service_id, day, channel)``: what one rollup row counts."""
 
 
-def _deltas(response: Response, sign: int) -> dict[str, int]:
-    deltas = {"responses": sign}
-    for field in ELEMENT_FIELDS:
-        value = getattr(response, field)
-        if value is not None:
-            deltas[f"{field}_{value}"] = sign
-    return deltas
+def rollup_counts_add(
+    counts: list[int], answers: Sequence[int | None], sign: int = 1
+) -> None:
+    """Count one response with *answers* (U1…U9, None or 1–4) into *counts*.
 
-
-def _upsert(response: Response, deltas: dict[str, int]) -> None:
-    """Add *deltas* to the response's rollup row in one statement.
-
-    ``INSERT … ON CONFLICT … DO UPDATE`` (PostgreSQL and SQLite ≥ 3.24) creates the
-    row or increments it atomically: one round trip, no race between two writers.
+    *counts* is laid out as :data:`COUNT_FIELDS`: the number of responses, then
+    for each element the number of answers 1, 2, 3 and 4. The one rule of what a
+    response adds to its rollup, for one response and for a bulk alike.
     """
+    counts[0] += sign
+    for position, value in enumerate(answers):
+        if value is not None:
+            counts[4 * position + value] += sign
+
+
+def rollup_counts_new() -> list[int]:
+    return [0] * len(COUNT_FIELDS)
+
+
+def _answers(response: Response) -> list[int | None]:
+    return [getattr(response, field) for field in ELEMENT_FIELDS]
+
+
+def _key(response: Response) -> RollupKey:
+    return (response.unit_id, response.service_id, response.day, response.channel)
+
+
+def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
+    """Add counts to their rollup rows, creating the rows that do not exist yet.
+
+    One ``INSERT … ON CONFLICT … DO UPDATE`` per row (PostgreSQL and SQLite
+    ≥ 3.24; run as one batch for many rows): it creates the row or increments it
+    atomically, so two writers never race. Call inside the writing transaction.
+    """
+    if not counts_by_key:
+        return
     quote = connection.ops.quote_name
     table = quote(DailyRollup._meta.db_table)
-    counts = ["responses", *ROLLUP_COUNT_FIELDS]
-    columns = ["unit_id", "service_id", "day", "channel", *counts]
-    names = list(deltas)
-    increments = ", ".join(f"{quote(n)} = {table}.{quote(n)} + %s" for n in names)
+    columns = [*KEY_FIELDS, *COUNT_FIELDS]
+    increments = ", ".join(
+        f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}" for n in COUNT_FIELDS
+    )
     # Only model column names are interpolated; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT (unit_id, service_id, day, channel) DO UPDATE SET {increments}"
     )
-    key = [getattr(response, field) for field in KEY_FIELDS]
+    rows = [(*key, *counts) for key, counts in counts_by_key.items()]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*key, *(deltas.get(n, 0) for n in counts), *(deltas[n] for n in names)],
-        )
-
-
-def _apply(response: Response, sign: int) -> None:
-    deltas = _deltas(response, sign)
-    if sign > 0:
-        _upsert(response, deltas)
-        return
-    key = {field: getattr(response, field) for field in KEY_FIELDS}
-    updates = {name: F(name) + delta for name, delta in deltas.items()}
-    if DailyRollup.objects.filter(**key).update(**updates):
-        return
-    try:
-        with transaction.atomic():
-            DailyRollup.objects.create(
-                **key, **{n: max(d, 0) for n, d in deltas.items()}
-            )
-    except IntegrityError:
-        # Another transaction created the row between our UPDATE and INSERT.
-        DailyRollup.objects.filter(**key).update(**updates)
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
 
 
 def rollup_add(response: Response) -> None:
     """Count *response* into its day's rollup (call inside the writing transaction)."""
-    _apply(response, +1)
+    counts = rollup_counts_new()
+    rollup_counts_add(counts, _answers(response))
+    rollups_upsert({_key(response): counts})
 
 
 def rollup_subtract(response: Response) -> None:
-    """Take *response* out of its day's rollup (when it is excluded)."""
-    _apply(response, -1)
+    """Take *response* out of its day's rollup (when it is excluded).
+
+    The row exists: the response was counted into it when it was stored.
+    """
+    counts = rollup_counts_new()
+    rollup_counts_add(counts, _answers(response), sign=-1)
+    key = dict(zip(KEY_FIELDS, _key(response), strict=True))
+    DailyRollup.objects.filter(**key).update(
+        **{
+            name: F(name) + delta
+            for name, delta in zip(COUNT_FIELDS, counts, strict=True)
+            if delta
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -129,7 +152,7 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 cursor.execute("LOCK TABLE surveys_response IN SHARE MODE")
         expected = _expected_rollups()
         stored = _stored_rollups()
-        numbers = ("responses", *ROLLUP_COUNT_FIELDS)
+        numbers = COUNT_FIELDS
         differences = []
         for key in sorted(set(expected) | set(stored), key=str):
             want, have = expected.get(key), stored.get(key)

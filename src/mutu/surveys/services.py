@@ -3,45 +3,39 @@
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mutu.accounts.models import Role
+from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import can_see
 from mutu.audit.services import audit_record
-from mutu.errors import MutuError
+from mutu.errors import ConflictError, MutuError
+from mutu.hashing import device_hash
+from mutu.measures.skm_elements import ELEMENT_CODES
 from mutu.registry.models import Service, ServicePoint, ServiceUnit
-from mutu.surveys.hashing import content_hash, device_hash
+from mutu.surveys.hashing import response_content_hash
 from mutu.surveys.integrity import flags_write, own_network_signal, signals_for
-from mutu.surveys.models import (
-    ELEMENT_FIELDS,
-    Channel,
-    Education,
-    Occupation,
-    Publication,
-    Response,
-    Sex,
-)
-from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.models import Channel, Response
+from mutu.surveys.published import published_period_refuse
 from mutu.surveys.rollups import rollup_add, rollup_subtract
+from mutu.surveys.rules import (
+    AGE_RANGE,
+    COMMENT_MAX,
+    INVALID,
+    PROFILE_CHOICES,
+    age_value,
+    answer_value,
+    comment_text,
+    profile_code,
+    submission_window,
+)
 from mutu.surveys.selectors import survey_settings_for
 from mutu.surveys.tasks import integrity_check_soon
 
-PROFILE_CHOICES = {
-    "sex": set(Sex.values),
-    "education": set(Education.values),
-    "occupation": set(Occupation.values),
-}
-AGE_RANGE = (15, 100)
 REVIEWER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
-COMMENT_MAX = 2000
-
-
-class ConflictError(MutuError):
-    """The client id is already stored with different content (HTTP 409)."""
 
 
 @dataclass(frozen=True)
@@ -50,32 +44,26 @@ class SubmitResult:
     created: bool
 
 
-def _one_to_four(code: str, value: Any, field: str) -> int | None:
-    """An answer on the 1–4 scale (as number or text), ``None`` when left empty."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or str(value).strip() not in {"1", "2", "3", "4"}:
+def _answer(code: str, value: Any, field: str) -> int | None:
+    answer = answer_value(value)
+    if answer is INVALID:
         raise MutuError(
             f"Jawaban {code} harus 1, 2, 3 atau 4, bukan {value!r}.",
             f"Answer {code} must be 1, 2, 3 or 4, not {value!r}.",
             field=field,
         )
-    return int(str(value).strip())
+    return answer  # type: ignore[return-value]
 
 
 def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int | None]:
-    known = {field.upper() for field in ELEMENT_FIELDS}
-    unknown = sorted(set(answers) - known)
+    unknown = sorted(set(answers) - set(ELEMENT_CODES))
     if unknown:
         raise MutuError(
             f"Unsur tidak dikenal: {', '.join(unknown)}.",
             f"Unknown element: {', '.join(unknown)}.",
             field=unknown[0],
         )
-    cleaned = {
-        code: _one_to_four(code, answers.get(code), code)
-        for code in sorted(known, key=lambda c: int(c[1:]))
-    }
+    cleaned = {code: _answer(code, answers.get(code), code) for code in ELEMENT_CODES}
     if all(value is None for value in cleaned.values()):
         raise MutuError(
             "Jawab paling sedikit satu pertanyaan penilaian.",
@@ -87,35 +75,47 @@ def _clean_answers(answers: Mapping[str, Any]) -> dict[str, int | None]:
 
 def _clean_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    for name, allowed in PROFILE_CHOICES.items():
-        value = (profile.get(name) or "").strip()
-        if value and value not in allowed:
+    for name in PROFILE_CHOICES:
+        value = profile.get(name) or ""
+        code = profile_code(name, value)
+        if code is INVALID:
             raise MutuError(
                 f"Nilai {name} tidak dikenal: {value!r}.",
                 f"Unknown {name} value: {value!r}.",
                 field=name,
             )
-        cleaned[name] = value
-    age = profile.get("age")
-    if age in (None, ""):
-        cleaned["age"] = None
-    else:
-        try:
-            cleaned["age"] = int(age)
-        except (TypeError, ValueError):
-            cleaned["age"] = -1
-        if not AGE_RANGE[0] <= cleaned["age"] <= AGE_RANGE[1]:
-            raise MutuError(
-                f"Usia harus {AGE_RANGE[0]}–{AGE_RANGE[1]} tahun.",
-                f"Age must be {AGE_RANGE[0]}–{AGE_RANGE[1]} years.",
-                field="age",
-            )
+        cleaned[name] = code
+    age = age_value(profile.get("age"))
+    if age is INVALID:
+        raise MutuError(
+            f"Usia harus {AGE_RANGE[0]}–{AGE_RANGE[1]} tahun.",
+            f"Age must be {AGE_RANGE[0]}–{AGE_RANGE[1]} years.",
+            field="age",
+        )
+    cleaned["age"] = age
     return cleaned
 
 
-def _clean_extra(unit: ServiceUnit, extra: Mapping[str, Any]) -> dict[str, int]:
+def _clean_comment(comment: Any) -> str:
+    text = comment_text(comment)
+    if text is INVALID:
+        raise MutuError(
+            f"Kritik dan saran paling panjang {COMMENT_MAX} karakter.",
+            f"Comments may be at most {COMMENT_MAX} characters.",
+            field="comment",
+        )
+    return text  # type: ignore[return-value]
+
+
+def _clean_extra(unit: ServiceUnit, extra: Any) -> dict[str, int]:
     """Answers to the unit's own questions: keys X1…Xn for its n questions, values
     1–4 (the form's four labels). Looks the questions up only when answers came."""
+    if not isinstance(extra, Mapping):
+        raise MutuError(
+            "extra_answers harus objek {X1: nilai}.",
+            "extra_answers must be an object {X1: value}.",
+            field="extra_answers",
+        )
     if not extra:
         return {}
     count = len(survey_settings_for(unit).extra_questions or [])
@@ -129,10 +129,27 @@ def _clean_extra(unit: ServiceUnit, extra: Mapping[str, Any]) -> dict[str, int]:
                 f"Unknown extra question: {code!r} (this unit has {count}).",
                 field="extra_answers",
             )
-        answer = _one_to_four(code, value, "extra_answers")
+        answer = _answer(code, value, "extra_answers")
         if answer is not None:
             cleaned[code] = answer
     return cleaned
+
+
+def _check_time(submitted_at: datetime, now: datetime | None) -> None:
+    window = submission_window(now=now)
+    if submitted_at > window.latest:
+        raise MutuError(
+            "submitted_at: waktu pengisian tidak boleh di masa depan.",
+            "submitted_at: the submission time may not be in the future.",
+            field="submitted_at",
+        )
+    if submitted_at < window.oldest:
+        days = window.max_age_days
+        raise MutuError(
+            f"submitted_at: waktu pengisian lebih tua dari {days} hari.",
+            f"submitted_at: the submission time is older than {days} days.",
+            field="submitted_at",
+        )
 
 
 def _check_place(
@@ -167,6 +184,7 @@ def response_submit(
     client_ip: str = "",
     submitted_at: datetime | None = None,
     defer_integrity: bool = False,
+    now: datetime | None = None,
 ) -> SubmitResult:
     """Store one SKM response, count it into its rollup and raise integrity flags.
 
@@ -174,12 +192,20 @@ def response_submit(
     rule runs now; the response is marked ``integrity_pending`` and a background
     task runs the other rules after the commit (see :mod:`mutu.surveys.integrity`).
 
+    Every value is checked by the rules of :mod:`mutu.surveys.rules` (answers
+    1–4 by element code, profile codes, age, comment length, the unit's own
+    questions). A *submitted_at* given by the caller must lie inside the
+    submission window (:func:`~mutu.surveys.rules.submission_window`) and outside
+    the unit's published periods (:mod:`mutu.surveys.published`); ``None`` means
+    now. *now* (default: the server's clock) is where the window is counted from. A channel with its own policy for a time outside the window (the kiosk
+    files it at the time of receipt) applies it before calling.
+
     Idempotent by *client_id*: the same id with the same content returns the stored
-    response (``created=False``); the same id with other content raises
-    :class:`ConflictError`. *device_key* (a device cookie or a phone number) is kept
-    only as a keyed hash; *client_ip* is used for the own-network signal and never
-    stored. Raises :class:`MutuError` for any invalid input; nothing is
-    written then.
+    response (``created=False``), even when its service or period has since been
+    closed; the same id with other content raises :class:`ConflictError`.
+    *device_key* (a device cookie or a phone number) is kept only as a keyed hash;
+    *client_ip* is used for the own-network signal and never stored. Raises
+    :class:`MutuError` for any invalid input; nothing is written then.
     """
     if channel not in Channel.values:
         raise MutuError(
@@ -187,19 +213,7 @@ def response_submit(
         )
     cleaned_answers = _clean_answers(answers)
     cleaned_profile = _clean_profile(profile or {})
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise MutuError(
-            f"Kritik dan saran paling panjang {COMMENT_MAX} karakter.",
-            f"Comments may be at most {COMMENT_MAX} characters.",
-            field="comment",
-        )
-    if not isinstance(extra_answers or {}, Mapping):
-        raise MutuError(
-            "extra_answers harus objek {X1: nilai}.",
-            "extra_answers must be an object {X1: value}.",
-            field="extra_answers",
-        )
+    comment = _clean_comment(comment)
     extra_answers = _clean_extra(unit, extra_answers or {})
     try:
         client_uuid = uuid.UUID(str(client_id)) if client_id else uuid.uuid4()
@@ -207,26 +221,28 @@ def response_submit(
         raise MutuError(
             "client_id harus UUID.", "client_id must be a UUID.", field="client_id"
         ) from error
-    fingerprint = content_hash(
-        {
-            "unit": unit.pk,
-            "service": service.pk,
-            "point": point.pk if point else None,
-            "channel": channel,
-            "answers": cleaned_answers,
-            "profile": cleaned_profile,
-            "comment": comment,
-            "extra": extra_answers,
-        }
+    fingerprint = response_content_hash(
+        unit_id=unit.pk,
+        service_id=service.pk,
+        point_id=point.pk if point else None,
+        channel=channel,
+        answers=list(cleaned_answers.values()),
+        sex=cleaned_profile["sex"],
+        age=cleaned_profile["age"],
+        education=cleaned_profile["education"],
+        occupation=cleaned_profile["occupation"],
+        comment=comment,
+        extra=extra_answers,
     )
     stamped_now = submitted_at is None
     submitted_at = submitted_at or timezone.now()
     try:
         _check_place(unit, service, point)
         if not stamped_now:
+            _check_time(submitted_at, now)
             # Only a period that has ended can be published (result_publish), so a
             # response stamped with the server's clock never falls into one.
-            _refuse_if_published(unit, timezone.localdate(submitted_at))
+            published_period_refuse(unit.pk, timezone.localdate(submitted_at))
     except MutuError:
         # A retry of a stored response is answered even if its service has since
         # been deactivated or its period published: the client must learn that
@@ -272,18 +288,6 @@ def response_submit(
     return SubmitResult(response, created=True)
 
 
-def _refuse_if_published(unit: ServiceUnit, day: date) -> None:
-    """Published figures never change (DESIGN.md): a period the unit head published is
-    closed to new responses and to inclusion/exclusion decisions."""
-    keys = [period_containing(day, kind).key for kind in PeriodKind.values]
-    if Publication.objects.filter(unit=unit, period_key__in=keys).exists():
-        raise MutuError(
-            "Periode ini sudah dipublikasikan; hasilnya tidak dapat diubah lagi.",
-            "This period was published; its figures can no longer change.",
-            field="submitted_at",
-        )
-
-
 def _replay(existing: Response, fingerprint: str) -> SubmitResult:
     if existing.content_hash != fingerprint:
         raise ConflictError(
@@ -296,7 +300,7 @@ def _replay(existing: Response, fingerprint: str) -> SubmitResult:
 
 @transaction.atomic
 def response_set_excluded(
-    *, actor: Any, response: Response, excluded: bool, reason: str
+    *, actor: User, response: Response, excluded: bool, reason: str
 ) -> Response:
     """Exclude a response from every figure, or include it again; audited, reversible.
 
@@ -317,7 +321,7 @@ def response_set_excluded(
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.is_excluded == excluded:
         return locked
-    _refuse_if_published(locked.unit, locked.day)
+    published_period_refuse(locked.unit_id, locked.day)
     locked.is_excluded = excluded
     locked.save(update_fields=["is_excluded"])
     if excluded:

@@ -1,4 +1,6 @@
-"""Background work of the surveys app (django-tasks; `mutu db_worker` runs it)."""
+"""Background work of the surveys core (django-tasks; ``mutu db_worker`` runs it).
+
+The paper channel's import task is in :mod:`mutu.surveys.channels.paper.tasks`."""
 
 import threading
 import time
@@ -9,19 +11,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from mutu.surveys.integrity import pending_check
-
-
-@task()
-def import_job_process(job_id: int) -> str:
-    """Run one paper-survey import job (see :func:`mutu.surveys.imports.import_job_run`).
-
-    Safe to run again: a job already done stores nothing; any other job is checked
-    and imported from the start, all rows or none. Returns the job's final status.
-    """
-    # Imported here: the import module reaches services.py, which imports this one.
-    from mutu.surveys.imports import import_job_run
-
-    return import_job_run(job_id).status
 
 
 @task()
@@ -50,7 +39,7 @@ def integrity_check_soon() -> None:
     if not backend.supports_defer:
         integrity_check_pending.enqueue()
         return
-    delay = float(getattr(settings, "MUTU_SURVEY_INTEGRITY_DELAY_SECONDS", 5))
+    delay = settings.MUTU_SURVEY_INTEGRITY_DELAY_SECONDS
     with _schedule_lock:
         now = time.monotonic()
         if now < _next_enqueue:

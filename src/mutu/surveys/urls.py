@@ -1,12 +1,13 @@
-from django.urls import path
+"""Every survey route: the unit's SKM pages here (namespace ``surveys``), each
+channel's in its own folder (namespaces ``web``, ``kiosk``, ``paper``). The API's
+routes are mounted by :mod:`mutu.api.urls`, the SMS/WhatsApp webhook by
+:mod:`mutu.messaging.urls`."""
+
+from django.urls import include, path
 
 from mutu.surveys import views
 
-app_name = "surveys"
-
-urlpatterns = [
-    path("s/<slug:code>/", views.survey_form, name="form"),
-    path("s/<slug:code>/terima-kasih/", views.survey_thanks, name="thanks"),
+unit_pages = [
     path("unit/<int:unit_id>/skm/", views.unit_results, name="unit_results"),
     path(
         "unit/<int:unit_id>/skm/<str:period_key>/populasi/",
@@ -36,4 +37,11 @@ urlpatterns = [
         views.public_result,
         name="public_result",
     ),
+]
+
+urlpatterns = [
+    path("", include((unit_pages, "surveys"))),
+    path("", include("mutu.surveys.channels.web.urls")),
+    path("", include("mutu.surveys.channels.kiosk.urls")),
+    path("", include("mutu.surveys.channels.paper.urls")),
 ]

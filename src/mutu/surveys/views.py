@@ -1,8 +1,5 @@
 """Survey pages: the citizen's form (no JavaScript) and the unit's results."""
 
-import uuid
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
-from mutu.ratelimit import client_ip, rate_limited
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.charts import element_bars_svg
@@ -27,13 +23,11 @@ from mutu.surveys.forms import (
     FollowUpStatusForm,
     PopulationForm,
     PublishForm,
-    SurveyForm,
     SurveySettingsForm,
 )
 from mutu.surveys.integrity import pending_check, pending_count
-from mutu.surveys.models import Channel, FollowUpItem, Publication
+from mutu.surveys.models import FollowUpItem, Publication
 from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
-from mutu.surveys.places import SurveyPlace, survey_place
 from mutu.surveys.publishing import (
     PUBLISHER_ROLES,
     follow_up_create,
@@ -42,95 +36,9 @@ from mutu.surveys.publishing import (
     result_publish,
     survey_settings_update,
 )
-from mutu.surveys.services import REVIEWER_ROLES, response_set_excluded, response_submit
+from mutu.surveys.services import REVIEWER_ROLES, response_set_excluded
 
-DEVICE_COOKIE = "mutu_dev"
 REVIEW_CATCH_UP_LIMIT = 2000
-
-
-def _place(code: str) -> SurveyPlace:
-    place = survey_place(code)
-    if place is None or not place.services:
-        raise Http404
-    return place
-
-
-@require_http_methods(["GET", "POST"])
-def survey_form(request: HttpRequest, code: str) -> HttpResponse:
-    """``/s/<code>``: the SKM form of one service point, opened from its QR code."""
-    place = _place(code)
-    point, services, extra_questions = (
-        place.point,
-        place.services,
-        place.extra_questions,
-    )
-    form = SurveyForm(
-        request.POST or None, services=services, extra_questions=extra_questions
-    )
-    status = 200
-    if request.method == "POST" and rate_limited(request, "survey-form"):
-        return render(request, "surveys/slow_down.html", {"point": point}, status=429)
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            min_seconds = getattr(settings, "MUTU_SURVEY_MIN_SECONDS", 5)
-            taken = form.seconds_taken()
-            if form.cleaned_data["website"]:
-                # A honeypot hit: thank the bot and store nothing.
-                return redirect("surveys:thanks", code=point.code)
-            if taken is None or taken < min_seconds:
-                form.add_error(
-                    None, _("Terlalu cepat. Periksa jawaban Anda lalu kirim lagi.")
-                )
-            else:
-                try:
-                    response_submit(
-                        unit=point.unit,
-                        service=next(
-                            s for s in services if s.pk == form.cleaned_data["service"]
-                        ),
-                        point=point,
-                        channel=Channel.QR,
-                        answers=form.answers(),
-                        profile=form.profile(),
-                        comment=form.cleaned_data["comment"],
-                        extra_answers=form.extra_answers(),
-                        client_id=form.cleaned_data["client_id"],
-                        device_key=request.COOKIES.get(DEVICE_COOKIE, ""),
-                        client_ip=client_ip(request),
-                        defer_integrity=True,
-                    )
-                except MutuError as error:
-                    field = error.details.get("field")
-                    form.add_error(
-                        field if field in form.fields else None,
-                        error.message_for(get_language()),
-                    )
-                else:
-                    return redirect("surveys:thanks", code=point.code)
-    else:
-        form = SurveyForm(
-            initial={"started": SurveyForm.sign_start(), "client_id": uuid.uuid4()},
-            services=services,
-            extra_questions=extra_questions,
-        )
-    response = render(
-        request, "surveys/form.html", {"point": point, "form": form}, status=status
-    )
-    if DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            uuid.uuid4().hex,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
-def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "surveys/thanks.html", {"point": _place(code).point})
 
 
 def _period_or_404(key: str | None) -> Period:

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
-from mutu.surveys.posters import posters_pdf, public_base_url
+from mutu.reports.posters import posters_pdf, public_base_url
 from mutu.surveys.rollups import rollups_rebuild
 
 

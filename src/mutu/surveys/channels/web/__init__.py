@@ -1,0 +1,1 @@
+"""The web channel: the SKM form a citizen opens from a counter's QR code."""
