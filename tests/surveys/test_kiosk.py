@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,6 +179,27 @@ def test_kiosk_sync_replaces_an_implausible_device_clock(client, world, point):
         Response.objects.values_list("submitted_at__year", flat=True).distinct()
     )
     assert years.isdisjoint({2001, 2999})
+
+
+@override_settings(MUTU_SURVEY_MAX_AGE_DAYS=60)
+def test_kiosk_sync_keeps_a_tablet_time_inside_the_one_window(client, world, point):
+    """The kiosk trusts the tablet's clock inside the window every channel shares
+    (``MUTU_SURVEY_MAX_AGE_DAYS``) and files a time beyond it at receipt."""
+    inside = timezone.now() - timedelta(days=59)
+    outside = timezone.now() - timedelta(days=61)
+    items = [
+        _item(world, submitted_at=inside.isoformat()),
+        _item(world, submitted_at=outside.isoformat()),
+    ]
+    results = _sync(client, point, items).json()["results"]
+    assert [r["message"] for r in results] == [
+        "Tersimpan.",
+        "Tersimpan dengan waktu terima server (jam perangkat tidak wajar).",
+    ]
+    kept = Response.objects.get(client_id=items[0]["client_id"])
+    replaced = Response.objects.get(client_id=items[1]["client_id"])
+    assert kept.submitted_at == inside
+    assert replaced.submitted_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_kiosk_sync_with_a_wrong_token_is_403_and_stores_nothing(client, world, point):

@@ -549,6 +549,17 @@ def test_import_job_file_is_stored_under_its_hash(world):
     assert job.original_name == "passwd.xlsx"
 
 
+@pytest.mark.parametrize(("age", "refused"), [(400, False), (401, True)])
+def test_rows_check_refuses_a_day_older_than_the_one_window(age, refused):
+    """A paper form dated before the submission window of every channel
+    (``MUTU_SURVEY_MAX_AGE_DAYS``, 400) is a typing slip; the import refuses it."""
+    result = _check([form_row(TODAY - timedelta(days=age))])
+    assert result.ok is not refused
+    if refused:
+        assert "terlalu lama" in result.errors[0].message
+        assert "400 hari" in result.errors[0].message
+
+
 def test_import_keeps_comments_with_tabs_newlines_and_backslashes(world):
     """Comments are stored exactly, whichever write path the database uses."""
     comment = 'Antre "lama"\n\tloket 2 \\ 3 — 😊'
