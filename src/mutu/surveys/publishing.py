@@ -7,13 +7,12 @@ its date, and every change is audited.
 
 import ipaddress
 from datetime import date
-from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from mutu.accounts.models import Role
+from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
@@ -34,7 +33,7 @@ PUBLISHER_ROLES = (Role.UNIT_HEAD, Role.NATIONAL_ADMIN)
 
 
 def _require(
-    actor: Any, unit: ServiceUnit, roles: tuple[str, ...], what_id: str, what_en: str
+    actor: User, unit: ServiceUnit, roles: tuple[str, ...], what_id: str, what_en: str
 ) -> None:
     if not can_see(actor, unit, roles=roles):
         raise MutuError(
@@ -55,7 +54,7 @@ def _period(period_key: str):
 
 @transaction.atomic
 def population_set(
-    *, actor: Any, unit: ServiceUnit, period_key: str, population: int
+    *, actor: User, unit: ServiceUnit, period_key: str, population: int
 ) -> PeriodPopulation:
     """Record how many people used the unit's services in the period (N of K&M, D5)."""
     _require(
@@ -97,7 +96,7 @@ def population_set(
 @transaction.atomic
 def result_publish(
     *,
-    actor: Any,
+    actor: User,
     unit: ServiceUnit,
     period_key: str,
     published_at: date,
@@ -185,7 +184,7 @@ def result_publish(
 @transaction.atomic
 def follow_up_create(
     *,
-    actor: Any,
+    actor: User,
     unit: ServiceUnit,
     period_key: str,
     element: str,
@@ -229,7 +228,7 @@ def follow_up_create(
 @transaction.atomic
 def follow_up_update(
     *,
-    actor: Any,
+    actor: User,
     item: FollowUpItem,
     status: str,
     evidence: str = "",
@@ -279,7 +278,7 @@ def follow_up_update(
 @transaction.atomic
 def survey_settings_update(
     *,
-    actor: Any,
+    actor: User,
     unit: ServiceUnit,
     period_kind: str,
     extra_questions: list[str],

@@ -9,6 +9,7 @@ responses and reports any difference (there must be none).
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -76,7 +77,9 @@ def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT (unit_id, service_id, day, channel) DO UPDATE SET {increments}"
     )
-    rows = [(*key, *counts) for key, counts in counts_by_key.items()]
+    rows: list[Sequence[Any]] = [
+        (*key, *counts) for key, counts in counts_by_key.items()
+    ]
     with connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])

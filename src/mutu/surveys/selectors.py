@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from mutu.accounts.models import Role
+from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import scope_queryset
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.sampling import margin_of_error, required_sample
@@ -339,7 +339,7 @@ def published_unit_list() -> QuerySet[ServiceUnit]:
 
 
 def flagged_list_for_user(
-    user: Any, unit: ServiceUnit, period: Period
+    user: User, unit: ServiceUnit, period: Period
 ) -> QuerySet[Response]:
     """Flagged responses of a unit's period for a reviewer (coordinator or admin)."""
     return (

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
@@ -81,7 +82,7 @@ def _results_context(request: HttpRequest, unit, period: Period) -> dict:
 
 
 @login_required
-def unit_results(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_results(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter)."""
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(request.GET.get("periode"))
@@ -114,7 +115,7 @@ def _act(request: HttpRequest, unit, period: Period, form, action) -> HttpRespon
 @login_required
 @require_POST
 def population_save(
-    request: HttpRequest, unit_id: int, period_key: str
+    request: AuthenticatedHttpRequest, unit_id: int, period_key: str
 ) -> HttpResponse:
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(period_key)
@@ -134,7 +135,9 @@ def population_save(
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+def publish(
+    request: AuthenticatedHttpRequest, unit_id: int, period_key: str
+) -> HttpResponse:
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(period_key)
     return _act(
@@ -154,7 +157,9 @@ def publish(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse
 
 @login_required
 @require_POST
-def follow_up_add(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+def follow_up_add(
+    request: AuthenticatedHttpRequest, unit_id: int, period_key: str
+) -> HttpResponse:
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(period_key)
     return _act(
@@ -170,7 +175,9 @@ def follow_up_add(request: HttpRequest, unit_id: int, period_key: str) -> HttpRe
 
 @login_required
 @require_POST
-def follow_up_status(request: HttpRequest, unit_id: int, item_id: int) -> HttpResponse:
+def follow_up_status(
+    request: AuthenticatedHttpRequest, unit_id: int, item_id: int
+) -> HttpResponse:
     unit = unit_get_for_user(request.user, unit_id)
     item = get_object_or_404(FollowUpItem, pk=item_id, unit=unit)
     period = _period_or_404(item.period_key)
@@ -185,7 +192,7 @@ def follow_up_status(request: HttpRequest, unit_id: int, item_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def flagged_review(request: HttpRequest, unit_id: int) -> HttpResponse:
+def flagged_review(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The coordinator's list of flagged responses, each with include/exclude."""
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(request.GET.get("periode") or request.POST.get("periode"))
@@ -269,7 +276,7 @@ def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_settings(request: HttpRequest, unit_id: int) -> HttpResponse:
+def survey_settings(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """A unit's survey settings: period, extra questions (≤ 5), own networks."""
     unit = unit_get_for_user(request.user, unit_id)
     if not can_see(request.user, unit, roles=EDITOR_ROLES):

@@ -9,13 +9,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry.selectors import unit_get_for_user
@@ -40,7 +41,7 @@ class PaperUploadForm(forms.Form):
 
 @login_required
 @require_GET
-def paper_template(request: HttpRequest, unit_id: int) -> HttpResponse:
+def paper_template(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """``templat.xlsx?periode=2025-Q3``: the unit's template (default: this quarter)."""
     unit = selectors.unit_get_for_editor(request.user, unit_id)
     key = request.GET.get("periode")
@@ -68,7 +69,7 @@ def paper_template(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_upload(request: HttpRequest, unit_id: int) -> HttpResponse:
+def paper_upload(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The upload form; a valid upload redirects to its job page."""
     unit = selectors.unit_get_for_editor(request.user, unit_id)
     form = PaperUploadForm(request.POST or None, request.FILES or None)
@@ -113,7 +114,9 @@ def paper_upload(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def paper_job(request: HttpRequest, unit_id: int, job_id: int) -> HttpResponse:
+def paper_job(
+    request: AuthenticatedHttpRequest, unit_id: int, job_id: int
+) -> HttpResponse:
     """One import: status, progress, created count, and the errors when refused."""
     unit = unit_get_for_user(request.user, unit_id)
     job = selectors.import_job_get_for_unit(unit, job_id)
