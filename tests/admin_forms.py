@@ -3,7 +3,12 @@
 from datetime import date, datetime, time
 from typing import Any
 
-from django.forms import BaseForm, MultiWidget
+from django.forms import (
+    BaseForm,
+    ModelMultipleChoiceField,
+    MultipleChoiceField,
+    MultiWidget,
+)
 
 
 def admin_form_data(response) -> dict[str, Any]:
@@ -26,6 +31,8 @@ def admin_form_data(response) -> dict[str, Any]:
                 parts = field.widget.decompress(value)
                 for suffix, part in zip(field.widget.widgets_names, parts, strict=True):
                     data[key + suffix] = _text(part)
+            elif isinstance(field, MultipleChoiceField | ModelMultipleChoiceField):
+                data[key] = _text(value or [])
             elif value is True:
                 data[key] = "on"
             elif value is not False:
