@@ -1,7 +1,8 @@
-"""Django admin for the registry. Units, services, standards, service points and MPPs
-are added and changed through :mod:`mutu.registry.services`, with the admin user as
-the actor, so the admin obeys the same rules and leaves the same audit rows as the
-pages. Regions and governments are loaded data (``mutu registry load-regions``)."""
+"""Django admin for the registry. Units, services, service points and MPPs are added
+and changed, and standards changed, through :mod:`mutu.registry.services` with the
+admin user as the actor, so the admin obeys the same rules and leaves the same audit
+rows as the pages. Regions and governments are loaded data (``mutu registry
+load-regions``); deletes are still Django's own (there are no delete services)."""
 
 from typing import Any
 
