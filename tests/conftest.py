@@ -97,3 +97,11 @@ def world(db) -> World:
         operator=user_with_role("operator", Role.UNIT_OPERATOR, dukcapil),
         stranger=user_with_role("tamu"),
     )
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    """A superuser: opens the Django admin and counts as a national admin."""
+    return User.objects.create_superuser(
+        username="super", email="super@example.org", password="sandi-uji-123"
+    )

@@ -79,3 +79,13 @@ EDITOR_ROLES = (
 
 Evaluators read but never edit what they evaluate.
 """
+
+
+MANAGER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
+"""Roles that may change the shape of the registry within their scope: add a unit or
+an MPP, rename or re-classify a unit, move it to another government, keep an MPP.
+
+A coordinator (Bagian Organisasi of a regency, Biro Organisasi of a province) keeps
+the list of its region's units; a unit's head and operators keep what the unit
+serves and where (:data:`EDITOR_ROLES`).
+"""

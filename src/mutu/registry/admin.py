@@ -1,7 +1,15 @@
-"""Django admin for the registry; standard edits go through the services."""
+"""Django admin for the registry. Units, services, service points and MPPs are added
+and changed, and standards changed, through :mod:`mutu.registry.services` with the
+admin user as the actor, so the admin obeys the same rules and leaves the same audit
+rows as the pages. Regions and governments are loaded data (``mutu registry
+load-regions``); deletes are still Django's own (there are no delete services)."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.db import models
 
+from mutu.admin_writes import RefusalAsMessage, adopt
 from mutu.registry import services
 from mutu.registry.models import (
     Government,
@@ -12,6 +20,15 @@ from mutu.registry.models import (
     ServiceStandard,
     ServiceUnit,
 )
+
+
+def _changed(form) -> dict[str, Any]:
+    """Only what the admin changed, so a concurrent edit of another field survives."""
+    return {field: form.cleaned_data[field] for field in form.changed_data}
+
+
+def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != key}
 
 
 @admin.register(Region)
@@ -33,6 +50,9 @@ class GovernmentAdmin(admin.ModelAdmin):
 
 
 class ServiceInline(admin.TabularInline):
+    """A unit's services on the unit page; saved by
+    :meth:`ServiceUnitAdmin.save_formset`."""
+
     model = Service
     extra = 0
     fields = ["name", "is_active"]
@@ -40,25 +60,84 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(ServiceUnit)
-class ServiceUnitAdmin(admin.ModelAdmin):
+class ServiceUnitAdmin(RefusalAsMessage, admin.ModelAdmin):
     list_display = ["name", "kind", "government", "head_name"]
     list_filter = ["kind", "government__kind"]
     search_fields = ["name", "short_name", "head_name", "government__name"]
     readonly_fields = ["path"]
     raw_id_fields = ["government"]
     inlines = [ServiceInline]
+    # A website typed without a scheme is taken as https (Django 6's default; the
+    # old default, http, also warns on every form build).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.unit_update(
+                actor=request.user, unit=obj, data=_changed(form)
+            )
+        else:
+            saved = services.unit_create(
+                actor=request.user,
+                government=form.cleaned_data["government"],
+                data=_without(form.cleaned_data, "government"),
+            )
+        adopt(obj, saved)
+
+    def save_formset(self, request, form, formset, change):
+        """The inline's new services through ``service_create``, changed ones through
+        ``service_update``. A service ticked for deletion is deleted as Django does
+        (there is no delete service; a service that was rated is protected by its
+        responses, and one that is retired is better switched off)."""
+        formset.save(commit=False)  # sorts the forms; writes nothing
+        for service in formset.deleted_objects:
+            service.delete()
+        for service, fields in formset.changed_objects:
+            saved = services.service_update(
+                actor=request.user,
+                service=service,
+                data={field: getattr(service, field) for field in fields},
+            )
+            adopt(service, saved)
+        for service in formset.new_objects:
+            saved = services.service_create(
+                actor=request.user,
+                unit=form.instance,
+                data={
+                    field: getattr(service, field) for field in services.SERVICE_FIELDS
+                },
+            )
+            adopt(service, saved)
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(RefusalAsMessage, admin.ModelAdmin):
+    """A service stays with its unit: its responses and rollups are the unit's."""
+
     list_display = ["name", "unit", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "unit__name"]
     raw_id_fields = ["unit"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.service_update(
+                actor=request.user, service=obj, data=_changed(form)
+            )
+        else:
+            saved = services.service_create(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                data=_without(form.cleaned_data, "unit"),
+            )
+        adopt(obj, saved)
+
 
 @admin.register(ServiceStandard)
-class ServiceStandardAdmin(admin.ModelAdmin):
+class ServiceStandardAdmin(RefusalAsMessage, admin.ModelAdmin):
     list_display = ["service", "completeness_label", "decree_number"]
     search_fields = ["service__name", "service__unit__name"]
     raw_id_fields = ["service"]
@@ -80,16 +159,50 @@ class ServiceStandardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mpp)
-class MppAdmin(admin.ModelAdmin):
+class MppAdmin(RefusalAsMessage, admin.ModelAdmin):
     list_display = ["name", "government", "operator_unit"]
     search_fields = ["name"]
     raw_id_fields = ["government", "operator_unit"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.mpp_update(
+                actor=request.user, mpp=obj, data=_changed(form)
+            )
+        else:
+            saved = services.mpp_create(
+                actor=request.user,
+                government=form.cleaned_data["government"],
+                data=_without(form.cleaned_data, "government"),
+            )
+        adopt(obj, saved)
+
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
+class ServicePointAdmin(RefusalAsMessage, admin.ModelAdmin):
+    """A point stays with its unit (its posters and responses belong there)."""
+
     list_display = ["name", "code", "unit", "mpp"]
     list_filter = ["mpp"]
     search_fields = ["name", "code", "unit__name"]
     raw_id_fields = ["unit", "mpp"]
     filter_horizontal = ["services"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = services.service_point_update(
+                actor=request.user, point=obj, data=_changed(form)
+            )
+        else:
+            saved = services.service_point_create(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                data=_without(form.cleaned_data, "unit"),
+            )
+        adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        """The point's services were set by the service in :meth:`save_model`."""
