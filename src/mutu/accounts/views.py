@@ -2,10 +2,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from mutu.accounts.forms import LoginForm
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.selectors import grant_list_for_user
 from mutu.registry.selectors import region_list_for_user, unit_list_for_user
 
@@ -17,7 +18,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a user lands after login: their roles, regions and units."""
     return render(
         request,

@@ -1,17 +1,15 @@
 """Reading the audit log: coordinators see their region's rows, admins everything."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from mutu.accounts.models import Role
+from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import scope_queryset
 from mutu.audit.models import AuditEvent
 
 READER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
 
 
-def audit_list_for_user(user: Any, *, action: str = "") -> QuerySet[AuditEvent]:
+def audit_list_for_user(user: User, *, action: str = "") -> QuerySet[AuditEvent]:
     """The audit rows *user* may read, newest first, optionally one action prefix."""
     rows = scope_queryset(
         user, AuditEvent.objects.select_related("actor"), roles=READER_ROLES

@@ -1,15 +1,18 @@
 """Writing the audit log. Every service that changes data calls :func:`audit_record`."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from mutu.audit.models import AuditEvent
 
+if TYPE_CHECKING:
+    from mutu.accounts.models import User
+
 
 def audit_record(
     *,
-    actor: Any,
+    actor: "User | None",
     action: str,
     target: models.Model,
     changes: dict[str, Any] | None = None,

@@ -2,15 +2,16 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import has_role
 from mutu.audit.selectors import READER_ROLES, audit_list_for_user
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_role(request.user, *READER_ROLES):
         raise Http404
     action = request.GET.get("tindakan", "")[:40]

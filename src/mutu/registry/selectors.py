@@ -6,12 +6,12 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from mutu.accounts.models import Role
+from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import grant_paths, region_part, scope_queryset
 from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
 
 
-def unit_list_for_user(user: Any) -> QuerySet[ServiceUnit]:
+def unit_list_for_user(user: User) -> QuerySet[ServiceUnit]:
     """The service units *user* may see, with their government and service count."""
     return (
         scope_queryset(user, ServiceUnit.objects.all())
@@ -21,7 +21,7 @@ def unit_list_for_user(user: Any) -> QuerySet[ServiceUnit]:
     )
 
 
-def unit_get_for_user(user: Any, unit_id: int) -> ServiceUnit:
+def unit_get_for_user(user: User, unit_id: int) -> ServiceUnit:
     """One unit *user* may see; ``Http404`` otherwise (no hint that it exists)."""
     try:
         return scope_queryset(
@@ -49,7 +49,7 @@ def point_list_for_unit(unit: ServiceUnit) -> QuerySet[ServicePoint]:
     )
 
 
-def region_list_for_user(user: Any) -> QuerySet[Region]:
+def region_list_for_user(user: User) -> QuerySet[Region]:
     """Regions where *user* coordinates or administers (the tops of their subtrees)."""
     paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
     if "/" in paths:
@@ -58,7 +58,7 @@ def region_list_for_user(user: Any) -> QuerySet[Region]:
     return Region.objects.filter(path__in=region_paths).order_by("code")
 
 
-def region_get_for_user(user: Any, code: str) -> Region:
+def region_get_for_user(user: User, code: str) -> Region:
     """A region that lies inside one of *user*'s coordinator or admin scopes."""
     paths = grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
     region = Region.objects.filter(code=code).first()
@@ -69,13 +69,13 @@ def region_get_for_user(user: Any, code: str) -> Region:
     return region
 
 
-def region_unit_list(user: Any, region: Region) -> QuerySet[ServiceUnit]:
+def region_unit_list(user: User, region: Region) -> QuerySet[ServiceUnit]:
     """Units under *region* that *user* may see (a government-scoped coordinator sees
     only that government's units even inside a larger region)."""
     return unit_list_for_user(user).filter(path__startswith=region.path)
 
 
-def region_children_with_units(user: Any, region: Region) -> list[dict[str, Any]]:
+def region_children_with_units(user: User, region: Region) -> list[dict[str, Any]]:
     """The direct sub-regions of *region* holding units *user* may see, with counts.
 
     One query for the unit paths, bucketed in Python by the child's path prefix.

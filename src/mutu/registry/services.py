@@ -70,7 +70,7 @@ POINT_FIELDS = (
 MPP_FIELDS = ("name", "address", "operator_unit")
 
 
-def _require_editor(actor: Any, unit: ServiceUnit) -> None:
+def _require_editor(actor: User, unit: ServiceUnit) -> None:
     if not can_see(actor, unit, roles=EDITOR_ROLES):
         raise MutuError(
             "Anda tidak berwenang mengubah data unit ini.",
@@ -79,7 +79,7 @@ def _require_editor(actor: Any, unit: ServiceUnit) -> None:
         )
 
 
-def _require_manager(actor: Any, node: Government | ServiceUnit) -> None:
+def _require_manager(actor: User, node: Government | ServiceUnit) -> None:
     if not can_see(actor, node, roles=MANAGER_ROLES):
         raise MutuError(
             f"Hanya koordinator wilayah atau admin nasional yang dapat mengubah "
@@ -221,7 +221,7 @@ def _refuse_taken_unit_name(unit: ServiceUnit) -> None:
 
 
 @transaction.atomic
-def service_create(*, actor: Any, unit: ServiceUnit, data: dict[str, Any]) -> Service:
+def service_create(*, actor: User, unit: ServiceUnit, data: dict[str, Any]) -> Service:
     """Add a service (jenis layanan) to *unit*, with an empty standard.
 
     Raises :class:`MutuError` when *actor* may not edit the unit or the name is taken.
@@ -249,7 +249,7 @@ def service_create(*, actor: Any, unit: ServiceUnit, data: dict[str, Any]) -> Se
 
 
 @transaction.atomic
-def service_update(*, actor: Any, service: Service, data: dict[str, Any]) -> Service:
+def service_update(*, actor: User, service: Service, data: dict[str, Any]) -> Service:
     """Change a service's name, description or active flag, with an audit row.
 
     Diffs against the stored row (locked), not against the caller's object, which a
@@ -278,7 +278,7 @@ def service_update(*, actor: Any, service: Service, data: dict[str, Any]) -> Ser
 
 @transaction.atomic
 def standard_update(
-    *, actor: Any, service: Service, data: dict[str, Any]
+    *, actor: User, service: Service, data: dict[str, Any]
 ) -> ServiceStandard:
     """Save the 14 components (and the decree) of *service*'s standard.
 

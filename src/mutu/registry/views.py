@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
@@ -19,7 +20,7 @@ def _can_edit(request: HttpRequest, unit) -> bool:
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     return render(
         request,
@@ -34,7 +35,9 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def service_detail(request: HttpRequest, unit_id: int, service_id: int) -> HttpResponse:
+def service_detail(
+    request: AuthenticatedHttpRequest, unit_id: int, service_id: int
+) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     return render(
@@ -46,7 +49,7 @@ def service_detail(request: HttpRequest, unit_id: int, service_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+def service_create(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +76,9 @@ def service_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpResponse:
+def service_edit(
+    request: AuthenticatedHttpRequest, unit_id: int, service_id: int
+) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     form = ServiceForm(request.POST or None, instance=service)
@@ -101,7 +106,9 @@ def service_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def standard_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpResponse:
+def standard_edit(
+    request: AuthenticatedHttpRequest, unit_id: int, service_id: int
+) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     form = StandardForm(request.POST or None, instance=service.standard)
@@ -134,7 +141,7 @@ def standard_edit(request: HttpRequest, unit_id: int, service_id: int) -> HttpRe
 
 
 @login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_for_user(request.user, code)
     return render(
         request,

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.registry.selectors import unit_get_for_user
 from mutu.reports.posters import posters_pdf
 
@@ -28,7 +29,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_posters(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_posters(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """``/unit/<id>/poster.pdf``: the QR posters of every point of a unit, a page each.
 
     404 when the user may not see the unit or the unit has no service point.
@@ -45,7 +46,9 @@ def unit_posters(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def point_poster(request: HttpRequest, unit_id: int, code: str) -> HttpResponse:
+def point_poster(
+    request: AuthenticatedHttpRequest, unit_id: int, code: str
+) -> HttpResponse:
     """``/unit/<id>/poster/<code>.pdf``: the QR poster of one point of the unit."""
     unit = unit_get_for_user(request.user, unit_id)
     point = get_object_or_404(unit.points.select_related("unit", "mpp"), code=code)
