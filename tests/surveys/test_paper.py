@@ -426,7 +426,7 @@ def test_bulk_import_writes_what_response_submit_writes(
             sex=rng.choice(["L", "P", None]),
             comment=rng.choice(["", "Ramah", None]),
         )
-        for _ in range(120)
+        for _ in range(200)
     ]
 
     def earlier_paper_responses():
@@ -450,7 +450,7 @@ def test_bulk_import_writes_what_response_submit_writes(
     earlier_paper_responses()
     job = run(new_job(world, xlsx_bytes(rows)), batch_size=17)
     bulk = _snapshot()
-    assert job.created_count == 120
+    assert job.created_count == 200
     assert ResponseFlag.objects.filter(
         response__client_id__in=[r[0] for r in bulk[0][6:]]
     ).exists()
