@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 
-from mutu.evaluations.feeds import feeds_for
+from mutu.evaluations.feeds import GATHERERS, feeds_for
+from mutu.measures.feed_sources import FEED_SOURCES
+from mutu.measures.instrument import load_instrument
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import ServiceStandard
 from mutu.surveys.models import Channel, DailyRollup, FollowUpItem, Publication
@@ -270,3 +272,27 @@ def test_q9_ignores_a_done_item_without_completion_date(world):
     _follow_ups(world, "2026-Q1", [date(2026, 2, 1)])
     FollowUpItem.objects.update(completed_at=None)
     assert feeds_for(world.dukcapil, 2026)["Q9"]["level"] == 0
+
+
+def test_every_feed_source_has_a_gatherer():
+    """The app gathers every source an instrument file may name."""
+    assert set(GATHERERS) == set(FEED_SOURCES)
+
+
+def test_an_instrument_without_fed_indicators_gets_no_feeds(world):
+    """PEKPPP 2017 declares no fed indicator, so nothing is proposed."""
+    assert feeds_for(world.dukcapil, 2026, load_instrument("pekppp-2017")) == {}
+
+
+def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Gathering does not grow with the unit's publications and plans (cycle open
+    runs it for every unit of a national cycle)."""
+    for quarter in range(1, 5):
+        key = f"2026-Q{quarter}"
+        _publish(world, key, date(2026, 3 * quarter, 5), ["print", "website"])
+        _follow_ups(world, key, [date(2026, 12, 1)] * 3)
+        _publish(world, f"2025-Q{quarter}", date(2025, 3 * quarter, 5), ["print"])
+        _follow_ups(world, f"2025-Q{quarter}", [date(2025, 12, 1), None])
+    with django_assert_max_num_queries(8):
+        feeds = feeds_for(world.dukcapil, 2026)
+    assert feeds["Q9"]["value"] == "tuntas 9 bulan setelah publikasi"
