@@ -7,13 +7,13 @@ from django.core import signing
 from django.utils import timezone
 
 from mutu.demo.loader import demo_load
-from mutu.evaluations.f03 import F03_ITEMS
 from mutu.evaluations.models import Certificate, UserAssessment
 from mutu.evaluations.views import F03_SALT
 from tests.browser.accessibility import assert_accessible, assert_fits_width
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_evaluation_pages import submitted  # noqa: F401 (fixture)
 from tests.browser.test_registry_pages import login
+from tests.evaluations.conftest import F03_ITEMS
 
 
 def _f03_url(assignment) -> str:

@@ -13,6 +13,8 @@ from tests.accounts.factories import user_with_role
 
 INSTRUMENT = load_instrument("pekppp-2022")
 SCORED = [i.number for a in INSTRUMENT.aspects if a.scored for i in a.indicators]
+assert INSTRUMENT.user_assessment is not None
+F03_ITEMS = INSTRUMENT.user_assessment.items
 
 
 @pytest.fixture

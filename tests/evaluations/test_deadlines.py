@@ -13,10 +13,9 @@ from django.utils import timezone
 from mutu.audit.models import AuditEvent
 from mutu.errors import MutuError
 from mutu.evaluations import services
-from mutu.evaluations.f03 import F03_ITEMS
 from mutu.evaluations.models import Answer, Assignment, Evidence, UserAssessment
 from mutu.evaluations.views import F03_SALT
-from tests.evaluations.conftest import PDF_BYTES, SCORED
+from tests.evaluations.conftest import F03_ITEMS, PDF_BYTES, SCORED
 
 
 def _past_deadline(cycle) -> None:

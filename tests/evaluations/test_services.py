@@ -154,3 +154,66 @@ def test_coordinator_cannot_manage_a_larger_regions_cycle(world):
             region=world.national,
             name="x",
         )
+
+
+def test_a_2017_cycle_has_no_feeds_and_takes_no_f03(world):
+    """PEKPPP 2017 declares no fed indicator and no user form: its answers carry
+    no feed, and F-03 answers are refused with the reason."""
+    import uuid
+
+    from mutu.evaluations.services import user_assessment_add
+
+    # given a historical cycle scored with the 2017 instrument
+    cycle = cycle_open(
+        actor=world.admin,
+        year=2026,
+        name="Riwayat 2017",
+        scheme="nasional",
+        region=world.pesawaran,
+        units=[world.dukcapil],
+        self_assessment_due=date(2026, 5, 1),
+        verification_due=date(2026, 6, 1),
+        instrument_id="pekppp-2017",
+    )
+    assignment = cycle.assignments.get()
+    # then no answer is pre-fed
+    assert [a.feed for a in assignment.answers.all()] == [{}] * 37
+    # and an F-03 answer is refused
+    with pytest.raises(MutuError, match="tidak memakai penilaian pengguna"):
+        user_assessment_add(
+            assignment=assignment, scores=[4] * 11, client_id=uuid.uuid4()
+        )
+
+
+def test_only_the_instruments_award_predicates_get_a_certificate(world, assignment):
+    """A final C result of a published cycle gets no certificate (D14: A and A-)."""
+    from mutu.evaluations.models import Certificate, Result
+    from mutu.evaluations.services import (
+        certificate_issue,
+        cycle_publish,
+        indicator_score,
+        result_finalize,
+        self_answer_save,
+        self_assessment_submit,
+    )
+    from tests.evaluations.conftest import SCORED
+
+    # given every indicator self-assessed and scored 3, finalized and published
+    for number in SCORED:
+        self_answer_save(
+            actor=world.operator, assignment=assignment, indicator=number, level=3
+        )
+    self_assessment_submit(actor=world.operator, assignment=assignment)
+    for number in SCORED:
+        indicator_score(
+            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+        )
+    result = result_finalize(actor=world.coordinator, assignment=assignment)
+    cycle_publish(actor=world.admin, cycle=assignment.cycle)
+    assert result.predicate == "C"
+    # when a certificate is asked for / then it is refused, naming A and A-
+    result = Result.objects.get(pk=result.pk)
+    refusal = r"^Piagam hanya untuk predikat A dan A-\. / .* only for A and A-\.$"
+    with pytest.raises(MutuError, match=refusal):
+        certificate_issue(actor=world.admin, result=result)
+    assert not Certificate.objects.exists()

@@ -189,3 +189,183 @@ def test_broken_instrument_json_syntax(tmp_path: Path) -> None:
     path.write_text('{"id": "skm-2017",', encoding="utf-8")
     with pytest.raises(InstrumentError, match=r"skm-2017\.json: baris 1"):
         load_instrument_file(path)
+
+
+def test_pekppp_2022_declares_its_fed_indicators() -> None:
+    """Q1, Q6–Q9 are fed from Mutu's data; Q25–Q28 from complaints, no level yet."""
+    instrument = load_instrument("pekppp-2022")
+    fed = {i.number: i.feed for i in instrument.fed_indicators}
+    assert list(fed) == ["Q1", "Q6", "Q7", "Q8", "Q9", "Q25", "Q26", "Q27", "Q28"]
+    sources = {number: rule.source for number, rule in fed.items() if rule}
+    assert sources == {
+        "Q1": "standards",
+        "Q6": "skm",
+        "Q7": "skm",
+        "Q8": "skm_follow_up",
+        "Q9": "skm_follow_up",
+        "Q25": "complaints",
+        "Q26": "complaints",
+        "Q27": "complaints",
+        "Q28": "complaints",
+    }
+    assert all(
+        rule.basis and rule.basis.startswith("docs/regulations.md")
+        for rule in fed.values()
+        if rule
+    )
+
+
+def test_pekppp_2022_user_form_is_the_f03() -> None:
+    """The F-03 form: the eleven items of §2.4 (S29), scored 0–5."""
+    form = load_instrument("pekppp-2022").user_assessment
+    assert form is not None
+    assert (form.form, form.scale) == ("F-03", range(6))
+    assert len(form.items) == 11
+    assert form.items[0] == "Persyaratan pelayanan mudah dipenuhi."
+    assert form.items[-1].startswith("Sarana penunjang lainnya")
+
+
+def test_pekppp_2017_has_no_user_form_and_no_feeds() -> None:
+    """The 2017 instrument scores F-01/F-02 only and feeds no indicator."""
+    instrument = load_instrument("pekppp-2017")
+    assert instrument.user_assessment is None
+    assert instrument.fed_indicators == ()
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "awarded"),
+    [("pekppp-2022", ("A", "A-")), ("pekppp-2017", ("A", "A-")), ("skm-2017", ())],
+)
+def test_award_predicates_follow_d14(instrument_id: str, awarded: tuple) -> None:
+    """Certificates go to A and A- (D14); the SKM instrument awards none."""
+    instrument = load_instrument(instrument_id)
+    assert instrument.award_predicates == awarded
+    assert instrument.awards("A-") == bool(awarded)
+    assert not instrument.awards("B")
+
+
+Q8 = ["aspects", 0, "indicators", 7, "feed"]
+Q8_PATH = "aspects[0].indicators[7].feed"
+
+
+def _drop(path: list[object]) -> object:
+    def apply(data: object) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[index]
+        del target[path[-1]]  # type: ignore[index,attr-defined]
+
+    return apply
+
+
+BROKEN_RULES = [
+    # (change, expected field path in the message, expected words)
+    (
+        _set(["aspects", 0, "indicators", 0, "feed", "source"], "nowhere"),
+        "aspects[0].indicators[0].feed.source",
+        "sumber tidak dikenal",
+    ),
+    (
+        _set([*Q8, "levels", 2, "when", "figure"], "share"),
+        f"{Q8_PATH}.levels[2].when.figure",
+        "tidak dikenal untuk sumber skm_follow_up",
+    ),
+    (
+        _set([*Q8, "levels", 2, "when"], {"figure": "done_percent", "above": 80}),
+        f"{Q8_PATH}.levels[2].when.above",
+        "operator tidak dikenal",
+    ),
+    (
+        _set([*Q8, "levels", 2, "when"], {"figure": "done_percent"}),
+        f"{Q8_PATH}.levels[2].when",
+        "satu operator",
+    ),
+    (
+        _set([*Q8, "levels", 2, "when", "gt"], "lots"),
+        f"{Q8_PATH}.levels[2].when.gt",
+        "harus angka",
+    ),
+    (
+        _set([*Q8, "levels", 1, "when", "eq"], {"figure": "media"}),
+        f"{Q8_PATH}.levels[1].when.eq.figure",
+        "tidak dikenal",
+    ),
+    (_set([*Q8, "levels", 1, "level"], 6), f"{Q8_PATH}.levels[1].level", "0..5"),
+    (_set([*Q8, "levels", 1, "level"], "5"), f"{Q8_PATH}.levels[1].level", "bulat"),
+    (_drop([*Q8, "levels", 3, "when"]), f"{Q8_PATH}.levels[3].when", "wajib ada"),
+    (
+        _set([*Q8, "levels", 5, "when"], {"figure": "done", "eq": 0}),
+        f"{Q8_PATH}.levels[5].when",
+        "tidak boleh bersyarat",
+    ),
+    (_set([*Q8, "levels"], []), f"{Q8_PATH}.levels", "tidak kosong"),
+    (_set([*Q8, "value"], "{done}/{total}"), f"{Q8_PATH}.value", "{total}"),
+    (_set([*Q8, "value"], "{done:.0f}"), f"{Q8_PATH}.value", "tanpa format"),
+    (_set([*Q8, "value"], "{done"), f"{Q8_PATH}.value", "kurung kurawal"),
+    (_set([*Q8, "levels", 0, "levle"], 1), f"{Q8_PATH}.levels[0].levle", "kunci"),
+    (_set([*Q8, "treshold"], 1), f"{Q8_PATH}.treshold", "kunci tidak dikenal"),
+    (_drop([*Q8, "how"]), f"{Q8_PATH}.how", "wajib ada"),
+    (
+        _set(
+            ["aspects", 0, "indicators", 5, "feed", "levels", 1, "when", "all", 0],
+            {"figure": "print_media", "is": True},
+        ),
+        "aspects[0].indicators[5].feed.levels[1].when.all[0].figure",
+        "berjenis count",
+    ),
+    (
+        _set([*Q8, "levels", 1, "when"], {"figure": "items", "missing": True}),
+        f"{Q8_PATH}.levels[1].when.figure",
+        "selalu ada",
+    ),
+    (_drop(["user_assessment"]), "user_assessment", "wajib ada"),
+    (_set(["user_assessment"], None), "user_assessment", "user_weight > 0"),
+    (
+        _set(["user_assessment", "items", 3], "Prosedur pelayanan mudah."),
+        "user_assessment.items[3]",
+        "butir ganda",
+    ),
+    (
+        _set(["user_assessment", "scale", "max"], 0),
+        "user_assessment.scale.max",
+        "> min",
+    ),
+    (_set(["user_assessment", "items"], []), "user_assessment.items", "tidak kosong"),
+    (_drop(["awards"]), "awards", "wajib ada"),
+    (_set(["awards", "predicates"], "A"), "awards.predicates", "harus daftar"),
+    (_set(["awards", "predicates"], ["A", "Z"]), "awards.predicates[1]", "'Z'"),
+    (_set(["awards", "predicates"], ["A", "A"]), "awards.predicates[1]", "sekali"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "words"), BROKEN_RULES)
+def test_broken_feed_user_form_or_awards_name_the_field(
+    tmp_path: Path, change: object, field: str, words: str
+) -> None:
+    """A broken feed rule, F-03 form or award list fails naming file and field."""
+    # given a copy of pekppp-2022.json with one of these fields broken
+    broken = _broken(tmp_path, change)
+    # when loaded / then the error names the file, the field and what is wrong
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument_file(broken)
+    assert str(caught.value).startswith(f"pekppp-2022.json: {field}: ")
+    assert words in caught.value.message_id
+
+
+def test_awards_may_be_empty_and_user_form_null_without_user_weight(
+    tmp_path: Path,
+) -> None:
+    """An instrument may award nothing, and without user weight needs no F-03."""
+
+    def change(data: dict) -> None:
+        data["awards"]["predicates"] = []
+        data["combination"] |= {
+            "evaluator_weight": 1,
+            "user_weight": 0,
+            "user_min_respondents": None,
+        }
+        data["user_assessment"] = None
+
+    instrument = load_instrument_file(_broken(tmp_path, change))
+    assert instrument.award_predicates == ()
+    assert instrument.user_assessment is None

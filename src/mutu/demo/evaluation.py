@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mutu.accounts.models import User
 from mutu.errors import MutuError
 from mutu.evaluations import services
-from mutu.evaluations.f03 import F03_ITEMS
 from mutu.evaluations.models import Cycle
-from mutu.measures.instrument import load_instrument
+from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT, load_instrument
 from mutu.registry.models import Region, ServiceUnit
 
 CYCLE_NAME = "PEKPPP 2025 Kabupaten Pesawaran"
@@ -46,7 +45,9 @@ def cycle_load(
     existing = Cycle.objects.filter(year=2025, name=CYCLE_NAME).first()
     if existing:
         return existing
-    instrument = load_instrument("pekppp-2022")
+    instrument = load_instrument(DEFAULT_PEKPPP_INSTRUMENT)
+    user_form = instrument.user_assessment
+    f03_items = len(user_form.items) if user_form is not None else 0
     scored = [i.number for a in instrument.aspects if a.scored for i in a.indicators]
     cycle = services.cycle_open(
         actor=admin,
@@ -101,10 +102,10 @@ def cycle_load(
                 score=level,
                 note=note,
             )
-        for respondent in range(12):
+        for respondent in range(12 if f03_items else 0):
             services.user_assessment_add(
                 assignment=assignment,
-                scores=[user_score] * len(F03_ITEMS),
+                scores=[user_score] * f03_items,
                 client_id=uuid.uuid5(NAMESPACE, f"{key}-{respondent}"),
                 channel="paper",
             )
@@ -112,7 +113,7 @@ def cycle_load(
     services.cycle_publish(actor=admin, cycle=cycle)
     for assignment in cycle.assignments.all():
         result = assignment.results.get(is_current=True)
-        if result.predicate in services.AWARD_PREDICATES:
+        if instrument.awards(result.predicate):
             try:
                 services.certificate_issue(actor=admin, result=result)
             except MutuError:

@@ -1,170 +1,144 @@
 """Objective feeds: indicators whose evidence Mutu already holds, pre-filled for review.
 
-Each feed returns a suggested level 0–5 with the data it came from and how it was
-computed, in Indonesian; the evaluator confirms or changes it. The rubrics are those
-of REGULATIONS.md §1.7 and §2.3 (PEKPPP 2022). Complaint indicators (Q25–Q28) show
-"no data" until the complaints app exists and are scored by hand.
+The instrument declares which indicators are fed and by which rule (the ``feed`` of
+an indicator in its file, docs/regulations.md D11, D13); this module only gathers
+each rule's figures from the database, one gatherer per source of
+:mod:`mutu.measures.feed_sources`, and lets :func:`mutu.measures.feeds.feed_propose`
+turn them into a proposed level 0–5 with the data it came from and how it was
+computed, in Indonesian. The evaluator confirms or changes the level. Survey data
+is read through :mod:`mutu.surveys.selectors` only.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from mutu.measures.feed_sources import FigureValue, months_between
+from mutu.measures.feeds import feed_propose
+from mutu.measures.instrument import (
+    DEFAULT_PEKPPP_INSTRUMENT,
+    Instrument,
+    load_instrument,
+)
 from mutu.registry.models import ServiceStandard, ServiceUnit
+from mutu.surveys import selectors as surveys
 from mutu.surveys.models import FollowUpItem, Publication
 
+Figures = dict[str, FigureValue]
 
-def _feed(level: int | None, value: str, how: str, source: str) -> dict[str, Any]:
-    return {"level": level, "value": value, "how": how, "source": source}
+NON_ELECTRONIC_MEDIA = frozenset({Publication.Medium.PRINT.value})
+"""Publication media that count as non-electronic (cetak) for indicator 6 (§1.7)."""
 
 
-def standard_feed(unit: ServiceUnit) -> dict[str, Any]:
-    """Q1: service standards with all 14 components (UU 25/2009 Ps. 21) and a decree."""
+def standard_figures(unit: ServiceUnit, year: int) -> Figures:
+    """Source ``standards``: the unit's active services' standards, complete, decreed.
+
+    A standard is complete with all 14 components (UU 25/2009 Ps. 21) and counts as
+    decreed only when it is complete and has a decree number.
+    """
     standards = list(
         ServiceStandard.objects.filter(service__unit=unit, service__is_active=True)
     )
-    if not standards:
-        return _feed(
-            0, "0 layanan", "Tidak ada standar pelayanan: level 0.", "registri"
-        )
     complete = [s for s in standards if s.completeness.is_complete]
-    decreed = [s for s in complete if s.decree_number]
-    if len(complete) < len(standards):
-        level = 1
-    elif len(decreed) < len(standards):
-        level = 2
-    else:
-        level = 3
-    return _feed(
-        level,
-        f"{len(complete)}/{len(standards)} lengkap 14 komponen, {len(decreed)} ditetapkan SK",
-        "Level 1 bila ada standar yang belum memenuhi 14 komponen, 2 bila semua "
-        "lengkap, 3 bila semua juga ditetapkan. Level 4–5 (pelibatan masyarakat, monev) "
-        "dinilai evaluator dari bukti.",
-        "registri standar pelayanan",
-    )
-
-
-def _publications(unit: ServiceUnit, year: int) -> list[Publication]:
-    return list(Publication.objects.filter(unit=unit, period_key__startswith=str(year)))
-
-
-def skm_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
-    """Q6: SKM run per PermenPANRB 14/2017, published, followed up (§1.7)."""
-    publications = _publications(unit, year)
-    has_responses = unit.rollups.filter(day__year=year, responses__gt=0).exists()
-    if not has_responses:
-        return _feed(
-            0, "tidak ada respons SKM", "Belum melaksanakan SKM: level 0.", "survei"
-        )
-    media = {medium for p in publications for medium in p.media}
-    electronic = media & {"screen", "social", "website", "app", "billboard"}
-    followed = FollowUpItem.objects.filter(
-        unit=unit, period_key__startswith=str(year), status=FollowUpItem.Status.DONE
-    ).exists()
-    # The rubric is cumulative: 3 needs a non-electronic (print) publication, 4 print
-    # and electronic, 5 all of that and a follow-up of the results.
-    level = 2
-    if "print" in media:
-        level = 3
-        if electronic:
-            level = 5 if followed else 4
-    return _feed(
-        level,
-        f"{len(publications)} publikasi, media: {', '.join(sorted(media)) or '-'}",
-        "2 = SKM sesuai Permen; 3 = + publikasi; 4 = + non-elektronik dan elektronik; "
-        "5 = + tindak lanjut selesai.",
-        "survei SKM Mutu",
-    )
-
-
-def media_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
-    """Q7: number of media the SKM results were published in (>4 is level 5)."""
-    media = {medium for p in _publications(unit, year) for medium in p.media}
-    count = len(media)
-    return _feed(
-        min(count, 5),
-        f"{count} media",
-        "Level = jumlah media (0 tidak dipublikasikan … 5 bila lebih dari 4).",
-        "publikasi hasil SKM",
-    )
-
-
-def follow_up_share_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
-    """Q8: share of follow-up items done (RTL realisasi / jumlah RTL × 100)."""
-    items = list(
-        FollowUpItem.objects.filter(unit=unit, period_key__startswith=str(year))
-    )
-    if not items:
-        return _feed(
-            0, "tidak ada RTL", "Tidak ada rencana tindak lanjut: level 0.", "RTL"
-        )
-    done = sum(item.status == FollowUpItem.Status.DONE for item in items)
-    share = done * 100 / len(items)
-    if done == len(items):
-        level = 5
-    elif share > 80:
-        level = 4
-    elif share >= 30:
-        level = 3
-    elif done:
-        level = 2
-    else:
-        level = 1
-    return _feed(
-        level,
-        f"{done}/{len(items)} selesai ({share:.0f}%)",
-        "1 = RTL ada belum dilaksanakan; 2 < 30%; 3 = 30–80%; 4 > 80%; 5 = 100%.",
-        "rencana tindak lanjut SKM",
-    )
-
-
-def follow_up_speed_feed(unit: ServiceUnit, year: int) -> dict[str, Any]:
-    """Q9: months from publication to completion of the follow-up, over the last two
-    years (§1.7: 1 month is 5 … 12 months is 1; later or never is 0)."""
-    months: list[int] = []
-    publications = _publications(unit, year) + _publications(unit, year - 1)
-    for publication in publications:
-        items = list(
-            FollowUpItem.objects.filter(unit=unit, period_key=publication.period_key)
-        )
-        if items and all(
-            i.status == FollowUpItem.Status.DONE and i.completed_at for i in items
-        ):
-            last: date = max(i.completed_at for i in items if i.completed_at)
-            months.append(
-                (last.year - publication.published_at.year) * 12
-                + last.month
-                - publication.published_at.month
-            )
-    if not months:
-        return _feed(
-            0, "belum ada RTL yang tuntas", "Tidak ditindaklanjuti: level 0.", "RTL"
-        )
-    slowest = max(months)
-    thresholds = ((1, 5), (3, 4), (6, 3), (9, 2), (12, 1))
-    level = next((lvl for limit, lvl in thresholds if slowest <= limit), 0)
-    return _feed(
-        level,
-        f"tuntas {slowest} bulan setelah publikasi",
-        "5 ≤ 1 bulan; 4 ≤ 3; 3 ≤ 6; 2 ≤ 9; 1 ≤ 12 bulan; lebih lama 0 "
-        "(dua tahun terakhir; periode yang RTL-nya belum tuntas tidak dihitung).",
-        "publikasi dan RTL SKM",
-    )
-
-
-def complaints_feed() -> dict[str, Any]:
-    return _feed(
-        None, "tidak ada data", "Modul pengaduan belum tersedia: dinilai manual.", "-"
-    )
-
-
-def feeds_for(unit: ServiceUnit, year: int) -> dict[str, dict[str, Any]]:
-    """Every fed indicator of PEKPPP 2022 for *unit* in *year*, by indicator number."""
     return {
-        "Q1": standard_feed(unit),
-        "Q6": skm_feed(unit, year),
-        "Q7": media_feed(unit, year),
-        "Q8": follow_up_share_feed(unit, year),
-        "Q9": follow_up_speed_feed(unit, year),
-        **{q: complaints_feed() for q in ("Q25", "Q26", "Q27", "Q28")},
+        "standards": len(standards),
+        "complete": len(complete),
+        "decreed": sum(bool(s.decree_number) for s in complete),
     }
+
+
+def _done(item: FollowUpItem) -> bool:
+    return item.status == FollowUpItem.Status.DONE
+
+
+def skm_figures(unit: ServiceUnit, year: int) -> Figures:
+    """Source ``skm``: the year's responses, publications and their media, plan done."""
+    publications = surveys.publication_list_for_year(unit, year)
+    media = {medium for p in publications for medium in p.media}
+    printed = media & NON_ELECTRONIC_MEDIA
+    return {
+        "responses": surveys.response_count_for_year(unit, year),
+        "publications": len(publications),
+        "media": len(media),
+        "print_media": len(printed),
+        "electronic_media": len(media - printed),
+        "media_names": ", ".join(sorted(media)),
+        "follow_up_done": sum(
+            _done(i) for i in surveys.follow_up_list_for_year(unit, year)
+        ),
+    }
+
+
+def _months_to_finish(
+    publication: Publication, items: list[FollowUpItem]
+) -> int | None:
+    """Months from publication to the last item done, or None while one is open."""
+    if not items or not all(_done(i) and i.completed_at for i in items):
+        return None
+    last: date = max(i.completed_at for i in items if i.completed_at)
+    return months_between(publication.published_at, last)
+
+
+def follow_up_figures(unit: ServiceUnit, year: int) -> Figures:
+    """Source ``skm_follow_up``: the year's plan items and how fast plans finished.
+
+    Speed looks at the periods published for the evaluation year and the year
+    before (§1.7, indicator 9: the last two years); a period counts once every item
+    of its plan is done with a completion date.
+    """
+    items = surveys.follow_up_list_for_year(unit, year)
+    publications = surveys.publication_list_for_year(
+        unit, year
+    ) + surveys.publication_list_for_year(unit, year - 1)
+    by_period: dict[str, list[FollowUpItem]] = {}
+    for item in surveys.follow_up_list_for_periods(
+        unit, [p.period_key for p in publications]
+    ):
+        by_period.setdefault(item.period_key, []).append(item)
+    months = [
+        m
+        for p in publications
+        if (m := _months_to_finish(p, by_period.get(p.period_key, []))) is not None
+    ]
+    return {
+        "items": len(items),
+        "done": sum(_done(i) for i in items),
+        "periods_done": len(months),
+        "slowest_months": max(months) if months else None,
+    }
+
+
+def complaint_figures(unit: ServiceUnit, year: int) -> Figures:
+    """Source ``complaints``: no figures until the complaints app exists (D13)."""
+    return {}
+
+
+GATHERERS: Mapping[str, Callable[[ServiceUnit, int], Figures]] = {
+    "standards": standard_figures,
+    "skm": skm_figures,
+    "skm_follow_up": follow_up_figures,
+    "complaints": complaint_figures,
+}
+"""One gatherer per source of :data:`mutu.measures.feed_sources.FEED_SOURCES`."""
+
+
+def feeds_for(
+    unit: ServiceUnit, year: int, instrument: Instrument | None = None
+) -> dict[str, dict[str, Any]]:
+    """The proposed level of every fed indicator of *instrument* for *unit* in *year*.
+
+    Keyed by indicator number; each value is the stored feed ``{"level", "value",
+    "how", "source"}``. *instrument* defaults to the default PEKPPP instrument (D8).
+    Each source is gathered once, and only when a fed indicator needs it.
+    """
+    instrument = instrument or load_instrument(DEFAULT_PEKPPP_INSTRUMENT)
+    gathered: dict[str, Figures] = {}
+    feeds: dict[str, dict[str, Any]] = {}
+    for indicator in instrument.indicators:
+        rule = indicator.feed
+        if rule is None:
+            continue
+        if rule.source not in gathered:
+            gathered[rule.source] = GATHERERS[rule.source](unit, year)
+        feeds[indicator.number] = feed_propose(rule, gathered[rule.source]).as_dict()
+    return feeds

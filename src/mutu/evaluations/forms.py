@@ -5,8 +5,8 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutu.evaluations.f03 import F03_ITEMS, F03_SCALE
 from mutu.evaluations.models import Cycle
+from mutu.measures.instrument import UserAssessment
 from mutu.registry.models import ServiceUnit
 
 LEVELS = [(str(level), str(level)) for level in range(6)]
@@ -81,20 +81,22 @@ class ReviseForm(forms.Form):
 
 
 class F03Form(forms.Form):
-    """The user assessment (F-03): eleven items scored 0–5, plus a hidden client id."""
+    """The user assessment (F-03): the instrument's items on its scale (PEKPPP 2022:
+    eleven items scored 0–5), plus a hidden client id."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user_form: UserAssessment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(str(v), str(v)) for v in F03_SCALE]
-        for number, text in enumerate(F03_ITEMS, start=1):
+        self.item_count = len(user_form.items)
+        choices = [(str(v), str(v)) for v in user_form.scale]
+        for number, text in enumerate(user_form.items, start=1):
             self.fields[f"item{number}"] = forms.TypedChoiceField(
                 label=text, choices=choices, coerce=int, widget=forms.RadioSelect
             )
 
     def item_fields(self):
-        return [self[f"item{n}"] for n in range(1, len(F03_ITEMS) + 1)]
+        return [self[f"item{n}"] for n in range(1, self.item_count + 1)]
 
     def scores(self) -> list[int]:
-        return [self.cleaned_data[f"item{n}"] for n in range(1, len(F03_ITEMS) + 1)]
+        return [self.cleaned_data[f"item{n}"] for n in range(1, self.item_count + 1)]

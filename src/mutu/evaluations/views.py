@@ -19,7 +19,6 @@ from mutu.accounts.scoping import grant_paths, scope_queryset
 from mutu.errors import MutuError
 from mutu.evaluations import selectors, services
 from mutu.evaluations.certificates import certificate_pdf
-from mutu.evaluations.f03 import F03_ITEMS
 from mutu.evaluations.forms import (
     CycleForm,
     DeadlinesForm,
@@ -186,12 +185,13 @@ def cycle_publish(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_certificates(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """Issue certificates for every A and A- result of a published cycle."""
+    """Issue certificates for every result the cycle's instrument awards (A, A-)."""
     cycle = _managed_cycle(request, cycle_id)
 
     def issue() -> None:
+        instrument = services.cycle_instrument(cycle)
         for row in selectors.cycle_results(cycle):
-            if row["result"].predicate in services.AWARD_PREDICATES:
+            if instrument.awards(row["result"].predicate):
                 services.certificate_issue(actor=request.user, result=row["result"])
 
     return _run(request, issue, reverse("evaluations:cycle", args=[cycle.pk]))
@@ -406,8 +406,9 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "cycle"), pk=assignment_id
     )
-    closed = services.f03_closed_reason(assignment)
-    if closed is not None:
+    try:
+        user_form = services.user_form_for(assignment)
+    except MutuError as closed:
         return render(
             request,
             "evaluations/f03_closed.html",
@@ -420,7 +421,11 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-    form = F03Form(request.POST or None, initial={"client_id": uuid.uuid4()})
+    form = F03Form(
+        request.POST or None,
+        initial={"client_id": uuid.uuid4()},
+        user_form=user_form,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.user_assessment_add(
@@ -438,7 +443,7 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "evaluations/f03.html",
-        {"assignment": assignment, "form": form, "items": F03_ITEMS},
+        {"assignment": assignment, "form": form, "items": user_form.items},
         status=status,
     )
 

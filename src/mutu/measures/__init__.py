@@ -2,7 +2,9 @@
 
 Modules: ``skm`` (SKM IKM, PermenPANRB 14/2017), ``tally`` and ``skm_csv`` (answer
 counts), ``sampling`` (Krejcie & Morgan), ``uncertainty`` (intervals and tests),
-``evaluation`` and ``instrument`` (PEKPPP IPP), ``predicates`` (grade tables),
-``standards`` (service-standard components), ``cli`` (``mutu measure``). Every rule
-cites REGULATIONS.md; bad input raises ``errors.MeasureInputError``.
+``evaluation`` and ``instrument`` (PEKPPP IPP; ``instrument_fields`` reads the
+files), ``feeds`` and ``feed_sources`` (levels proposed from measured figures, D11),
+``predicates`` (grade tables), ``standards`` (service-standard components), ``cli``
+(``mutu measure``). Every rule cites REGULATIONS.md (docs/regulations.md); bad input
+raises ``errors.MeasureInputError``.
 """

@@ -41,7 +41,11 @@ from mutu.measures.evaluation import (
     evaluation_input_from_json,
     scores_from_csv,
 )
-from mutu.measures.instrument import list_instruments, load_instrument
+from mutu.measures.instrument import (
+    DEFAULT_PEKPPP_INSTRUMENT,
+    list_instruments,
+    load_instrument,
+)
 from mutu.measures.rounding import format_number, round_half_up
 from mutu.measures.sampling import margin_of_error, meets, required_sample
 from mutu.measures.skm import SkmResult, skm_result
@@ -467,7 +471,7 @@ def _parser() -> _Parser:
     evaluation = commands.add_parser(
         "evaluation", parents=[common], help="PEKPPP evaluation index (IPP)"
     )
-    evaluation.add_argument("--instrument", default="pekppp-2022")
+    evaluation.add_argument("--instrument", default=DEFAULT_PEKPPP_INSTRUMENT)
     evaluation.add_argument(
         "file", help='JSON {"indicators": {...}, "user_scores": [...]} or CSV'
     )

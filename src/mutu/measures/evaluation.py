@@ -7,7 +7,8 @@ decisions D6–D8; every weight comes from the instrument file (``instrument``):
 * aspect value Aₐ = Σᵢ (wₐᵢ / 100)·sᵢ with the intra-aspect weights as given (an
   aspect whose weights the regulation lists as summing to 99,9 is not renormalised);
 * evaluator index F02 = Σₐ (Wₐ / 100)·Aₐ over scored aspects;
-* user index F03 = mean over respondents of each respondent's mean item score;
+* user index F03 = mean over respondents of each respondent's mean item score, each
+  score on the scale of the instrument's user form (``user_assessment``, 0–5);
 * IPP = evaluator_weight·F02 + user_weight·F03 (0,75 and 0,25 in PEKPPP 2022) when
   at least ``user_min_respondents`` (10) respondents answered, else IPP = F02 and the
   result says so (``user_index_used`` is ``False`` with a reason, D6);
@@ -127,6 +128,12 @@ def _resolve_scores(
 def _user_index(
     instrument: Instrument, user_scores: Sequence[Sequence[object]]
 ) -> Fraction:
+    form = instrument.user_assessment
+    low, high = (
+        (form.scale_min, form.scale_max)
+        if form is not None
+        else (instrument.scale_min, instrument.scale_max)
+    )
     means = []
     for row, answers in enumerate(user_scores, start=1):
         if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
@@ -140,7 +147,7 @@ def _user_index(
                 "responden tanpa nilai", "respondent without scores", row=row
             )
         values = [
-            _score(v, f"item {i}", instrument.scale_min, instrument.scale_max, row)
+            _score(v, f"item {i}", low, high, row)
             for i, v in enumerate(answers, start=1)
         ]
         means.append(Fraction(sum(values), len(values)))

@@ -14,13 +14,27 @@ as ``"100/13"`` for exact fractions)::
      "combination": {"evaluator_weight": 0.75, "user_weight": 0.25,
                      "user_min_respondents": 10, "user_max_respondents": 20,
                      "source": "..."} | null,
+     "user_assessment": {"form": "F-03", "scale": {"min": 0, "max": 5},
+                         "items": ["Persyaratan pelayanan mudah dipenuhi.", ...],
+                         "source": "..."} | null,
+     "awards": {"predicates": ["A", "A-"], "source": "..."},
      "aspects": [{"code": "I", "name": "...", "name_en": "...", "weight": 24,
                   "scored": true, "note": "...",
                   "indicator_weight_total": 100, "weights_placeholder": false,
                   "indicators": [{"number": "Q1", "code": "1.a.Ak", "text": "...",
                                   "weight": 17, "placeholder": false,
                                   "rubric": [{"level": 0, "text": "...",
-                                              "generic": false}, ...]}]}]}
+                                              "generic": false}, ...],
+                                  "feed": {...}}]}]}
+
+``user_assessment`` is the user form (F-03) the instrument takes from service users,
+its items in order and their scale; ``null`` when the instrument has none (PEKPPP
+2017 scores F-01/F-02 only). ``awards`` lists the predicates that earn a certificate
+(D14: A and A-), letters of the instrument's predicate table; an empty list means
+the instrument awards none. ``feed`` (optional) makes an indicator *fed*: Mutu
+proposes its level from its own data by the rule given there (format and sources in
+:mod:`mutu.measures.feeds`; D11, D13); which indicators are fed is the instrument's
+choice, read through :attr:`Instrument.fed_indicators`.
 
 Validation on load (errors name the file and the field path, e.g.
 ``pekppp-2022.json: aspects[2].indicators[1].weight: ...``): scored aspect weights
@@ -28,7 +42,10 @@ sum to 100; a scored aspect's indicator weights sum to 100, or to an explicit
 ``indicator_weight_total`` that must then come with a ``note`` (the regulation's own
 numbers are kept, never silently renormalised); an unscored aspect has weight 0 and
 indicators of weight 0; aspect codes and indicator numbers are unique; every rubric
-lists each level of the scale exactly once.
+lists each level of the scale exactly once. A PEKPPP instrument states its
+``user_assessment`` (an object, or ``null`` only when its user weight is 0) and its
+``awards``; F-03 items are unique non-empty texts; every feed rule is checked as
+:mod:`mutu.measures.feeds` describes.
 
 Indicators are identified by their number (Q1…Q31); codes repeat in the regulation
 (e.g. ``a.K`` is Q4 and Q5), so :meth:`Instrument.indicator` accepts a code only when
@@ -39,7 +56,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -48,22 +65,28 @@ from importlib import resources
 from pathlib import Path
 
 from mutu.measures.errors import InstrumentError, MeasureInputError
+from mutu.measures.feeds import FeedRule, feed_rule_from_json
+from mutu.measures.instrument_fields import FieldReader
 from mutu.measures.predicates import PredicateTable, predicate_table
 
 __all__ = [
+    "DEFAULT_PEKPPP_INSTRUMENT",
     "Aspect",
     "Combination",
     "Indicator",
     "Instrument",
     "RubricLevel",
+    "UserAssessment",
     "instrument_from_json",
     "list_instruments",
     "load_instrument",
     "load_instrument_file",
 ]
 
+DEFAULT_PEKPPP_INSTRUMENT = "pekppp-2022"
+"""The instrument a new evaluation cycle uses unless told otherwise (D8)."""
+
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-_FRACTION_RE = re.compile(r"\d+(?:\.\d+)?(?:/[1-9]\d*)?\Z")
 _KINDS = ("pekppp", "skm")
 HUNDRED = Fraction(100)
 
@@ -88,6 +111,7 @@ class Indicator:
     rubric: tuple[RubricLevel, ...]
     placeholder: bool
     aspect: str
+    feed: FeedRule | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +145,22 @@ class Combination:
 
 
 @dataclass(frozen=True, slots=True)
+class UserAssessment:
+    """The form service users fill in about a unit (F-03): items in order, scale."""
+
+    form: str
+    items: tuple[str, ...]
+    scale_min: int
+    scale_max: int
+    source: str
+
+    @property
+    def scale(self) -> range:
+        """Every allowed answer, lowest first."""
+        return range(self.scale_min, self.scale_max + 1)
+
+
+@dataclass(frozen=True, slots=True)
 class Instrument:
     """A validated instrument; see the module docstring for the file format."""
 
@@ -135,11 +175,22 @@ class Instrument:
     predicate_table_id: str
     combination: Combination | None
     aspects: tuple[Aspect, ...]
+    user_assessment: UserAssessment | None = None
+    award_predicates: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator in file order."""
         return tuple(i for a in self.aspects for i in a.indicators)
+
+    @property
+    def fed_indicators(self) -> tuple[Indicator, ...]:
+        """The indicators whose level Mutu proposes from its own data (D11)."""
+        return tuple(i for i in self.indicators if i.feed is not None)
+
+    def awards(self, predicate: str) -> bool:
+        """Whether a final result with ``predicate`` earns a certificate (D14)."""
+        return predicate in self.award_predicates
 
     @property
     def predicates(self) -> PredicateTable:
@@ -186,69 +237,6 @@ class Instrument:
         )
 
 
-class _Reader:
-    """Typed access to parsed JSON that raises :class:`InstrumentError`."""
-
-    def __init__(self, filename: str) -> None:
-        self.filename = filename
-
-    def fail(self, path: str, message_id: str, message_en: str) -> InstrumentError:
-        return InstrumentError(self.filename, path, message_id, message_en)
-
-    def obj(self, value: object, path: str) -> Mapping[str, object]:
-        if not isinstance(value, dict):
-            raise self.fail(path, "harus objek JSON", "must be a JSON object")
-        return value
-
-    def field(self, data: Mapping[str, object], key: str, path: str) -> object:
-        if key not in data:
-            raise self.fail(
-                f"{path}.{key}" if path else key,
-                "wajib ada",
-                "is required",
-            )
-        return data[key]
-
-    def text(self, value: object, path: str, *, optional: bool = False) -> str:
-        if optional and value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, "harus teks tidak kosong", "must be non-empty text")
-        return value
-
-    def flag(self, value: object, path: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(path, "harus true atau false", "must be true or false")
-        return value
-
-    def integer(self, value: object, path: str) -> int:
-        if type(value) is not int:
-            raise self.fail(path, "harus bilangan bulat", "must be an integer")
-        return value
-
-    def number(self, value: object, path: str) -> Fraction:
-        if type(value) is int or isinstance(value, Decimal):
-            result = Fraction(value)
-        elif isinstance(value, str) and _FRACTION_RE.match(value.strip()):
-            result = Fraction(value.strip())
-        else:
-            raise self.fail(
-                path,
-                f'harus angka ≥ 0 (atau pecahan seperti "100/7"), bukan {value!r}',
-                f'must be a number ≥ 0 (or a fraction like "100/7"), not {value!r}',
-            )
-        if result < 0:
-            raise self.fail(path, "tidak boleh negatif", "must not be negative")
-        return result
-
-    def items(self, value: object, path: str) -> Sequence[object]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(
-                path, "harus daftar tidak kosong", "must be a non-empty list"
-            )
-        return value
-
-
 def _show(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
@@ -256,7 +244,7 @@ def _show(value: Fraction) -> str:
 
 
 def _rubric(
-    r: _Reader, value: object, path: str, scale: range
+    r: FieldReader, value: object, path: str, scale: range
 ) -> tuple[RubricLevel, ...]:
     levels = []
     for index, raw in enumerate(r.items(value, path)):
@@ -278,7 +266,7 @@ def _rubric(
     return tuple(levels)
 
 
-def _combination(r: _Reader, value: object, kind: str) -> Combination | None:
+def _combination(r: FieldReader, value: object, kind: str) -> Combination | None:
     if value is None:
         if kind == "pekppp":
             raise r.fail(
@@ -321,8 +309,88 @@ def _combination(r: _Reader, value: object, kind: str) -> Combination | None:
     return Combination(evaluator, user, low, high, source)
 
 
+def _user_assessment(
+    r: FieldReader, data: Mapping[str, object], combination: Combination | None
+) -> UserAssessment | None:
+    if "user_assessment" not in data:
+        if combination is None:  # an SKM instrument: no evaluation, no F-03
+            return None
+        raise r.fail(
+            "user_assessment",
+            "wajib ada untuk instrumen PEKPPP (null bila tanpa penilaian pengguna)",
+            "is required for PEKPPP instruments (null when there is no user form)",
+        )
+    value = data["user_assessment"]
+    if value is None:
+        if combination is not None and combination.user_weight > 0:
+            raise r.fail(
+                "user_assessment",
+                "wajib ada karena combination.user_weight > 0",
+                "is required because combination.user_weight > 0",
+            )
+        return None
+    path = "user_assessment"
+    block = r.obj(value, path)
+    r.only(block, ("form", "scale", "items", "source"), path)
+    scale = r.obj(r.field(block, "scale", path), f"{path}.scale")
+    low = r.integer(r.field(scale, "min", f"{path}.scale"), f"{path}.scale.min")
+    high = r.integer(r.field(scale, "max", f"{path}.scale"), f"{path}.scale.max")
+    if high <= low:
+        raise r.fail(f"{path}.scale.max", "harus > min", "must be > min")
+    items: list[str] = []
+    for index, raw in enumerate(
+        r.items(r.field(block, "items", path), f"{path}.items")
+    ):
+        text = r.text(raw, f"{path}.items[{index}]").strip()
+        if text in items:
+            raise r.fail(
+                f"{path}.items[{index}]",
+                f"butir ganda (sama dengan butir {items.index(text) + 1})",
+                f"duplicate item (same as item {items.index(text) + 1})",
+            )
+        items.append(text)
+    return UserAssessment(
+        form=r.text(r.field(block, "form", path), f"{path}.form"),
+        items=tuple(items),
+        scale_min=low,
+        scale_max=high,
+        source=r.text(r.field(block, "source", path), f"{path}.source"),
+    )
+
+
+def _awards(
+    r: FieldReader, data: Mapping[str, object], kind: str, table: PredicateTable
+) -> tuple[str, ...]:
+    if "awards" not in data and kind != "pekppp":
+        return ()
+    block = r.obj(r.field(data, "awards", ""), "awards")
+    r.only(block, ("predicates", "source"), "awards")
+    raw = r.field(block, "predicates", "awards")
+    if not isinstance(raw, list):
+        raise r.fail(
+            "awards.predicates",
+            "harus daftar (kosong bila tanpa piagam)",
+            "must be a list (empty when no certificate is awarded)",
+        )
+    letters = [band.letter for band in table.bands]
+    predicates: list[str] = []
+    for index, value in enumerate(raw):
+        letter = r.text(value, f"awards.predicates[{index}]")
+        if letter not in letters or letter in predicates:
+            raise r.fail(
+                f"awards.predicates[{index}]",
+                f"harus predikat tabel {table.id} ({', '.join(letters)}), "
+                f"masing-masing sekali; bukan {letter!r}",
+                f"must be a predicate of table {table.id} ({', '.join(letters)}), "
+                f"each once; not {letter!r}",
+            )
+        predicates.append(letter)
+    r.text(r.field(block, "source", "awards"), "awards.source")
+    return tuple(predicates)
+
+
 def _aspect(
-    r: _Reader, raw: object, path: str, scale: range, numbers: set[str]
+    r: FieldReader, raw: object, path: str, scale: range, numbers: set[str]
 ) -> Aspect:
     data = r.obj(raw, path)
     code = r.text(r.field(data, "code", path), f"{path}.code")
@@ -376,6 +444,9 @@ def _aspect(
                     item.get("placeholder", False), f"{where}.placeholder"
                 ),
                 aspect=code,
+                feed=None
+                if item.get("feed") is None
+                else feed_rule_from_json(r, item["feed"], f"{where}.feed", scale),
             )
         )
     weights = sum((i.weight for i in indicators), Fraction(0))
@@ -412,7 +483,7 @@ def instrument_from_json(text: str, *, filename: str) -> Instrument:
     ``filename`` is used in error messages and must be ``<id>.json``. Raises
     :class:`InstrumentError` naming the file and the field path.
     """
-    r = _Reader(filename)
+    r = FieldReader(filename)
     try:
         raw = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
@@ -449,6 +520,8 @@ def instrument_from_json(text: str, *, filename: str) -> Instrument:
             f"unknown predicate table: {table_id!r}",
         ) from None
     combination = _combination(r, data.get("combination"), kind)
+    user_assessment = _user_assessment(r, data, combination)
+    award_predicates = _awards(r, data, kind, predicate_table(table_id))
     scale = range(low, high + 1)
     numbers: set[str] = set()
     aspects = []
@@ -484,6 +557,8 @@ def instrument_from_json(text: str, *, filename: str) -> Instrument:
         predicate_table_id=table_id,
         combination=combination,
         aspects=tuple(aspects),
+        user_assessment=user_assessment,
+        award_predicates=award_predicates,
     )
 
 

@@ -358,3 +358,36 @@ def survey_settings_for(unit: ServiceUnit) -> UnitSurveySettings:
     return UnitSurveySettings.objects.filter(unit=unit).first() or UnitSurveySettings(
         unit=unit
     )
+
+
+# ---------------------------------------------------------------------------------
+# Reads for the evaluation feeds (mutu.evaluations.feeds; docs/regulations.md §1.7
+# and D11). A period belongs to the year its key starts with ("2025", "2025-Q3").
+# ---------------------------------------------------------------------------------
+
+
+def response_count_for_year(unit: ServiceUnit, year: int) -> int:
+    """Counted SKM responses of *unit* with a response day in *year*, from rollups."""
+    total = DailyRollup.objects.filter(unit=unit, day__year=year).aggregate(
+        total=Sum("responses")
+    )["total"]
+    return total or 0
+
+
+def publication_list_for_year(unit: ServiceUnit, year: int) -> list[Publication]:
+    """The publications of *unit*'s periods of *year*."""
+    return list(Publication.objects.filter(unit=unit, period_key__startswith=str(year)))
+
+
+def follow_up_list_for_year(unit: ServiceUnit, year: int) -> list[FollowUpItem]:
+    """The follow-up plan items of *unit*'s periods of *year*."""
+    return list(
+        FollowUpItem.objects.filter(unit=unit, period_key__startswith=str(year))
+    )
+
+
+def follow_up_list_for_periods(
+    unit: ServiceUnit, period_keys: list[str]
+) -> list[FollowUpItem]:
+    """The follow-up plan items of *unit* for the periods *period_keys*."""
+    return list(FollowUpItem.objects.filter(unit=unit, period_key__in=period_keys))

@@ -19,7 +19,6 @@ from mutu.evaluations.services.cycles import (
     evaluators_assign,
 )
 from mutu.evaluations.services.results import (
-    AWARD_PREDICATES,
     certificate_issue,
     result_finalize,
     result_revise,
@@ -31,8 +30,8 @@ from mutu.evaluations.services.self_assessment import (
     self_assessment_submit,
 )
 from mutu.evaluations.services.user_assessment import (
-    f03_closed_reason,
     user_assessment_add,
+    user_form_for,
 )
 from mutu.evaluations.services.verification import (
     indicator_score,
@@ -41,7 +40,6 @@ from mutu.evaluations.services.verification import (
 )
 
 __all__ = [
-    "AWARD_PREDICATES",
     "MANAGER_ROLES",
     "UNIT_ROLES",
     "certificate_issue",
@@ -51,7 +49,6 @@ __all__ = [
     "cycle_publish",
     "evaluators_assign",
     "evidence_add",
-    "f03_closed_reason",
     "indicator_score",
     "result_finalize",
     "result_revise",
@@ -59,5 +56,6 @@ __all__ = [
     "self_answer_save",
     "self_assessment_submit",
     "user_assessment_add",
+    "user_form_for",
     "visit_record",
 ]

@@ -16,7 +16,11 @@ from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.models import Answer, Assignment, Cycle, Result
 from mutu.evaluations.services.rules import MANAGER_ROLES, _can_manage_cycle, _refuse
 from mutu.measures.errors import MeasureInputError
-from mutu.measures.instrument import Instrument, load_instrument
+from mutu.measures.instrument import (
+    DEFAULT_PEKPPP_INSTRUMENT,
+    Instrument,
+    load_instrument,
+)
 from mutu.registry.models import Region, ServiceUnit
 
 
@@ -44,13 +48,15 @@ def cycle_open(
     units: Iterable[ServiceUnit],
     self_assessment_due: date,
     verification_due: date,
-    instrument_id: str = "pekppp-2022",
+    instrument_id: str = DEFAULT_PEKPPP_INSTRUMENT,
     evaluators: Mapping[int, Sequence[Any]] | None = None,
 ) -> Cycle:
     """Open an evaluation cycle over *units* (the lokus), with answers pre-fed.
 
     A national cycle is opened by a national admin; a PEKPPP Mandiri round by a
-    coordinator for units inside the coordinator's region. Raises ``MutuError`` for
+    coordinator for units inside the coordinator's region. Each indicator the
+    instrument declares fed gets its proposed level from the cycle year's data
+    (D11). Raises ``MutuError`` for
     a unit outside *region*, an unknown instrument, or deadlines out of order.
     """
     try:
@@ -103,7 +109,7 @@ def cycle_open(
     cycle.save()
     for unit in units:
         assignment = Assignment.objects.create(cycle=cycle, unit=unit)
-        feeds = feeds_for(unit, year) if instrument.id == "pekppp-2022" else {}
+        feeds = feeds_for(unit, year, instrument)  # the fed indicators it declares
         Answer.objects.bulk_create(
             Answer(
                 assignment=assignment,

@@ -27,7 +27,12 @@ from mutu.measures.errors import MeasureInputError
 from mutu.measures.evaluation import evaluate
 from mutu.measures.rounding import round_half_up
 
-AWARD_PREDICATES = ("A", "A-")
+
+def _listed(letters: tuple[str, ...], conjunction: str) -> str:
+    """``A dan A-`` / ``A, A- dan B``; ``-`` when the instrument awards nothing."""
+    if len(letters) < 2:
+        return "".join(letters) or "-"
+    return f"{', '.join(letters[:-1])} {conjunction} {letters[-1]}"
 
 
 def _require_manager(actor: Any, assignment: Assignment) -> None:
@@ -194,7 +199,10 @@ def result_revise(
 
 @transaction.atomic
 def certificate_issue(*, actor: Any, result: Result) -> Certificate:
-    """Issue the award certificate of an A or A- result of a published cycle (idempotent)."""
+    """Issue the award certificate of a result of a published cycle (idempotent).
+
+    Only a predicate the cycle's instrument awards qualifies (D14: A and A-).
+    """
     existing = Certificate.objects.filter(result=result).first()
     if existing:
         return existing
@@ -206,10 +214,11 @@ def certificate_issue(*, actor: Any, result: Result) -> Certificate:
             "Piagam hanya untuk hasil terkini dari siklus yang sudah dipublikasikan.",
             "Certificates are only for current results of published cycles.",
         )
-    if result.predicate not in AWARD_PREDICATES:
+    awarded = cycle_instrument(cycle).award_predicates  # D14: A and A- in PEKPPP
+    if result.predicate not in awarded:
         raise _refuse(
-            "Piagam hanya untuk predikat A dan A-.",
-            "Certificates are only for A and A-.",
+            f"Piagam hanya untuk predikat {_listed(awarded, 'dan')}.",
+            f"Certificates are only for {_listed(awarded, 'and')}.",
         )
     unit = result.assignment.unit
     Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise the numbering

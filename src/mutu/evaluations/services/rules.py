@@ -58,11 +58,13 @@ def _answer(assignment: Assignment, indicator: str) -> Answer:
         ) from error
 
 
-def _level(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+def _level(value: Any, field: str, scale: range = range(6)) -> int:
+    """*value* as a level on *scale* (the instruments' 0–5 unless given)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in scale:
+        low, high = scale.start, scale.stop - 1
         raise _refuse(
-            "Nilai harus bilangan bulat 0–5.",
-            "The value must be a whole number 0–5.",
+            f"Nilai harus bilangan bulat {low}–{high}.",
+            f"The value must be a whole number {low}–{high}.",
             field=field,
         )
     return value

@@ -1,0 +1,298 @@
+"""Objective feeds (D11): the level each fed indicator proposes, and the texts shown.
+
+Every expectation is the whole stored feed (level, value, how, source), so a change
+to a rule or to a text the evaluator reads shows up here.
+"""
+
+from datetime import date
+
+import pytest
+
+from mutu.evaluations.feeds import GATHERERS, feeds_for
+from mutu.measures.feed_sources import FEED_SOURCES
+from mutu.measures.instrument import load_instrument
+from mutu.measures.standards import STANDARD_COMPONENTS
+from mutu.registry.models import ServiceStandard
+from mutu.surveys.models import Channel, DailyRollup, FollowUpItem, Publication
+from tests.registry import factories
+
+Q1_HOW = (
+    "Level 1 bila ada standar yang belum memenuhi 14 komponen, 2 bila semua "
+    "lengkap, 3 bila semua juga ditetapkan. Level 4–5 (pelibatan masyarakat, monev) "
+    "dinilai evaluator dari bukti."
+)
+Q6_HOW = (
+    "2 = SKM sesuai Permen; 3 = + publikasi; 4 = + non-elektronik dan elektronik; "
+    "5 = + tindak lanjut selesai."
+)
+Q7_HOW = "Level = jumlah media (0 tidak dipublikasikan … 5 bila lebih dari 4)."
+Q8_HOW = "1 = RTL ada belum dilaksanakan; 2 < 30%; 3 = 30–80%; 4 > 80%; 5 = 100%."
+Q9_HOW = (
+    "5 ≤ 1 bulan; 4 ≤ 3; 3 ≤ 6; 2 ≤ 9; 1 ≤ 12 bulan; lebih lama 0 "
+    "(dua tahun terakhir; periode yang RTL-nya belum tuntas tidak dihitung)."
+)
+NO_COMPLAINTS = {
+    "level": None,
+    "value": "tidak ada data",
+    "how": "Modul pengaduan belum tersedia: dinilai manual.",
+    "source": "-",
+}
+
+
+def _feed(level, value, how, source):
+    return {"level": level, "value": value, "how": how, "source": source}
+
+
+def _complete(**extra) -> dict[str, str]:
+    return {c.field: f"Isi {c.letter}" for c in STANDARD_COMPONENTS} | extra
+
+
+def _responses(world, day: date, count: int = 3) -> None:
+    DailyRollup.objects.create(
+        unit=world.dukcapil,
+        service=world.ktp,
+        day=day,
+        channel=Channel.WEB,
+        responses=count,
+    )
+
+
+def _publish(world, period_key: str, published_at: date, media: list[str]) -> None:
+    Publication.objects.create(
+        unit=world.dukcapil,
+        period_key=period_key,
+        published_at=published_at,
+        media=media,
+    )
+
+
+def _follow_ups(world, period_key: str, completed: list[date | None]) -> None:
+    for number, day in enumerate(completed, start=1):
+        FollowUpItem.objects.create(
+            unit=world.dukcapil,
+            period_key=period_key,
+            element=f"U{number}",
+            action="Perbaikan",
+            person_in_charge="Kepala seksi",
+            due_date=date(2026, 12, 31),
+            status=FollowUpItem.Status.DONE if day else FollowUpItem.Status.PLANNED,
+            completed_at=day,
+        )
+
+
+def test_unit_without_data_gets_level_zero_everywhere(world):
+    """A unit with no standard, survey, publication or plan proposes 0 with reasons."""
+    # given Dinas Sosial, which has no service and no survey data
+    # when its feeds are computed
+    feeds = feeds_for(world.dinsos, 2026)
+    # then each fed indicator proposes 0 and says why; complaints propose nothing
+    assert feeds == {
+        "Q1": _feed(
+            0, "0 layanan", "Tidak ada standar pelayanan: level 0.", "registri"
+        ),
+        "Q6": _feed(
+            0, "tidak ada respons SKM", "Belum melaksanakan SKM: level 0.", "survei"
+        ),
+        "Q7": _feed(0, "0 media", Q7_HOW, "publikasi hasil SKM"),
+        "Q8": _feed(
+            0, "tidak ada RTL", "Tidak ada rencana tindak lanjut: level 0.", "RTL"
+        ),
+        "Q9": _feed(
+            0, "belum ada RTL yang tuntas", "Tidak ditindaklanjuti: level 0.", "RTL"
+        ),
+        "Q25": NO_COMPLAINTS,
+        "Q26": NO_COMPLAINTS,
+        "Q27": NO_COMPLAINTS,
+        "Q28": NO_COMPLAINTS,
+    }
+
+
+@pytest.mark.parametrize(
+    ("standards", "level", "value"),
+    [
+        ([{}], 1, "0/1 lengkap 14 komponen, 0 ditetapkan SK"),
+        ([_complete(), {}], 1, "1/2 lengkap 14 komponen, 0 ditetapkan SK"),
+        ([_complete(), _complete()], 2, "2/2 lengkap 14 komponen, 0 ditetapkan SK"),
+        (
+            [_complete(decree_number="SK 1"), _complete()],
+            2,
+            "2/2 lengkap 14 komponen, 1 ditetapkan SK",
+        ),
+        (
+            [_complete(decree_number="SK 1"), _complete(decree_number="SK 2")],
+            3,
+            "2/2 lengkap 14 komponen, 2 ditetapkan SK",
+        ),
+    ],
+)
+def test_q1_follows_completeness_then_decree(world, standards, level, value):
+    """Q1: 1 while a standard lacks a component, 2 when all are complete, 3 decreed."""
+    # given Dinas Sosial's services with these standards (an inactive one ignored)
+    for fields in standards:
+        factories.service(world.dinsos, **fields)
+    retired = factories.service(world.dinsos, "Lama")
+    retired.is_active = False
+    retired.save()
+    # when / then
+    assert feeds_for(world.dinsos, 2026)["Q1"] == _feed(
+        level, value, Q1_HOW, "registri standar pelayanan"
+    )
+
+
+def test_q1_counts_a_decree_only_on_a_complete_standard(world):
+    """A decreed but incomplete standard does not count as decreed (level 1)."""
+    factories.service(world.dinsos, **_complete())
+    service = factories.service(world.dinsos)
+    ServiceStandard.objects.filter(service=service).update(decree_number="SK 9")
+    assert feeds_for(world.dinsos, 2026)["Q1"] == _feed(
+        1,
+        "1/2 lengkap 14 komponen, 0 ditetapkan SK",
+        Q1_HOW,
+        "registri standar pelayanan",
+    )
+
+
+@pytest.mark.parametrize(
+    ("media", "done", "level", "value"),
+    [
+        (None, False, 2, "0 publikasi, media: -"),
+        (["website"], True, 2, "1 publikasi, media: website"),
+        (["print"], True, 3, "1 publikasi, media: print"),
+        (["print", "social"], False, 4, "1 publikasi, media: print, social"),
+        (["social", "print"], True, 5, "1 publikasi, media: print, social"),
+    ],
+)
+def test_q6_is_cumulative_over_publication_and_follow_up(
+    world, media, done, level, value
+):
+    """Q6: 2 for a survey, 3 printed, 4 printed and electronic, 5 also followed up."""
+    # given responses in 2026, a publication in these media, maybe a done plan item
+    _responses(world, date(2026, 3, 2))
+    if media is not None:
+        _publish(world, "2026-Q1", date(2026, 4, 6), media)
+    _follow_ups(world, "2026-Q1", [date(2026, 9, 1) if done else None])
+    # when / then
+    assert feeds_for(world.dukcapil, 2026)["Q6"] == _feed(
+        level, value, Q6_HOW, "survei SKM Mutu"
+    )
+
+
+def test_q6_looks_only_at_the_evaluation_year(world):
+    """Responses of another year do not count as running the survey (D11)."""
+    _responses(world, date(2025, 12, 31))
+    _publish(world, "2026-Q1", date(2026, 4, 6), ["print", "website"])
+    assert feeds_for(world.dukcapil, 2026)["Q6"]["level"] == 0
+
+
+@pytest.mark.parametrize(
+    ("publications", "level", "value"),
+    [
+        ([["print"]], 1, "1 media"),
+        ([["print", "website"], ["website", "social"]], 3, "3 media"),
+        ([["print", "screen", "social", "website"]], 4, "4 media"),
+        (
+            [["print", "screen", "social"], ["website", "app", "billboard"]],
+            5,
+            "6 media",
+        ),
+    ],
+)
+def test_q7_counts_distinct_media_of_the_year(world, publications, level, value):
+    """Q7: the number of distinct media the year's results were published in, max 5."""
+    for number, media in enumerate(publications, start=1):
+        _publish(world, f"2026-Q{number}", date(2026, 3 * number + 1, 5), media)
+    _publish(world, "2025-Q4", date(2026, 1, 5), ["app", "billboard", "screen"])
+    assert feeds_for(world.dukcapil, 2026)["Q7"] == _feed(
+        level, value, Q7_HOW, "publikasi hasil SKM"
+    )
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "level", "value"),
+    [
+        (0, 3, 1, "0/3 selesai (0%)"),
+        (1, 8, 2, "1/8 selesai (12%)"),
+        (3, 8, 3, "3/8 selesai (38%)"),
+        (4, 5, 3, "4/5 selesai (80%)"),
+        (5, 6, 4, "5/6 selesai (83%)"),
+        (3, 3, 5, "3/3 selesai (100%)"),
+    ],
+)
+def test_q8_follows_the_share_of_plan_items_done(world, done, total, level, value):
+    """Q8: 1 none done, 2 under 30 %, 3 for 30–80 %, 4 above 80 %, 5 all done."""
+    # the shown share is a whole percent; halves go to the even neighbour (12, 38)
+    _follow_ups(world, "2026-S1", [date(2026, 8, 1)] * done + [None] * (total - done))
+    _follow_ups(world, "2025-S2", [None, None])
+    assert feeds_for(world.dukcapil, 2026)["Q8"] == _feed(
+        level, value, Q8_HOW, "rencana tindak lanjut SKM"
+    )
+
+
+@pytest.mark.parametrize(
+    ("completed", "level", "value"),
+    [
+        (date(2026, 2, 27), 5, "tuntas 1 bulan setelah publikasi"),
+        (date(2026, 4, 1), 4, "tuntas 3 bulan setelah publikasi"),
+        (date(2026, 7, 1), 3, "tuntas 6 bulan setelah publikasi"),
+        (date(2026, 10, 1), 2, "tuntas 9 bulan setelah publikasi"),
+        (date(2026, 12, 31), 1, "tuntas 11 bulan setelah publikasi"),
+    ],
+)
+def test_q9_follows_the_slowest_completed_period(world, completed, level, value):
+    """Q9: months from publication to the last item done; the slowest period counts."""
+    # given a 2026-Q1 publication whose plan is done, and a faster one from 2025
+    _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
+    _follow_ups(world, "2026-Q1", [date(2026, 1, 20), completed])
+    _publish(world, "2025-Q4", date(2025, 12, 10), ["print"])
+    _follow_ups(world, "2025-Q4", [date(2025, 12, 30)])
+    # and an unfinished period, which is not counted
+    _publish(world, "2026-Q2", date(2026, 4, 10), ["print"])
+    _follow_ups(world, "2026-Q2", [date(2026, 4, 20), None])
+    # when / then
+    assert feeds_for(world.dukcapil, 2026)["Q9"] == _feed(
+        level, value, Q9_HOW, "publikasi dan RTL SKM"
+    )
+
+
+def test_q9_reaches_back_one_year_only(world):
+    """Q9 counts publications of the evaluation year and the year before, no older."""
+    _publish(world, "2024-Q4", date(2024, 12, 10), ["print"])
+    _follow_ups(world, "2024-Q4", [date(2026, 6, 1)])
+    assert feeds_for(world.dukcapil, 2026)["Q9"]["level"] == 0
+    _publish(world, "2025-Q1", date(2025, 3, 10), ["print"])
+    _follow_ups(world, "2025-Q1", [date(2026, 6, 1)])
+    assert feeds_for(world.dukcapil, 2026)["Q9"] == _feed(
+        0, "tuntas 15 bulan setelah publikasi", Q9_HOW, "publikasi dan RTL SKM"
+    )
+
+
+def test_q9_ignores_a_done_item_without_completion_date(world):
+    """A plan whose done item has no completion date is not yet counted as done."""
+    _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
+    _follow_ups(world, "2026-Q1", [date(2026, 2, 1)])
+    FollowUpItem.objects.update(completed_at=None)
+    assert feeds_for(world.dukcapil, 2026)["Q9"]["level"] == 0
+
+
+def test_every_feed_source_has_a_gatherer():
+    """The app gathers every source an instrument file may name."""
+    assert set(GATHERERS) == set(FEED_SOURCES)
+
+
+def test_an_instrument_without_fed_indicators_gets_no_feeds(world):
+    """PEKPPP 2017 declares no fed indicator, so nothing is proposed."""
+    assert feeds_for(world.dukcapil, 2026, load_instrument("pekppp-2017")) == {}
+
+
+def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Gathering does not grow with the unit's publications and plans (cycle open
+    runs it for every unit of a national cycle)."""
+    for quarter in range(1, 5):
+        key = f"2026-Q{quarter}"
+        _publish(world, key, date(2026, 3 * quarter, 5), ["print", "website"])
+        _follow_ups(world, key, [date(2026, 12, 1)] * 3)
+        _publish(world, f"2025-Q{quarter}", date(2025, 3 * quarter, 5), ["print"])
+        _follow_ups(world, f"2025-Q{quarter}", [date(2025, 12, 1), None])
+    with django_assert_max_num_queries(8):
+        feeds = feeds_for(world.dukcapil, 2026)
+    assert feeds["Q9"]["value"] == "tuntas 9 bulan setelah publikasi"

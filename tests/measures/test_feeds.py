@@ -1,0 +1,365 @@
+"""Feed rules: figures in, a proposed level and its texts out (D11, D13)."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mutu.measures.errors import MeasureInputError
+from mutu.measures.feed_sources import FEED_SOURCES, FeedSource, Figure
+from mutu.measures.feeds import (
+    AllOf,
+    AnyOf,
+    Compare,
+    FeedLevel,
+    FeedRule,
+    IsFlag,
+    Missing,
+    Not,
+    feed_propose,
+)
+from mutu.measures.instrument import load_instrument
+
+PEKPPP = load_instrument("pekppp-2022")
+PROPERTY = settings(max_examples=150, deadline=None)
+
+
+def _rule(number: str) -> FeedRule:
+    rule = PEKPPP.indicator(number).feed
+    assert rule is not None
+    return rule
+
+
+def _level(number: str, figures: dict) -> int:
+    level = feed_propose(_rule(number), figures).level
+    assert level is not None
+    return level
+
+
+def _standards(standards: int, complete: int, decreed: int) -> dict[str, int]:
+    return {"standards": standards, "complete": complete, "decreed": decreed}
+
+
+def _skm(
+    responses: int = 10,
+    printed: int = 0,
+    electronic: int = 0,
+    done: int = 0,
+    names: str = "",
+) -> dict[str, int | str]:
+    return {
+        "responses": responses,
+        "publications": 1 if printed + electronic else 0,
+        "media": printed + electronic,
+        "print_media": printed,
+        "electronic_media": electronic,
+        "media_names": names,
+        "follow_up_done": done,
+    }
+
+
+def _follow_up(
+    items: int = 0, done: int = 0, months: int | None = None
+) -> dict[str, int | None]:
+    return {
+        "items": items,
+        "done": done,
+        "periods_done": 0 if months is None else 1,
+        "slowest_months": months,
+    }
+
+
+@pytest.mark.parametrize(
+    ("figures", "level"),
+    [
+        ((0, 0, 0), 0),
+        ((3, 2, 2), 1),
+        ((3, 3, 2), 2),
+        ((3, 3, 3), 3),
+    ],
+)
+def test_q1_levels_from_standard_counts(figures, level):
+    """Q1: none 0, incomplete 1, complete 2, complete and decreed 3 (§2.3)."""
+    assert feed_propose(_rule("Q1"), _standards(*figures)).level == level
+
+
+def test_q1_texts_for_no_standard_and_for_some():
+    """The "no data" level brings its own texts; the others fill in the counts."""
+    empty = feed_propose(_rule("Q1"), _standards(0, 0, 0))
+    assert (empty.value, empty.how, empty.source) == (
+        "0 layanan",
+        "Tidak ada standar pelayanan: level 0.",
+        "registri",
+    )
+    some = feed_propose(_rule("Q1"), _standards(4, 3, 1))
+    assert some.value == "3/4 lengkap 14 komponen, 1 ditetapkan SK"
+    assert some.source == "registri standar pelayanan"
+    assert some.how.startswith("Level 1 bila ada standar")
+
+
+@pytest.mark.parametrize(
+    ("figures", "level"),
+    [
+        (_skm(responses=0, printed=1, electronic=2, done=1), 0),
+        (_skm(), 2),
+        (_skm(electronic=3, done=2), 2),
+        (_skm(printed=1), 3),
+        (_skm(printed=1, electronic=1), 4),
+        (_skm(printed=1, electronic=1, done=1), 5),
+    ],
+)
+def test_q6_is_cumulative(figures, level):
+    """Q6: survey 2, + print 3, + electronic 4, + a follow-up done 5 (§1.7)."""
+    assert feed_propose(_rule("Q6"), figures).level == level
+
+
+def test_q6_shows_a_dash_without_media():
+    """An empty media list shows as "-"."""
+    assert feed_propose(_rule("Q6"), _skm()).value == "0 publikasi, media: -"
+    shown = feed_propose(_rule("Q6"), _skm(printed=1, electronic=1, names="a, b"))
+    assert shown.value == "1 publikasi, media: a, b"
+
+
+@pytest.mark.parametrize(
+    ("items", "done", "level", "value"),
+    [
+        (0, 0, 0, "tidak ada RTL"),
+        (4, 0, 1, "0/4 selesai (0%)"),
+        (8, 1, 2, "1/8 selesai (12%)"),
+        (10, 3, 3, "3/10 selesai (30%)"),
+        (5, 4, 3, "4/5 selesai (80%)"),
+        (8, 7, 4, "7/8 selesai (88%)"),
+        (2, 2, 5, "2/2 selesai (100%)"),
+    ],
+)
+def test_q8_thresholds_and_shown_share(items, done, level, value):
+    """Q8: <30 % is 2, 30–80 % is 3, >80 % is 4, all 5; the share is a whole %."""
+    proposal = feed_propose(_rule("Q8"), _follow_up(items, done))
+    assert (proposal.level, proposal.value) == (level, value)
+
+
+@pytest.mark.parametrize(
+    ("months", "level"),
+    [(None, 0), (-2, 5), (1, 5), (2, 4), (3, 4), (6, 3), (9, 2), (12, 1), (13, 0)],
+)
+def test_q9_thresholds(months, level):
+    """Q9: ≤1 month 5, ≤3 4, ≤6 3, ≤9 2, ≤12 1, later 0 (§1.7)."""
+    assert feed_propose(_rule("Q9"), _follow_up(months=months)).level == level
+
+
+def test_complaint_feeds_propose_nothing_yet():
+    """Q25–Q28 are fed (D13) but propose no level until their thresholds exist."""
+    for number in ("Q25", "Q26", "Q27", "Q28"):
+        proposal = feed_propose(_rule(number), {})
+        assert proposal.as_dict() == {
+            "level": None,
+            "value": "tidak ada data",
+            "how": "Modul pengaduan belum tersedia: dinilai manual.",
+            "source": "-",
+        }
+
+
+@PROPERTY
+@given(st.integers(1, 60), st.data())
+def test_q8_level_never_falls_as_more_items_are_done(items, data):
+    """For a fixed plan, finishing one more item never lowers the proposed level."""
+    done = data.draw(st.integers(0, items - 1))
+    before = _level("Q8", _follow_up(items, done))
+    after = _level("Q8", _follow_up(items, done + 1))
+    assert 1 <= before <= after <= 5
+
+
+@PROPERTY
+@given(st.integers(-24, 40), st.integers(0, 10))
+def test_q9_level_never_rises_as_follow_up_gets_slower(months, later):
+    """A slower follow-up never earns a higher level; ≤ 1 month earns 5."""
+    fast = _level("Q9", _follow_up(months=months))
+    slow = _level("Q9", _follow_up(months=months + later))
+    assert 0 <= slow <= fast <= 5
+    assert (fast == 5) == (months <= 1)
+
+
+@PROPERTY
+@given(st.integers(0, 3), st.integers(0, 3), st.integers(0, 3))
+def test_q7_level_is_the_media_count_up_to_five(printed, electronic, extra):
+    """Q7's level is the number of media, capped at 5, whatever their kind."""
+    figures = _skm(printed=printed, electronic=electronic + extra)
+    count = printed + electronic + extra
+    assert feed_propose(_rule("Q7"), figures).level == min(count, 5)
+
+
+@PROPERTY
+@given(st.integers(1, 6), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3))
+def test_q6_level_never_falls_with_more_publication_or_follow_up(
+    responses, printed, electronic, done
+):
+    """Adding a medium of either kind or a finished follow-up never lowers Q6."""
+    base = _level("Q6", _skm(responses, printed, electronic, done))
+    assert 2 <= base <= 5
+    assert _level("Q6", _skm(responses, printed + 1, electronic, done)) >= base
+    assert _level("Q6", _skm(responses, printed, electronic + 1, done)) >= base
+    assert _level("Q6", _skm(responses, printed, electronic, done + 1)) >= base
+
+
+@PROPERTY
+@given(st.integers(0, 20), st.data())
+def test_q1_level_never_falls_as_standards_improve(standards, data):
+    """Completing or decreeing one more standard never lowers Q1."""
+    complete = data.draw(st.integers(0, standards))
+    decreed = data.draw(st.integers(0, complete))
+    level = _level("Q1", _standards(standards, complete, decreed))
+    if complete < standards:
+        assert _level("Q1", _standards(standards, complete + 1, decreed)) >= level
+    if decreed < complete:
+        assert _level("Q1", _standards(standards, complete, decreed + 1)) >= level
+
+
+@st.composite
+def ladders(draw: st.DrawFn) -> tuple[FeedRule, list[int]]:
+    """A "threshold ladder": level k when the figure is at least t_k, t rising."""
+    steps = draw(st.integers(1, 5))
+    limits = sorted(draw(st.lists(st.integers(0, 100), min_size=steps, max_size=steps)))
+    levels = tuple(
+        FeedLevel(level=k, when=Compare("done", "ge", value=Fraction(limit)))
+        for k, limit in reversed(list(enumerate(limits, start=1)))
+    )
+    rule = FeedRule(
+        source="skm_follow_up",
+        label="uji",
+        value="{done}",
+        how="uji",
+        levels=(*levels, FeedLevel(level=0)),
+    )
+    return rule, limits
+
+
+@PROPERTY
+@given(ladders(), st.integers(0, 100), st.integers(0, 100))
+def test_a_threshold_ladder_is_monotone_in_its_figure(ladder, a, b):
+    """Any rising ladder proposes a level that never falls as the figure grows."""
+    rule, limits = ladder
+    low, high = sorted((a, b))
+    at_low = feed_propose(rule, _follow_up(items=100, done=low)).level
+    at_high = feed_propose(rule, _follow_up(items=100, done=high)).level
+    assert at_low is not None
+    assert at_high is not None
+    assert at_low <= at_high
+    assert at_high == sum(high >= limit for limit in limits)
+
+
+def _custom(condition) -> FeedRule:
+    return FeedRule(
+        source="skm_follow_up",
+        label="uji",
+        value="{done_percent}% / {slowest_months}",
+        how="uji",
+        levels=(FeedLevel(level=5, when=condition), FeedLevel(level=0)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "figures", "holds"),
+    [
+        (Missing("slowest_months", True), _follow_up(), True),
+        (Missing("slowest_months", True), _follow_up(months=3), False),
+        (Compare("slowest_months", "ne", value=Fraction(3)), _follow_up(), False),
+        (Compare("done_percent", "gt", value=Fraction(50)), _follow_up(), False),
+        (
+            Not(Compare("done_percent", "gt", value=Fraction(50))),
+            _follow_up(),
+            True,
+        ),
+        (Compare("done", "lt", other="items"), _follow_up(3, 2), True),
+        (Compare("done", "lt", other="items"), _follow_up(3, 3), False),
+        (
+            AllOf(
+                (
+                    Compare("items", "ge", value=Fraction(2)),
+                    Compare("done_percent", "ge", value=Fraction(1, 2) * 100),
+                )
+            ),
+            _follow_up(4, 2),
+            True,
+        ),
+        (
+            AnyOf(
+                (
+                    Compare("items", "eq", value=Fraction(7)),
+                    Compare("slowest_months", "le", value=Fraction(-1)),
+                )
+            ),
+            _follow_up(4, 2, months=-1),
+            True,
+        ),
+    ],
+)
+def test_conditions(condition, figures, holds):
+    """all/any/not, comparisons with numbers or figures; a missing figure compares
+    false and is caught only by "missing"."""
+    assert feed_propose(_custom(condition), figures).level == (5 if holds else 0)
+
+
+def test_a_missing_figure_shows_a_dash():
+    """Placeholders of missing optional figures show "-"."""
+    assert feed_propose(_custom(None), _follow_up()).value == "-% / -"
+
+
+def test_a_flag_condition_and_its_text(monkeypatch):
+    """A flag is tested with "is" and shown as ya/tidak (e.g. a published recap)."""
+    # given a source with a flag figure, as the complaint feeds will have (D13)
+    source = FeedSource("uji", "uji", (Figure("published", "flag", "rekap terbit"),))
+    monkeypatch.setitem(FEED_SOURCES, "uji", source)  # type: ignore[index]
+    rule = FeedRule(
+        "uji",
+        "uji",
+        "rekap: {published}",
+        "uji",
+        (FeedLevel(level=4, when=IsFlag("published", True)), FeedLevel(level=1)),
+    )
+    # when / then
+    shown = feed_propose(rule, {"published": True})
+    assert (shown.level, shown.value) == (4, "rekap: ya")
+    shown = feed_propose(rule, {"published": False})
+    assert (shown.level, shown.value) == (1, "rekap: tidak")
+    with pytest.raises(MeasureInputError, match="true/false"):
+        feed_propose(rule, {"published": 1})
+
+
+@pytest.mark.parametrize(
+    ("figures", "column", "message"),
+    [
+        ({"standards": 1, "complete": 1}, "decreed", "tidak ada"),
+        ({**_standards(1, 1, 1), "extra": 2}, "extra", "tidak dikenal"),
+        (_standards(1, True, 0), "complete", "bilangan bulat"),
+        (_standards(1, -1, 0), "complete", "bilangan bulat"),
+        (_standards(1, "1", 0), "complete", "bilangan bulat"),
+        (_standards(1, 2, 0), "complete", "tidak boleh lebih dari standards"),
+        (_standards(2, 1, 2), "decreed", "tidak boleh lebih dari complete"),
+    ],
+)
+def test_bad_figures_name_the_figure(figures, column, message):
+    """A missing, unknown, mistyped or inconsistent figure is a MeasureInputError."""
+    with pytest.raises(MeasureInputError, match=message) as caught:
+        feed_propose(_rule("Q1"), figures)
+    assert caught.value.column == column
+
+
+def test_an_unknown_source_is_refused():
+    """A rule built in code with a source nobody provides fails clearly."""
+    rule = FeedRule("nowhere", "x", "x", "x", (FeedLevel(level=0),))
+    with pytest.raises(MeasureInputError, match="sumber umpan tidak dikenal"):
+        feed_propose(rule, {})
+
+
+def test_a_rule_without_a_fallback_level_is_refused():
+    """A rule built in code whose levels all fail to match says so."""
+    rule = FeedRule(
+        "skm_follow_up",
+        "x",
+        "x",
+        "x",
+        (FeedLevel(level=5, when=Compare("items", "gt", value=Fraction(3))),),
+    )
+    with pytest.raises(MeasureInputError, match="tanpa syarat"):
+        feed_propose(rule, _follow_up())
