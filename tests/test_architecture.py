@@ -109,19 +109,50 @@ def test_cycle_detection_finds_a_planted_cycle(graph):
     assert ["mutu.surveys.services", "mutu.surveys.tasks"] in _cycles(planted)
 
 
-def test_selectors_never_import_services(graph):
-    """Reads never reach into writes: no ``selectors`` module imports a
-    ``services`` module (or package) of any app."""
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph[module])
+    return seen - {start}
 
-    def is_services(name: str) -> bool:
-        return "services" in name.split(".")
 
+def test_selectors_never_reach_services(graph):
+    """Reads never depend on writes: no ``selectors`` module imports a ``services``
+    module (or package) of any app, directly or through another module."""
     leaks = {
-        name: sorted(target for target in targets if is_services(target))
-        for name, targets in graph.items()
+        name: sorted(m for m in _reachable(graph, name) if "services" in m.split("."))
+        for name in graph
         if name.endswith(".selectors")
     }
     assert {name: found for name, found in leaks.items() if found} == {}
+
+
+def test_evaluation_feeds_read_surveys_only_through_selectors(graph):
+    """``evaluations.feeds`` takes survey data from ``surveys.selectors``; it may
+    name surveys models (types, choices) but never queries them."""
+    path = SOURCE / "mutu" / "evaluations" / "feeds.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    models = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "mutu.surveys.models"
+        for alias in node.names
+    }
+    queried = {
+        node.value.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "objects"
+        and isinstance(node.value, ast.Name)
+        and node.value.id in models
+    }
+    assert queried == set()
+    surveys = {m for m in graph["mutu.evaluations.feeds"] if "surveys" in m}
+    assert surveys <= {"mutu.surveys.selectors", "mutu.surveys.models"}
 
 
 def test_messaging_knows_no_app_that_uses_it(graph):

@@ -7,8 +7,9 @@ import pytest
 from mutu.errors import MutuError
 from mutu.evaluations.evidence import sniff
 from mutu.evaluations.feeds import feeds_for
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Cycle
-from mutu.evaluations.services import cycle_instrument, cycle_open
+from mutu.evaluations.services import cycle_open
 
 
 def _open(world, actor, scheme, units, region=None, **extra):

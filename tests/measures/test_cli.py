@@ -18,7 +18,7 @@ def _write(tmp_path: Path, name: str, text: str) -> str:
 
 
 def _skm_csv(tmp_path: Path) -> str:
-    # 29 respondents, Σ 955 (REGULATIONS.md §1.3, S2): U1–U8 get 19 × 4 and 10 × 3,
+    # 29 respondents, Σ 955 (docs/regulations.md §1.3, S2): U1–U8 get 19 × 4 and 10 × 3,
     # U9 gets 20 × 4 and 9 × 3.
     rows = []
     for r in range(29):

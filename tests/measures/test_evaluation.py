@@ -1,4 +1,4 @@
-"""PEKPPP evaluation worked by hand (REGULATIONS.md §2.3, §2.4, D6, D7)."""
+"""PEKPPP evaluation worked by hand (docs/regulations.md §2.3, §2.4, D6, D7)."""
 
 from fractions import Fraction
 

@@ -1,4 +1,4 @@
-"""Half-up rounding and Indonesian number formatting (REGULATIONS.md D1)."""
+"""Half-up rounding and Indonesian number formatting (docs/regulations.md D1)."""
 
 from decimal import Decimal
 from fractions import Fraction

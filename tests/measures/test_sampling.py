@@ -1,4 +1,4 @@
-"""Krejcie & Morgan sample size and margin of error (REGULATIONS.md §1.6, D5)."""
+"""Krejcie & Morgan sample size and margin of error (docs/regulations.md §1.6, D5)."""
 
 from fractions import Fraction
 
@@ -12,7 +12,7 @@ from mutu.measures.sampling import (
     required_sample,
 )
 
-# Every N→S pair printed in REGULATIONS.md §1.6 (table plus the text's 100 000→383).
+# Every N→S pair printed in docs/regulations.md §1.6 (table plus the text's 100 000→383).
 KM_TABLE = [
     (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40),
     (50, 44), (55, 48), (60, 52), (65, 56), (70, 59), (75, 63), (80, 66), (85, 70),

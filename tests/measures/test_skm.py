@@ -1,4 +1,4 @@
-"""SKM worked examples computed by hand (PermenPANRB 14/2017; REGULATIONS.md §1.3,
+"""SKM worked examples computed by hand (PermenPANRB 14/2017; docs/regulations.md §1.3,
 §1.4, D1–D3)."""
 
 from decimal import Decimal

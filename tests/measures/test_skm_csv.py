@@ -1,4 +1,4 @@
-"""Streaming CSV reader of raw SKM responses (REGULATIONS.md §1.2, D3, D4)."""
+"""Streaming CSV reader of raw SKM responses (docs/regulations.md §1.2, D3, D4)."""
 
 import io
 import random

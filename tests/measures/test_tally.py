@@ -1,4 +1,4 @@
-"""Tallies: immutable, validated, exactly addable (REGULATIONS.md §1.3, D3)."""
+"""Tallies: immutable, validated, exactly addable (docs/regulations.md §1.3, D3)."""
 
 import pytest
 

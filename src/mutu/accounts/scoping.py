@@ -81,6 +81,9 @@ Evaluators read but never edit what they evaluate.
 """
 
 
+UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_OPERATOR)
+"""The unit's own staff: they fill its self-assessment and keep its services."""
+
 MANAGER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
 """Roles that may change the shape of the registry within their scope: add a unit or
 an MPP, rename or re-classify a unit, move it to another government, keep an MPP.

@@ -1,4 +1,4 @@
-"""Evaluation of service units (PEKPPP, PermenPANRB 29/2022; REGULATIONS.md §2, D6–D8).
+"""Evaluation of service units (PEKPPP, PermenPANRB 29/2022; docs/regulations.md §2, D6–D8).
 
 A ``Cycle`` keeps the exact instrument version it was opened with, forever (D8). Each
 unit in scope (lokus) has an ``Assignment``; per indicator an ``Answer`` holds the

@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import grant_paths, region_part, scope_queryset
+from mutu.accounts.scoping import UNIT_ROLES, grant_paths, region_part, scope_queryset
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Cycle, Result
-from mutu.evaluations.services import UNIT_ROLES, cycle_instrument
 
 
 def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:

@@ -29,6 +29,7 @@ from mutu.evaluations.forms import (
     SelfAnswerForm,
     VisitForm,
 )
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Certificate, Cycle, Evidence
 from mutu.ratelimit import rate_limited
 from mutu.registry.models import Region, ServiceUnit
@@ -189,7 +190,7 @@ def cycle_certificates(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _managed_cycle(request, cycle_id)
 
     def issue() -> None:
-        instrument = services.cycle_instrument(cycle)
+        instrument = cycle_instrument(cycle)
         for row in selectors.cycle_results(cycle):
             if instrument.awards(row["result"].predicate):
                 services.certificate_issue(actor=request.user, result=row["result"])

@@ -5,6 +5,6 @@ counts), ``sampling`` (Krejcie & Morgan), ``uncertainty`` (intervals and tests),
 ``evaluation`` and ``instrument`` (PEKPPP IPP; ``instrument_fields`` reads the
 files), ``feeds`` and ``feed_sources`` (levels proposed from measured figures, D11),
 ``predicates`` (grade tables), ``standards`` (service-standard components), ``cli``
-(``mutu measure``). Every rule cites REGULATIONS.md (docs/regulations.md); bad input
+(``mutu measure``). Every rule cites docs/regulations.md (docs/regulations.md); bad input
 raises ``errors.MeasureInputError``.
 """

@@ -1,6 +1,6 @@
 """PEKPPP evaluation: aspect values, evaluator index (F-02), user index (F-03), IPP.
 
-PermenPANRB 29/2022 (2022+) and 17/2017 as recorded in REGULATIONS.md §2.4 and
+PermenPANRB 29/2022 (2022+) and 17/2017 as recorded in docs/regulations.md §2.4 and
 decisions D6–D8; every weight comes from the instrument file (``instrument``):
 
 * indicator score sᵢ: an integer on the instrument's scale (0–5);

@@ -2,7 +2,7 @@
 
 D8: each instrument is a data file in ``mutu/measures/instruments/<id>.json``, and a
 published cycle keeps the exact instrument version it was scored with. Every number
-marked M or L in REGULATIONS.md (weights, the 0,75/0,25 split, the F-03 minimum)
+marked M or L in docs/regulations.md (weights, the 0,75/0,25 split, the F-03 minimum)
 lives in these files, never in code.
 
 File format (numbers may be JSON numbers, read exactly as decimals, or strings such

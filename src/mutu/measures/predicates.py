@@ -4,9 +4,9 @@ Both tables are classified the same way: round the value half-up to 2 decimals, 
 take the first band (highest first) whose inclusive lower bound it reaches.
 
 * IPP predicate, 0–5 scale: PermenPANRB 17/2017 and 29/2022 implementations,
-  REGULATIONS.md §2.5 and decision D7.
+  docs/regulations.md §2.5 and decision D7.
 * SKM mutu pelayanan on the converted value (IKM × 25, 25–100): PermenPANRB 14/2017,
-  REGULATIONS.md §1.4 and decision D2 (the NIK column decides; the NI column's edges
+  docs/regulations.md §1.4 and decision D2 (the NIK column decides; the NI column's edges
   disagree with it).
 """
 
@@ -76,7 +76,9 @@ IPP_TABLE = PredicateTable(
     id="ipp",
     title_id="Predikat Indeks Pelayanan Publik (IPP)",
     title_en="Public Service Index (IPP) predicate",
-    source=("PermenPANRB 17/2017 dan 29/2022 (implementasi); REGULATIONS.md §2.5, D7"),
+    source=(
+        "PermenPANRB 17/2017 dan 29/2022 (implementasi); docs/regulations.md §2.5, D7"
+    ),
     scale_min=Decimal("0.00"),
     scale_max=Decimal("5.00"),
     bands=(
@@ -96,7 +98,7 @@ SKM_TABLE = PredicateTable(
     id="skm-2017",
     title_id="Mutu pelayanan SKM (nilai interval konversi)",
     title_en="SKM service quality (converted interval value)",
-    source="PermenPANRB 14/2017; REGULATIONS.md §1.4, D2",
+    source="PermenPANRB 14/2017; docs/regulations.md §1.4, D2",
     scale_min=Decimal("25.00"),
     scale_max=Decimal("100.00"),
     bands=(

@@ -1,4 +1,4 @@
-"""Exact half-up rounding and number formatting for display (REGULATIONS.md D1).
+"""Exact half-up rounding and number formatting for display (docs/regulations.md D1).
 
 Values are kept exact (``Fraction`` or ``Decimal``) everywhere in ``mutu.measures``;
 they are rounded only here, half-up ("setengah ke atas"), and only for display or for

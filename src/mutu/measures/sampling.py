@@ -1,6 +1,6 @@
 """SKM sample size: Krejcie & Morgan (1970), and the margin of error of a sample.
 
-PermenPANRB 14/2017 prints the Krejcie & Morgan lookup table; REGULATIONS.md §1.6 and
+PermenPANRB 14/2017 prints the Krejcie & Morgan lookup table; docs/regulations.md §1.6 and
 decision D5 fix the formula
 
     s = χ²·N·P(1−P) / (d²·(N−1) + χ²·P(1−P)),  χ² = 3,841, P = 0,5, d = 0,05,

@@ -1,6 +1,6 @@
 """SKM (Survei Kepuasan Masyarakat): elements, tallies and the IKM.
 
-PermenPANRB 14/2017 as recorded in REGULATIONS.md §1.2–§1.4 and decisions D1–D4:
+PermenPANRB 14/2017 as recorded in docs/regulations.md §1.2–§1.4 and decisions D1–D4:
 
 * answers are 1–4 per element (unsur), stored by element code U1…U9, never by
   question position (D4: templates swap U8 and U9);

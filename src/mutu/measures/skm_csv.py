@@ -3,7 +3,7 @@
 Input: a header row naming the element columns ``U1`` … ``U9`` (any order, any case,
 other columns such as a respondent id or "Kritik dan Saran" are ignored), then one
 row per response with answers ``1``–``4`` or an empty cell for "not answered"
-(PermenPANRB 14/2017, REGULATIONS.md §1.2, D3, D4). The delimiter (``,``, ``;`` or
+(PermenPANRB 14/2017, docs/regulations.md §1.2, D3, D4). The delimiter (``,``, ``;`` or
 tab) is taken from the header line; a UTF-8 byte-order mark is ignored.
 
 Speed: the reader never converts a cell on its own. It reads chunks of rows,

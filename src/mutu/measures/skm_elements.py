@@ -1,6 +1,6 @@
 """The SKM elements (unsur) U1…U9 as data, for measures and the survey app alike.
 
-PermenPANRB 14/2017, REGULATIONS.md §1.2 (names, standard questions, answer labels
+PermenPANRB 14/2017, docs/regulations.md §1.2 (names, standard questions, answer labels
 1→4) and D4: answers are keyed by element code, never by question position, because
 questionnaire templates put sarana as Q8 and pengaduan as Q9. Agencies may add
 elements beyond the nine (§1.1 "ruang lingkup minimal"); they are coded U10, U11, …

@@ -1,6 +1,6 @@
 """The 14 components of a service standard (UU 25/2009 Pasal 21; PermenPANRB 15/2014).
 
-REGULATIONS.md §3. Six components are *service delivery* (penyampaian: published to
+docs/regulations.md §3. Six components are *service delivery* (penyampaian: published to
 the public), eight are *manufacturing* (pengelolaan: kept inside the unit).
 """
 

@@ -1,6 +1,6 @@
 """SKM tallies: answer counts per element, exactly addable for rollups.
 
-PermenPANRB 14/2017, REGULATIONS.md §1.3 and D3: an element's NRR divides by the
+PermenPANRB 14/2017, docs/regulations.md §1.3 and D3: an element's NRR divides by the
 responses that answered it, so a tally keeps, per element, the counts of answers
 1, 2, 3 and 4, plus n, the number of accepted responses (a response that answers
 no element is rejected). For the confidence interval (``uncertainty``) a tally

@@ -3,7 +3,8 @@
 Thin: the provider adapter (:mod:`mutu.messaging.gateways`) authenticates and reads
 the request, :func:`mutu.messaging.services.conversation_handle` hands each message
 to the app that owns its conversation, the adapter renders the replies. Providers authenticate with a shared secret or a
-signature, not a browser session, so these are the only views without CSRF checks.
+signature, not a browser session, so the webhook has no CSRF check (like the kiosk
+sync, which checks a per-point token instead).
 """
 
 import logging

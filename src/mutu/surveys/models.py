@@ -39,7 +39,7 @@ class Sex(models.TextChoices):
 
 
 class Education(models.TextChoices):
-    """Education levels of the SKM template (REGULATIONS.md §1.5)."""
+    """Education levels of the SKM template (docs/regulations.md §1.5)."""
 
     SD = "SD", _("SD")
     SMP = "SMP", _("SMP")
@@ -51,7 +51,7 @@ class Education(models.TextChoices):
 
 
 class Occupation(models.TextChoices):
-    """Occupations of the SKM template (REGULATIONS.md §1.5)."""
+    """Occupations of the SKM template (docs/regulations.md §1.5)."""
 
     PNS = "PNS", _("PNS")
     TNI = "TNI", _("TNI")
@@ -304,7 +304,7 @@ class PeriodPopulation(models.Model):
 class Publication(models.Model):
     """The unit head's act of publishing a period's result, with its date and media.
 
-    Feeds PEKPPP indicators 6–9 (REGULATIONS.md §1.7): the media count, and the
+    Feeds PEKPPP indicators 6–9 (docs/regulations.md §1.7): the media count, and the
     publication date from which follow-up speed is measured.
     """
 

@@ -1,7 +1,7 @@
 """Survey periods: monthly, quarterly (triwulan), semester or yearly (PermenPANRB 14/2017).
 
 The regulation asks for a survey at least once a year and allows every 3 or 6 months
-(REGULATIONS.md §1.1); Mutu also offers monthly periods for units that want them.
+(docs/regulations.md §1.1); Mutu also offers monthly periods for units that want them.
 """
 
 from dataclasses import dataclass

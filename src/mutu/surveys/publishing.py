@@ -1,7 +1,7 @@
 """Services of the unit's SKM cycle after collection: population, publication, follow-up.
 
 PermenPANRB 14/2017 requires results to be published and followed up; PEKPPP
-indicators 6–9 score exactly that (REGULATIONS.md §1.7), so each act is recorded with
+indicators 6–9 score exactly that (docs/regulations.md §1.7), so each act is recorded with
 its date, and every change is audited.
 """
 

@@ -219,7 +219,7 @@ def extra_question_results(
 ) -> list[ExtraQuestionResult]:
     """Answers to the unit's own questions in the period (counted responses only).
 
-    Outside the IKM by design (REGULATIONS.md §1: the index has nine elements).
+    Outside the IKM by design (docs/regulations.md §1: the index has nine elements).
     Answers are stored by position (X1…X5), so they show under the unit's current
     wording of each question.
     """
@@ -306,7 +306,7 @@ class FollowUpProgress:
 def follow_up_progress(unit: ServiceUnit, period: Period) -> FollowUpProgress:
     """Share of follow-up items done, and months from publication to the last one done.
 
-    Feeds PEKPPP indicators 8 (share done) and 9 (speed), REGULATIONS.md §1.7.
+    Feeds PEKPPP indicators 8 (share done) and 9 (speed), docs/regulations.md §1.7.
     """
     items = list(FollowUpItem.objects.filter(unit=unit, period_key=period.key))
     done = [item for item in items if item.status == FollowUpItem.Status.DONE]

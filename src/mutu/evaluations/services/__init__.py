@@ -13,7 +13,6 @@ before.
 
 from mutu.evaluations.services.cycles import (
     cycle_deadlines_set,
-    cycle_instrument,
     cycle_open,
     cycle_publish,
     evaluators_assign,
@@ -23,7 +22,6 @@ from mutu.evaluations.services.results import (
     result_finalize,
     result_revise,
 )
-from mutu.evaluations.services.rules import MANAGER_ROLES, UNIT_ROLES
 from mutu.evaluations.services.self_assessment import (
     evidence_add,
     self_answer_save,
@@ -40,11 +38,8 @@ from mutu.evaluations.services.verification import (
 )
 
 __all__ = [
-    "MANAGER_ROLES",
-    "UNIT_ROLES",
     "certificate_issue",
     "cycle_deadlines_set",
-    "cycle_instrument",
     "cycle_open",
     "cycle_publish",
     "evaluators_assign",

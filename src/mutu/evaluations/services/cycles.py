@@ -10,31 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import can_see
+from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.models import Answer, Assignment, Cycle, Result
-from mutu.evaluations.services.rules import MANAGER_ROLES, _can_manage_cycle, _refuse
+from mutu.evaluations.services.rules import _can_manage_cycle, _refuse
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
-    Instrument,
     load_instrument,
 )
 from mutu.registry.models import Region, ServiceUnit
-
-
-def cycle_instrument(cycle: Cycle) -> Instrument:
-    """The instrument the cycle was opened with (D8: kept forever)."""
-    instrument = load_instrument(cycle.instrument_id)
-    if instrument.version != cycle.instrument_version:
-        raise _refuse(
-            f"Versi instrumen {cycle.instrument_id} berubah; siklus memakai "
-            f"{cycle.instrument_version}.",
-            f"Instrument {cycle.instrument_id} changed; the cycle uses "
-            f"{cycle.instrument_version}.",
-        )
-    return instrument
 
 
 @transaction.atomic

@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from mutu.accounts.scoping import can_see
+from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
-from mutu.evaluations.services.cycles import cycle_instrument
 from mutu.evaluations.services.rules import (
-    MANAGER_ROLES,
     _answer,
     _can_manage_cycle,
     _level,

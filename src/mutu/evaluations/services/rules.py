@@ -6,12 +6,9 @@ from datetime import date
 from typing import Any
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import can_see, grant_paths, region_part
+from mutu.accounts.scoping import MANAGER_ROLES, can_see, grant_paths, region_part
 from mutu.errors import MutuError
 from mutu.evaluations.models import Answer, Assignment, Cycle
-
-UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_OPERATOR)
-MANAGER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
 
 
 def _refuse(message_id: str, message_en: str, **details: Any) -> MutuError:

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from mutu.accounts.scoping import can_see
+from mutu.accounts.scoping import UNIT_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations.evidence import check_upload
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Answer, Assignment, Evidence
-from mutu.evaluations.services.cycles import cycle_instrument
-from mutu.evaluations.services.rules import UNIT_ROLES, _answer, _level, _lock, _refuse
+from mutu.evaluations.services.rules import _answer, _level, _lock, _refuse
 
 
 def _unit_deadline(assignment: Assignment) -> date | None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, UserAssessment
-from mutu.evaluations.services.cycles import cycle_instrument
 from mutu.evaluations.services.rules import _level, _refuse
 from mutu.measures.instrument import UserAssessment as UserForm
 

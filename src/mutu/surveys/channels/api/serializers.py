@@ -69,6 +69,8 @@ def _optional_text(field_class: type[serializers.CharField]) -> serializers.Char
     return field_class(required=False, allow_blank=True, allow_null=True)
 
 
+# The docstring below is the schema's description of the profile; the published
+# OpenAPI document keeps it word for word (the rule is docs/regulations.md §1.5).
 class ProfileSerializer(serializers.Serializer):
     """The respondent profile of the SKM template (REGULATIONS.md §1.5); all optional."""
 

@@ -1,6 +1,6 @@
 """Paper-survey pages: the XLSX template, the upload form and the import job page.
 
-Thin (STYLE.md §5): parse, check access, call :mod:`mutu.surveys.imports`, render.
+Thin: parse, check access, call the upload service or a selector, render.
 None of them needs JavaScript: the job page refreshes itself with a meta refresh
 (and the equivalent ``Refresh`` header) while the import waits or runs.
 """

@@ -2,7 +2,7 @@
 
 The citizen sends the service point code printed on the QR poster ("SKM dukcapil-1");
 Mutu answers with a short intro and the question of element U1 with its answer
-labels 1–4 (PermenPANRB 14/2017, REGULATIONS.md §1.2). Each reply 1–4 answers the
+labels 1–4 (PermenPANRB 14/2017, docs/regulations.md §1.2). Each reply 1–4 answers the
 current element and moves to the next, U1…U9 in code order (D4: answers are keyed by
 element code). "0" or "lewati" skips an element (stored as not answered), "ulang"
 restarts, anything else gets help repeating the question. When the point offers
