@@ -31,12 +31,12 @@ NOON = timezone.make_aware(datetime(2026, 3, 10, 12))  # noqa: DTZ001 - made awa
     [
         (1, 1),
         (4, 4),
-        (3.0, 3),
+        (3.0, INVALID),
         (" 2 ", 2),
         ("4", 4),
         (None, None),
         ("", None),
-        ("  ", None),
+        ("  ", INVALID),
         (0, INVALID),
         (5, INVALID),
         (2.5, INVALID),
@@ -49,6 +49,15 @@ NOON = timezone.make_aware(datetime(2026, 3, 10, 12))  # noqa: DTZ001 - made awa
 def test_answer_value_takes_one_to_four_or_nothing(value, expected):
     """Answers are 1–4 (spreadsheet numbers and text too) or empty; nothing else."""
     assert answer_value(value) is expected or answer_value(value) == expected
+
+
+def test_answer_value_reads_a_spreadsheet_cell_as_a_person_means_it():
+    """Excel stores 4 as 4.0 and a cell of spaces looks empty: the paper import
+    reads them so; the API and the kiosk take neither."""
+    assert answer_value(4.0, spreadsheet=True) == 4
+    assert answer_value("  ", spreadsheet=True) is None
+    assert answer_value(2.5, spreadsheet=True) is INVALID
+    assert answer_value(True, spreadsheet=True) is INVALID
 
 
 @given(st.integers())
@@ -71,6 +80,7 @@ def test_age_value_refuses_fractions_and_words():
     assert age_value(34.5) is INVALID
     assert age_value("tiga puluh") is INVALID
     assert age_value(True) is INVALID
+    assert age_value("²") is INVALID  # a digit to str.isdigit, not a number
     assert age_value("") is None
 
 
@@ -94,6 +104,8 @@ def test_submission_window_bounds_are_inclusive():
     assert not window.contains(NOON + timedelta(minutes=5, seconds=1))
     assert window.contains_day(date(2026, 3, 10))
     assert not window.contains_day(date(2026, 3, 11))
+    late = submission_window(now=NOON.replace(hour=23, minute=58))
+    assert not late.contains_day(date(2026, 3, 11))  # the skew moves no day
     assert window.contains_day(NOON.date() - timedelta(days=400))
     assert not window.contains_day(NOON.date() - timedelta(days=401))
 

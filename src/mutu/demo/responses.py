@@ -101,7 +101,9 @@ def responses_load(
                         ]
                     ),
                     client_id=uuid.uuid5(NAMESPACE, f"{key}-{period.key}-{number}"),
-                    submitted_at=timezone.make_aware(moment),
+                    # Today's answers are never later than now: a time ahead of
+                    # the clock is refused like on every channel.
+                    submitted_at=min(timezone.make_aware(moment), timezone.now()),
                 )
                 stored += result.created
             population_set(actor=admin, unit=unit, period_key=period.key, population=50)

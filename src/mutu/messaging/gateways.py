@@ -1,8 +1,9 @@
-"""Provider adapters of the SMS/WhatsApp survey channel (docs/sms-whatsapp.md).
+"""Provider adapters of the SMS/WhatsApp webhooks (docs/sms-whatsapp.md).
 
 An adapter turns one provider's webhook request into :class:`InboundMessage` rows and
-the conversation's replies back into that provider's HTTP answer. It holds no survey
-rule: the conversation lives in :mod:`mutu.surveys.channels.sms.conversation`.
+the conversation's replies back into that provider's HTTP answer. It holds no rule of
+any conversation: those live with the app that registered the conversation's keyword
+(:mod:`mutu.messaging.keywords`).
 
 - ``generic``: a JSON gateway, ``{"from", "text", "message_id"}``, authenticated by
   the shared secret ``MUTU_SMS_GATEWAY_TOKEN`` in the ``X-Mutu-Token`` header.

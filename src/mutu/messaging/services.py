@@ -15,7 +15,7 @@ from mutu.messaging.models import SmsConversation
 from mutu.messaging.phones import phone_normalize
 
 CHANNELS = ("sms", "whatsapp")
-"""The channels a conversation runs on (the values of the surveys' ``Channel``)."""
+"""The channels a conversation runs on (the gateways' ``channel``)."""
 
 SEEN_MAX = 10
 """How many recent provider message ids are remembered for retries."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.models import Education, FollowUpItem, Occupation, Publication, Sex
+from mutu.surveys.rules import AGE_RANGE, COMMENT_MAX
 
 STARTED_SALT = "mutu.surveys.started"
 EXTRA_LABELS = (_("Tidak baik"), _("Kurang baik"), _("Baik"), _("Sangat baik"))
@@ -40,7 +41,10 @@ class SurveyForm(forms.Form):
         label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices], required=False
     )
     age = forms.IntegerField(
-        label=_("Usia (tahun)"), min_value=15, max_value=100, required=False
+        label=_("Usia (tahun)"),
+        min_value=AGE_RANGE[0],
+        max_value=AGE_RANGE[1],
+        required=False,
     )
     education = forms.ChoiceField(
         label=_("Pendidikan terakhir"),
@@ -53,7 +57,7 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(
         label=_("Kritik dan saran"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     website = forms.CharField(required=False, label=_("Jangan diisi"))

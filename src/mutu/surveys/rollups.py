@@ -77,8 +77,10 @@ def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT (unit_id, service_id, day, channel) DO UPDATE SET {increments}"
     )
+    # In key order, so two bulks touching the same rows lock them in the same
+    # order and cannot deadlock each other.
     rows: list[Sequence[Any]] = [
-        (*key, *counts) for key, counts in counts_by_key.items()
+        (*key, *counts) for key, counts in sorted(counts_by_key.items())
     ]
     with connection.cursor() as cursor:
         if len(rows) == 1:

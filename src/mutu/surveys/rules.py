@@ -48,22 +48,23 @@ INVALID: Final = _Invalid()
 _ANSWERS: Final[dict[Any, int]] = {1: 1, 2: 2, 3: 3, 4: 4} | {
     str(n): n for n in (1, 2, 3, 4)
 }
-# 1.0 == 1 and hashes alike, so spreadsheet numbers find their integer here too.
+# 4.0 == 4 and hashes alike, so a spreadsheet's float finds its integer here too.
 
 
-def answer_value(value: Any) -> int | _Invalid | None:
+def answer_value(value: Any, *, spreadsheet: bool = False) -> int | _Invalid | None:
     """An answer on the 1–4 scale (D3): ``None`` when left empty, else 1–4.
 
-    Takes a number (an integral float from a spreadsheet too) or its text; ``True``
-    is not 1. Anything else is :data:`INVALID`.
+    Takes a whole number or its text; ``True`` is not 1. A *spreadsheet* cell may
+    also hold the number as a float (Excel stores 4 as 4.0) and counts as empty
+    when it holds only spaces. Anything else is :data:`INVALID`.
     """
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, str):
         value = value.strip()
         if not value:
-            return None
-    elif isinstance(value, bool):
+            return None if spreadsheet else INVALID
+    elif isinstance(value, bool) or (isinstance(value, float) and not spreadsheet):
         return INVALID
     try:
         return _ANSWERS.get(value, INVALID)
@@ -79,7 +80,7 @@ def age_value(value: Any) -> int | _Invalid | None:
         return INVALID
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if not isinstance(value, int) or not AGE_RANGE[0] <= value <= AGE_RANGE[1]:
         return INVALID
@@ -119,13 +120,15 @@ class SubmissionWindow:
 
     oldest: datetime
     latest: datetime
+    now: datetime
     max_age_days: int
 
     def contains(self, moment: datetime) -> bool:
         return self.oldest <= moment <= self.latest
 
     def contains_day(self, day: date) -> bool:
-        """Whether a response dated only by *day* (a paper form) is inside."""
+        """Whether a response dated only by *day* (a paper form) is inside: from the
+        oldest accepted day to today (a day is never "ahead" by a few minutes)."""
         return self.oldest_day <= day <= self.latest_day
 
     @property
@@ -134,7 +137,7 @@ class SubmissionWindow:
 
     @property
     def latest_day(self) -> date:
-        return timezone.localdate(self.latest)
+        return timezone.localdate(self.now)
 
 
 def submission_window(
@@ -154,5 +157,6 @@ def submission_window(
     return SubmissionWindow(
         oldest=now - timedelta(days=days),
         latest=now + timedelta(minutes=skew),
+        now=now,
         max_age_days=days,
     )

@@ -1,6 +1,7 @@
 """Background work of the surveys core (django-tasks; ``mutu db_worker`` runs it).
 
-The paper channel's import task is in :mod:`mutu.surveys.channels.paper.tasks`."""
+Tasks call into the modules that do the work (the paper import's job module, the
+integrity checker); none of those imports this module back."""
 
 import threading
 import time
@@ -10,7 +11,21 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from mutu.surveys.channels.paper.jobs import import_job_run
 from mutu.surveys.integrity import pending_check
+
+
+@task()
+def import_job_process(job_id: int) -> str:
+    """Run one paper-survey import job
+    (:func:`~mutu.surveys.channels.paper.jobs.import_job_run`).
+
+    Safe to run again: a job already done stores nothing; any other job is checked
+    and imported from the start, all rows or none. Returns the job's final status.
+    The task keeps its path (``mutu.surveys.tasks.import_job_process``): jobs
+    queued before an upgrade must still find it.
+    """
+    return import_job_run(job_id).status
 
 
 @task()

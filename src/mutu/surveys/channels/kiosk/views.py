@@ -249,6 +249,7 @@ def _sync_one(
             point=point,
             channel=Channel.KIOSK,
             defer_integrity=True,
+            now=now,  # the window the time was judged by above
             **arguments,
         )
     except ConflictError as error:

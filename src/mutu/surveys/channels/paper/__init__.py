@@ -13,7 +13,7 @@ and their order is free.
   (:mod:`~mutu.surveys.channels.paper.cells`), against the surveys core's rules;
   :mod:`~mutu.surveys.channels.paper.results` is what the check gives back.
 - :mod:`~mutu.surveys.channels.paper.upload` takes the file in the request;
-  :mod:`~mutu.surveys.channels.paper.tasks` runs
+  the task :func:`mutu.surveys.tasks.import_job_process` runs
   :mod:`~mutu.surveys.channels.paper.jobs` in the worker, which stores the rows
   through the core's bulk writer (:mod:`mutu.surveys.bulk`).
 - :mod:`~mutu.surveys.channels.paper.views` and ``urls`` are the pages;

@@ -159,7 +159,7 @@ class _Checker:
         return service_id
 
     def answer(self, row: int, column: str, value: Any) -> int | None:
-        answer = answer_value(value)
+        answer = answer_value(value, spreadsheet=True)
         if answer is not INVALID:
             return answer  # type: ignore[return-value]
         self.error(

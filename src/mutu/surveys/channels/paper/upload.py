@@ -1,6 +1,6 @@
 """An upload of typed paper forms, in the request: who may upload, the file's size
 and content checked, the file and its :class:`ImportJob` stored, the import
-enqueued once the transaction commits (:mod:`mutu.surveys.channels.paper.tasks`
+enqueued once the transaction commits (:func:`mutu.surveys.tasks.import_job_process`
 runs it in the worker)."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
-from mutu.surveys.channels.paper.tasks import import_job_process
 from mutu.surveys.channels.paper.workbook import xlsx_check
 from mutu.surveys.models import ImportJob
+from mutu.surveys.tasks import import_job_process
 
 OPEN_STATUSES = (
     ImportJob.Status.PENDING,
