@@ -49,17 +49,29 @@ def totp_code(device: TOTPDevice, step: int | None = None) -> str:
     return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
 
 
+def totp_step_unused(device: TOTPDevice) -> int:
+    """The earliest time step from now on whose code *device* has not accepted yet."""
+    device.refresh_from_db()
+    return max(totp_step_now(device), device.last_t + 1)
+
+
+def totp_code_fresh(device: TOTPDevice) -> str:
+    """A code *device* accepts at the real time now (for a live server, where the
+    helper cannot move the clock); at most two logins of one user per step."""
+    step = totp_step_unused(device)
+    assert step <= totp_step_now(device) + device.tolerance, "no fresh code this step"
+    return totp_code(device, step)
+
+
 def code_post(client: Client, device: TOTPDevice, next_url: str = ""):
     """Post a fresh code of *device* to the code page and return the response.
 
     Uses the earliest step not used yet that the device accepts now; when all those
     are used, the next one with django-otp's clock set to that step.
     """
-    device.refresh_from_db()
-    now_step = totp_step_now(device)
-    step = max(now_step, device.last_t + 1)
+    step = totp_step_unused(device)
     data = {"code": totp_code(device, step), "next": next_url}
-    if step <= now_step + device.tolerance:
+    if step <= totp_step_now(device) + device.tolerance:
         return client.post(CODE_URL, data)
     at = device.t0 + step * device.step + 1
     with mock.patch(OTP_CLOCK, SimpleNamespace(time=lambda: at)):

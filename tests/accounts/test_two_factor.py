@@ -38,7 +38,9 @@ def _enrol_over_http(client: Client, user) -> list[str]:
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post(ENROL_URL, {"code": totp_code(device)})
     assert response.status_code == 200
-    return re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode())
+    return re.findall(
+        r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode()
+    )
 
 
 def test_enrolled_admin_gives_a_code_after_the_password(world, client):
@@ -95,7 +97,9 @@ def test_recovery_code_works_once(world, client):
     _password(client, "biro")
     response = client.post(CODE_URL, {"code": codes[0]})
     assert response.status_code == 400
-    assert StaticToken.objects.filter(device__user=world.province_coordinator).count() == 9
+    assert (
+        StaticToken.objects.filter(device__user=world.province_coordinator).count() == 9
+    )
 
 
 def test_wrong_codes_lock_out_like_wrong_passwords(world, client, settings):
@@ -159,7 +163,14 @@ def test_required_role_is_sent_to_enrolment_and_blocked_until_done(world, client
     response = client.post(ENROL_URL, {"code": totp_code(device), "next": DASHBOARD})
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
-    assert len(re.findall(r"<code>[a-z2-7]{4}-[a-z2-7]{4}</code>", response.content.decode())) == 10
+    assert (
+        len(
+            re.findall(
+                r"<code>[a-z2-7]{4}-[a-z2-7]{4}</code>", response.content.decode()
+            )
+        )
+        == 10
+    )
     assert client.get(DASHBOARD).status_code == 200
     actions = AuditEvent.objects.filter(
         target_id=str(world.coordinator.pk), action__startswith="two_factor."
@@ -233,7 +244,9 @@ def test_recovery_codes_regenerated_replace_the_old_ones(world, client):
     login(client, world.admin)
     old = _enrol_over_http(client, world.admin)
     response = client.post(RECOVERY_URL)
-    new = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode())
+    new = re.findall(
+        r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode()
+    )
     assert len(new) == 10
     assert not set(new) & set(old)
     assert AuditEvent.objects.filter(action="two_factor.recovery_codes").count() == 1
@@ -299,4 +312,4 @@ def test_code_page_in_english(world, client):
     _password(client, "admin")
     body = client.get(CODE_URL).content.decode()
     assert "Two-step verification" in body
-    assert "Verify" in body
+    assert "Cancel and log out" in body
