@@ -1,6 +1,7 @@
 """The Pesawaran demo world, loaded twice (it is slow, so one test checks it all)."""
 
 from base64 import b32decode
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -91,6 +92,14 @@ def test_demo_load_builds_the_pesawaran_world_idempotently(db):
     # Loading again changes nothing.
     demo_load()
     assert [model.objects.count() for model in MODELS] == counts
+
+
+def test_readme_documents_the_demo_totp_secrets():
+    """The README's login table gives each demo TOTP secret that `make demo` prints."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for username, secret in DEMO_TOTP_SECRETS.items():
+        assert f"| `{username}` |" in readme
+        assert f"`{secret}`" in readme
 
 
 def test_demo_command_refuses_production_without_flag(db, settings):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address
+from axes.helpers import get_client_ip_address, get_credentials
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -82,9 +82,7 @@ def login_step(user) -> str | None:
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(
-        device__user=user, device__confirmed=True
-    ).count()
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def secret_text(device: TOTPDevice) -> str:
@@ -164,8 +162,8 @@ def session_device_id(request: HttpRequest) -> str | None:
     return request.session.get(DEVICE_ID_SESSION_KEY)
 
 
-def _credentials(user) -> dict[str, str]:
-    return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+def _credentials(user) -> dict:
+    return get_credentials(user.get_username())
 
 
 def login_locked(request: HttpRequest, user) -> bool:

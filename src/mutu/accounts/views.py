@@ -3,7 +3,7 @@ signed-in user's starting page."""
 
 from urllib.parse import urlencode
 
-from axes.helpers import get_lockout_response
+from axes.helpers import get_credentials, get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -65,7 +65,7 @@ def _next_url(request: HttpRequest) -> str:
 
 def _locked_out(request: HttpRequest) -> HttpResponse:
     """End the half-signed-in session and answer with django-axes' lockout page."""
-    credentials = {settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()}
+    credentials = get_credentials(request.user.get_username())
     logout(request)
     return get_lockout_response(request, None, credentials)
 
@@ -104,9 +104,9 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
             return _locked_out(request)
         message = _("Kode salah atau sudah dipakai.")
         if check.wait_seconds:
-            message += " " + _(
-                "Tunggu %(seconds)d detik sebelum mencoba lagi."
-            ) % {"seconds": check.wait_seconds}
+            message += " " + _("Tunggu %(seconds)d detik sebelum mencoba lagi.") % {
+                "seconds": check.wait_seconds
+            }
         form.add_error("code", message)
     return render(
         request,

@@ -38,4 +38,6 @@ class Command(BaseCommand):
         )
         for username, password, role in report.logins:
             secret = report.totp_secrets.get(username, "")
-            self.stdout.write(f"  {username:24} {password:18} {role:16} {secret}".rstrip())
+            self.stdout.write(
+                f"  {username:24} {password:18} {role:16} {secret}".rstrip()
+            )
