@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mutu.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,8 +154,22 @@ AXES_FAILURE_LIMIT = int(os.environ.get("MUTU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("MUTU_LOGIN_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared only when the whole login succeeds (password and, where one is
+# needed, the two-factor code: mutu.accounts.two_factor.login_failures_reset), not
+# at the password step, so wrong codes keep counting towards the lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Two-factor login (django-otp, TOTP + recovery codes; mutu.accounts.two_factor).
+# National admins, evaluators and coordinators must use it whenever DEBUG is off; it is
+# deliberately not an environment knob, so a production cannot run without it. Anyone
+# else may enrol, and an enrolled user always gives a code.
+MUTU_TWO_FACTOR_REQUIRED = not DEBUG
+MUTU_RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = "Mutu"
+# A wrong code makes the next one wait 1, 2, 4 … seconds on that device (any address).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # SKM survey knobs (see mutu.surveys.integrity and the survey form).
 MUTU_SURVEY_MIN_SECONDS = int(os.environ.get("MUTU_SURVEY_MIN_SECONDS", "5"))

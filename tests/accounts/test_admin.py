@@ -8,6 +8,7 @@ from django.urls import reverse
 from mutu.accounts.models import Role, RoleGrant
 from mutu.audit.models import AuditEvent
 from tests.accounts.factories import user_with_role
+from tests.accounts.login import login
 from tests.admin_forms import admin_form_data
 
 
@@ -29,7 +30,7 @@ def test_grant_added_in_admin_is_audited(world, superuser, client):
     """Adding a grant on the grant admin page writes it and a grant.create row."""
     # Given a user without a role and a signed-in superuser
     newcomer = user_with_role("baru")
-    client.force_login(superuser)
+    login(client, superuser)
     # When the superuser adds an operator grant on Dinas Sosial
     response = client.post(
         reverse("admin:accounts_rolegrant_add"),
@@ -51,7 +52,7 @@ def test_grant_deleted_in_admin_is_audited(world, superuser, client):
     """The delete page of a grant revokes it through the service: a grant.revoke row
     with the old role and scope, the superuser as actor."""
     grant = world.operator.grants.get()
-    client.force_login(superuser)
+    login(client, superuser)
     response = client.post(
         reverse("admin:accounts_rolegrant_delete", args=[grant.pk]), {"post": "yes"}
     )
@@ -69,7 +70,7 @@ def test_grant_deleted_in_admin_is_audited(world, superuser, client):
 def test_grants_bulk_deleted_in_admin_are_audited_one_by_one(world, superuser, client):
     """The "delete selected" action writes one grant.revoke row per grant."""
     grants = [world.operator.grants.get(), world.head.grants.get()]
-    client.force_login(superuser)
+    login(client, superuser)
     response = client.post(
         reverse("admin:accounts_rolegrant_changelist"),
         {
@@ -89,7 +90,7 @@ def test_grant_changed_in_admin_records_old_and_new_scope(world, superuser, clie
     """Moving an operator's grant from Dukcapil to Dinas Sosial is one grant.update
     row with the old and the new scope; the grant keeps its id."""
     grant = world.operator.grants.get()
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:accounts_rolegrant_change", args=[grant.pk])
     data = admin_form_data(client.get(url))
     data["unit"] = world.dinsos.pk
@@ -115,7 +116,7 @@ def test_grant_changed_onto_one_the_user_holds_is_refused_with_a_message(
         scope_path=world.dinsos.path,
     )
     grant = world.operator.grants.get(unit=world.dukcapil)
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:accounts_rolegrant_change", args=[grant.pk])
     data = admin_form_data(client.get(url))
     # When the Dukcapil grant is pointed at Dinas Sosial too
@@ -135,7 +136,7 @@ def test_grants_added_changed_and_deleted_on_the_user_page_are_audited(
     """On a user's page, a removed grant is revoked, an edited one updated and a
     new one ensured, each with its audit row and the superuser as actor."""
     # Given the unit head, who holds one grant, gets a second one
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:accounts_user_change", args=[world.head.pk])
     second = RoleGrant.objects.create(
         user=world.head,
@@ -185,7 +186,7 @@ def test_national_admin_on_staff_deletes_a_grant_as_the_actor(world, client):
     is the recorded actor."""
     admin_user = staff_with_grant_permissions(world.admin)
     grant = world.operator.grants.get()
-    client.force_login(admin_user)
+    login(client, admin_user)
     response = client.post(
         reverse("admin:accounts_rolegrant_delete", args=[grant.pk]), {"post": "yes"}
     )
@@ -199,7 +200,7 @@ def test_grant_pages_refuse_staff_without_national_admin(world, client, page):
     or delete grants (403); nothing is written."""
     staff = staff_with_grant_permissions(world.coordinator)
     grant = world.operator.grants.get()
-    client.force_login(staff)
+    login(client, staff)
     url = (
         reverse("admin:accounts_rolegrant_add")
         if page == "add"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from mutu.demo.data import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("MUTU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
@@ -86,3 +88,22 @@ def save_screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in as a person does: the password, then, when the account has two-factor
+    login (the demo's admin, evaluator and coordinator), a code typed from the app."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.login import totp_code_fresh
+
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(lambda url: "/akun/masuk/" not in url)
+    if "/akun/kode/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Kode", exact=True).fill(totp_code_fresh(device))
+        page.get_by_role("button", name="Verifikasi").click()
+    page.wait_for_url("**/akun/dasbor/")

@@ -11,8 +11,7 @@ from mutu.evaluations import services
 from mutu.evaluations.models import Answer
 from mutu.registry.models import Region, ServiceUnit
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import save_screenshot
-from tests.browser.test_registry_pages import login
+from tests.browser.conftest import login, save_screenshot
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from mutu.demo.loader import demo_load
 from mutu.evaluations.models import Certificate, UserAssessment
 from mutu.evaluations.views import F03_SALT
 from tests.browser.accessibility import assert_accessible, assert_fits_width
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import login, save_screenshot
 from tests.browser.test_evaluation_pages import submitted  # noqa: F401 (fixture)
-from tests.browser.test_registry_pages import login
 from tests.evaluations.conftest import F03_ITEMS
 
 

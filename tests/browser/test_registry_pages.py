@@ -2,11 +2,10 @@
 
 import pytest
 
-from mutu.demo.data import DEMO_PASSWORD
 from mutu.demo.loader import demo_load
 from mutu.registry.models import Service
 from tests.browser.accessibility import assert_accessible, assert_fits_width
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import login, save_screenshot
 
 
 @pytest.fixture
@@ -17,14 +16,6 @@ def demo(transactional_db):
 @pytest.fixture
 def demo_surveys(transactional_db):
     return demo_load(evaluation=False)
-
-
-def login(page, username: str) -> None:
-    page.goto("/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url("**/akun/dasbor/")
 
 
 def test_operator_edits_standard_on_phone(demo, phone):

@@ -1,10 +1,16 @@
 """The Pesawaran demo world, loaded twice (it is slow, so one test checks it all)."""
 
+from base64 import b32decode
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutu.accounts.models import RoleGrant, User
+from mutu.accounts.two_factor import REQUIRED_ROLES
+from mutu.demo.data import DEMO_TOTP_SECRETS, USERS
 from mutu.demo.loader import demo_load
 from mutu.evaluations.models import Certificate, Result
 from mutu.registry.models import Mpp, Region, Service, ServicePoint, ServiceUnit
@@ -19,6 +25,7 @@ MODELS = (
     ServicePoint,
     User,
     RoleGrant,
+    TOTPDevice,
     Response,
     Result,
     Certificate,
@@ -49,6 +56,15 @@ def test_demo_load_builds_the_pesawaran_world_idempotently(db):
     }
     for username, password, _ in report.logins:
         assert User.objects.get(username=username).check_password(password)
+    # Every demo user of a role that needs two-factor login is enrolled with the
+    # documented secret (README, `make demo`).
+    assert set(DEMO_TOTP_SECRETS) == {
+        spec["username"] for spec in USERS if spec["role"] in REQUIRED_ROLES
+    }
+    assert report.totp_secrets == DEMO_TOTP_SECRETS
+    for username, secret in DEMO_TOTP_SECRETS.items():
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert device.bin_key == b32decode(secret)
     # Standards: most complete, some deliberately partial.
     filled = [
         s.standard.completeness.filled
@@ -76,6 +92,14 @@ def test_demo_load_builds_the_pesawaran_world_idempotently(db):
     # Loading again changes nothing.
     demo_load()
     assert [model.objects.count() for model in MODELS] == counts
+
+
+def test_readme_documents_the_demo_totp_secrets():
+    """The README's login table gives each demo TOTP secret that `make demo` prints."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for username, secret in DEMO_TOTP_SECRETS.items():
+        assert f"| `{username}` |" in readme
+        assert f"`{secret}`" in readme
 
 
 def test_demo_command_refuses_production_without_flag(db, settings):

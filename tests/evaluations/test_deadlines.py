@@ -15,6 +15,7 @@ from mutu.errors import MutuError
 from mutu.evaluations import services
 from mutu.evaluations.models import Answer, Assignment, Evidence, UserAssessment
 from mutu.evaluations.views import F03_SALT
+from tests.accounts.login import login
 from tests.evaluations.conftest import F03_ITEMS, PDF_BYTES, SCORED
 
 
@@ -121,7 +122,7 @@ def test_manager_extends_the_deadline_with_a_reason(client, world, cycle, assign
     }
     client.force_login(world.operator)
     assert client.post(url, data).status_code == 404
-    client.force_login(world.admin)
+    login(client, world.admin)
     assert client.post(url, data).status_code == 302
     cycle.refresh_from_db()
     assert cycle.self_assessment_due == new_due

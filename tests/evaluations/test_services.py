@@ -10,6 +10,7 @@ from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Cycle
 from mutu.evaluations.services import cycle_open
+from tests.accounts.login import login
 
 
 def _open(world, actor, scheme, units, region=None, **extra):
@@ -88,9 +89,9 @@ def test_coordinator_sees_the_cycle_it_opened(world, client):
     from django.urls import reverse
 
     cycle = _open(world, world.coordinator, "mandiri", [world.dukcapil])
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     assert client.get(reverse("evaluations:cycle", args=[cycle.pk])).status_code == 200
-    client.force_login(world.province_coordinator)
+    login(client, world.province_coordinator)
     assert client.get(reverse("evaluations:cycle", args=[cycle.pk])).status_code == 200
     client.force_login(world.operator)
     assert client.get(reverse("evaluations:cycle", args=[cycle.pk])).status_code == 404

@@ -23,6 +23,7 @@ from mutu.evaluations.models import (
 from mutu.evaluations.views import F03_SALT
 from mutu.measures.evaluation import evaluate
 from mutu.measures.rounding import round_half_up
+from tests.accounts.login import login
 from tests.evaluations.conftest import INSTRUMENT, PDF_BYTES, SCORED
 
 
@@ -54,7 +55,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     """From opening a cycle to a verified certificate, every step over HTTP."""
     settings.MEDIA_ROOT = tmp_path
     # Given: the national admin opens the cycle and assigns the evaluator.
-    client.force_login(world.admin)
+    login(client, world.admin)
     data = {
         "name": "PEKPPP 2025 Pesawaran",
         "year": 2025,
@@ -86,7 +87,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     assert assignment.stage == "submitted"
 
     # And: the evaluator asks for one revision; the unit revises and resubmits.
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     client.post(
         reverse("evaluations:revision", args=[assignment.pk]),
         {"note": "Q2 kurang bukti"},
@@ -95,7 +96,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     url = reverse("evaluations:self_answer", args=[assignment.pk, "Q2"])
     client.post(url, {"level": 4, "note": "FKP 2025"})
     client.post(reverse("evaluations:submit", args=[assignment.pk]))
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     second = client.post(
         reverse("evaluations:revision", args=[assignment.pk]),
         {"note": "lagi"},
@@ -112,7 +113,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     _f03(client, assignment, 10, value=4)
 
     # Then: the coordinator finalizes and the result equals mutu.measures.
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     done = client.post(
         reverse("evaluations:finalize", args=[assignment.pk]), follow=True
     )
@@ -132,7 +133,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     assert result.user_index_used
 
     # And: the admin publishes and issues the certificate; anyone can verify it.
-    client.force_login(world.admin)
+    login(client, world.admin)
     client.post(reverse("evaluations:cycle_publish", args=[cycle.pk]))
     client.post(reverse("evaluations:certificates", args=[cycle.pk]))
     certificate = Certificate.objects.get()
@@ -220,7 +221,7 @@ def test_unassigned_evaluator_sees_nothing(
         {"description": "SK", "file": upload},
     )
     evidence = Evidence.objects.get()
-    client.force_login(other_evaluator)
+    login(client, other_evaluator)
     assert (
         client.get(reverse("evaluations:assignment", args=[assignment.pk])).status_code
         == 404
@@ -229,7 +230,7 @@ def test_unassigned_evaluator_sees_nothing(
         client.get(reverse("evaluations:evidence_file", args=[evidence.pk])).status_code
         == 404
     )
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     download = client.get(reverse("evaluations:evidence_file", args=[evidence.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF_BYTES
@@ -261,19 +262,19 @@ def test_finalized_result_changes_only_by_audited_revision(client, world, assign
     client.force_login(world.operator)
     _self_assess_all(client, assignment, level=4)
     client.post(reverse("evaluations:submit", args=[assignment.pk]))
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     _score_all(client, assignment, level=4)
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     client.post(reverse("evaluations:finalize", args=[assignment.pk]))
     first = Result.objects.get()
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     response = client.post(
         reverse("evaluations:score", args=[assignment.pk, "Q1"]),
         {"score": 0, "note": "x"},
         follow=True,
     )
     assert "sudah final" in response.content.decode()
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     client.post(
         reverse("evaluations:revise", args=[assignment.pk]),
         {"indicator": "Q1", "score": 5, "reason": "Bukti SK baru ditemukan"},
@@ -292,10 +293,10 @@ def test_f03_below_minimum_falls_back_to_f02(client, world, assignment):
     client.force_login(world.operator)
     _self_assess_all(client, assignment, level=3)
     client.post(reverse("evaluations:submit", args=[assignment.pk]))
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     _score_all(client, assignment, level=3)
     _f03(client, assignment, 5, value=5)
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     client.post(reverse("evaluations:finalize", args=[assignment.pk]))
     result = Result.objects.get()
     assert not result.user_index_used

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mutu.audit.models import AuditEvent
 from mutu.registry.models import Mpp, Service, ServicePoint, ServiceStandard
+from tests.accounts.login import login
 from tests.admin_forms import admin_form_data
 from tests.registry import factories
 
@@ -20,7 +21,7 @@ def add_url(model):
 def test_unit_edited_in_admin_is_audited_with_old_and_new(world, superuser, client):
     """Changing a unit's head and name in the admin writes one unit.update row."""
     # Given the Dukcapil change page, opened by a superuser
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(world.dukcapil)
     data = admin_form_data(client.get(url))
     # When the head and the name are changed
@@ -41,7 +42,7 @@ def test_unit_edited_in_admin_is_audited_with_old_and_new(world, superuser, clie
 def test_unit_added_in_admin_with_a_service_is_audited(world, superuser, client):
     """Adding a unit with one inline service creates both through the services:
     unit.create and service.create rows, and the service has its standard."""
-    client.force_login(superuser)
+    login(client, superuser)
     data = admin_form_data(client.get(add_url(world.dukcapil)))
     data.update(
         {
@@ -67,7 +68,7 @@ def test_unit_added_in_admin_with_a_service_is_audited(world, superuser, client)
 
 def test_service_renamed_inline_on_the_unit_page_is_audited(world, superuser, client):
     """Renaming a service in the unit page's inline writes service.update."""
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(world.dukcapil)
     data = admin_form_data(client.get(url))
     data["services-0-name"] = "Penerbitan KTP Elektronik"
@@ -79,7 +80,7 @@ def test_service_renamed_inline_on_the_unit_page_is_audited(world, superuser, cl
 
 def test_service_edited_in_admin_is_audited(world, superuser, client):
     """Switching a service off on its own admin page writes service.update."""
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(world.ktp)
     data = admin_form_data(client.get(url))
     del data["is_active"]
@@ -93,7 +94,7 @@ def test_service_point_edited_in_admin_is_audited(world, superuser, client):
     service_point.update row with old → new."""
     point = factories.point(world.dukcapil, code="capil-1")
     old_name = point.name
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(point)
     data = admin_form_data(client.get(url))
     data.update({"name": "Loket Capil", "services": [world.ktp.pk]})
@@ -109,7 +110,7 @@ def test_service_point_edited_in_admin_is_audited(world, superuser, client):
 
 def test_service_point_added_in_admin_is_audited(world, superuser, client):
     """Adding a counter in the admin goes through service_point_create."""
-    client.force_login(superuser)
+    login(client, superuser)
     data = admin_form_data(client.get(add_url(ServicePoint)))
     data.update({"unit": world.dukcapil.pk, "name": "Loket 2", "code": "capil-2"})
     assert client.post(add_url(ServicePoint), data).status_code == 302
@@ -123,7 +124,7 @@ def test_service_point_refused_by_the_service_shows_why(world, superuser, client
     form but not the service: the page says why and nothing is written."""
     factories.point(world.dinsos, code="loket-a")
     point = factories.point(world.dukcapil, code="capil-1")
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(point)
     data = admin_form_data(client.get(url))
     data["code"] = "LOKET-A"
@@ -137,7 +138,7 @@ def test_service_point_refused_by_the_service_shows_why(world, superuser, client
 def test_mpp_edited_in_admin_is_audited(world, superuser, client):
     """Changing an MPP's address and operator unit writes mpp.update."""
     mpp = Mpp.objects.create(government=world.gov_pesawaran, name="MPP Pesawaran")
-    client.force_login(superuser)
+    login(client, superuser)
     url = change_url(mpp)
     data = admin_form_data(client.get(url))
     data.update({"address": "Jl. Raya Gedong Tataan", "operator_unit": world.dinsos.pk})
@@ -152,7 +153,7 @@ def test_mpp_edited_in_admin_is_audited(world, superuser, client):
 
 def test_mpp_added_in_admin_is_audited(world, superuser, client):
     """Adding an MPP in the admin goes through mpp_create."""
-    client.force_login(superuser)
+    login(client, superuser)
     data = admin_form_data(client.get(add_url(Mpp)))
     data.update({"government": world.gov_pesawaran.pk, "name": "MPP Pesawaran"})
     assert client.post(add_url(Mpp), data).status_code == 302

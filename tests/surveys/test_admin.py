@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from mutu.surveys.models import DailyRollup, Response
 from mutu.surveys.services import response_submit
+from tests.accounts.login import login
 
 ALL_FOUR = {f"U{i}": 4 for i in range(1, 10)}
 
@@ -15,7 +16,7 @@ def test_response_delete_view_is_forbidden_to_a_superuser(world, superuser, clie
     response = response_submit(
         unit=world.dukcapil, service=world.ktp, channel="web", answers=ALL_FOUR
     ).response
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:surveys_response_delete", args=[response.pk])
     # When the superuser opens and confirms the delete page
     opened = client.get(url)
@@ -32,7 +33,7 @@ def test_response_changelist_has_no_bulk_delete_action(world, superuser, client)
     response = response_submit(
         unit=world.dukcapil, service=world.ktp, channel="web", answers=ALL_FOUR
     ).response
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:surveys_response_changelist")
     # When the superuser opens the list and forges the bulk delete
     page = client.get(url)
@@ -54,7 +55,7 @@ def test_rollup_delete_view_is_forbidden_to_a_superuser(world, superuser, client
         unit=world.dukcapil, service=world.ktp, channel="web", answers=ALL_FOUR
     )
     rollup = DailyRollup.objects.get()
-    client.force_login(superuser)
+    login(client, superuser)
     url = reverse("admin:surveys_dailyrollup_delete", args=[rollup.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert DailyRollup.objects.filter(pk=rollup.pk).exists()

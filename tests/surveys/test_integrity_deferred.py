@@ -19,6 +19,7 @@ from mutu.surveys.integrity import (
 )
 from mutu.surveys.models import Response, ResponseFlag, UnitSurveySettings
 from mutu.surveys.services import response_submit
+from tests.accounts.login import login
 from tests.registry import factories
 from tests.surveys.test_views import _post_data
 
@@ -111,7 +112,7 @@ def test_review_page_catches_up_with_pending_responses(client, world, point):
     now = timezone.now()
     _deferred(world, point, submitted_at=now)
     late = _deferred(world, point, submitted_at=now + timedelta(seconds=5))
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     page = client.get(reverse("surveys:flagged", args=[world.dukcapil.pk]))
     assert page.status_code == 200
     late.refresh_from_db()
@@ -124,7 +125,7 @@ def test_review_page_says_how_many_are_still_pending(client, world, point, monke
     monkeypatch.setattr("mutu.surveys.views.REVIEW_CATCH_UP_LIMIT", 1)
     for _ in range(3):
         _deferred(world, point)
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     page = client.get(reverse("surveys:flagged", args=[world.dukcapil.pk]))
     assert "2 respons baru masih diperiksa" in page.content.decode()
 

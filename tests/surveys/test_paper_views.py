@@ -18,6 +18,7 @@ from mutu.surveys.channels.paper.layout import (
 )
 from mutu.surveys.models import DailyRollup, ImportJob, Response
 from tests.accounts.factories import user_with_role
+from tests.accounts.login import login
 from tests.surveys.test_paper import form_row, xlsx_bytes
 
 
@@ -61,7 +62,7 @@ def test_template_and_upload_are_404_for_who_cannot_edit_the_unit(client, world)
     """An evaluator (read-only) or another unit's operator gets 404, not a file."""
     other = user_with_role("operator-dinsos", Role.UNIT_OPERATOR, world.dinsos)
     for user in (world.evaluator, other):
-        client.force_login(user)
+        login(client, user)
         template = client.get(reverse("paper:template", args=[world.dukcapil.pk]))
         page = client.get(reverse("paper:upload", args=[world.dukcapil.pk]))
         assert (template.status_code, page.status_code) == (404, 404)
@@ -152,7 +153,7 @@ def test_job_page_refreshes_while_pending_and_hides_from_other_units(
     assert "<script" not in html
     client.force_login(user_with_role("op-dinsos", Role.UNIT_OPERATOR, world.dinsos))
     assert client.get(url).status_code == 404
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     assert client.get(url).status_code == 200
     other_unit_url = reverse("paper:job", args=[world.dinsos.pk, job.pk])
     assert client.get(other_unit_url).status_code == 404

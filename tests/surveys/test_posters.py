@@ -19,6 +19,7 @@ from mutu.reports.posters import (
     posters_pdf,
     public_base_url,
 )
+from tests.accounts.login import login
 from tests.registry import factories
 
 BASE_URL = "https://mutu.pesawarankab.go.id"
@@ -180,7 +181,7 @@ def test_unit_posters_page_gives_all_points_to_the_operator(
 
 def test_point_poster_page_gives_one_page(client, tmp_path, world, points):
     """A single counter's poster is one page."""
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     response = client.get(
         reverse("reports:point_poster", args=[world.dukcapil.pk, "dukcapil-2"])
     )
@@ -200,14 +201,14 @@ def test_posters_are_404_outside_the_users_scope(client, world, points):
 def test_point_poster_of_another_units_point_is_404(client, world, points):
     """A point code is looked up inside the unit of the URL only."""
     bandung = factories.point(world.dukcapil_bandung, code="bandung-1")
-    client.force_login(world.admin)
+    login(client, world.admin)
     url = reverse("reports:point_poster", args=[world.dukcapil.pk, bandung.code])
     assert client.get(url).status_code == 404
 
 
 def test_unit_posters_without_points_is_404(client, world):
     """A unit with no counter has no poster to print."""
-    client.force_login(world.admin)
+    login(client, world.admin)
     url = reverse("reports:unit_posters", args=[world.dinsos.pk])
     assert client.get(url).status_code == 404
 

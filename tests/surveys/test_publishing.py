@@ -18,6 +18,7 @@ from mutu.surveys.publishing import (
 )
 from mutu.surveys.selectors import follow_up_progress, sample_status
 from mutu.surveys.services import response_set_excluded, response_submit
+from tests.accounts.login import login
 
 
 @pytest.fixture
@@ -243,7 +244,7 @@ def test_flagged_review_by_coordinator(world, client, period):
     url = reverse("surveys:flagged", args=[world.dukcapil.pk])
     client.force_login(world.operator)
     assert client.get(url).status_code == 404
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     page = client.get(url, {"periode": period.key}).content.decode()
     assert "duplicate" in page
     response = client.post(
@@ -266,7 +267,7 @@ def test_flagged_review_by_coordinator(world, client, period):
 
 
 def test_flagged_review_of_other_region_is_404(world, client):
-    client.force_login(world.coordinator)
+    login(client, world.coordinator)
     url = reverse("surveys:flagged", args=[world.dukcapil_bandung.pk])
     assert client.get(url).status_code == 404
 

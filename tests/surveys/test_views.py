@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mutu.surveys.forms import STARTED_SALT
 from mutu.surveys.models import Response
+from tests.accounts.login import login
 from tests.registry import factories
 
 
@@ -169,7 +170,7 @@ def test_extra_questions_are_asked_and_stored_outside_the_ikm(client, world, poi
 
 
 def test_survey_settings_page_is_for_editors_only(client, world):
-    client.force_login(world.evaluator)
+    login(client, world.evaluator)
     url = reverse("surveys:settings", args=[world.dukcapil.pk])
     assert client.get(url).status_code == 404
     client.force_login(world.operator)

@@ -1,13 +1,32 @@
 """Django admin for users and role grants; every grant change goes through
-:mod:`mutu.accounts.services`, audited with the admin user as the actor."""
+:mod:`mutu.accounts.services`, audited with the admin user as the actor.
 
-from django.contrib import admin
+django-otp's own admin pages for devices are taken down: they edit devices outside
+the services (no audit row) and show secrets. An admin removes a user's two-factor
+devices with the user list's action instead; the user sets up a new app at the next
+login.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutu.accounts.models import Role, RoleGrant, User
 from mutu.accounts.scoping import has_role
-from mutu.accounts.services import grant_ensure, grant_revoke, grant_update
+from mutu.accounts.services import (
+    grant_ensure,
+    grant_revoke,
+    grant_update,
+    two_factor_remove,
+)
 from mutu.admin_writes import RefusalAsMessage, adopt
+
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 def _manages_grants(request) -> bool:
@@ -36,6 +55,24 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(RefusalAsMessage, DjangoUserAdmin):
     inlines = [RoleGrantInline]
+    actions = ["remove_two_factor"]
+
+    @admin.action(description=_("Hapus verifikasi dua langkah pengguna terpilih"))
+    def remove_two_factor(self, request, queryset):
+        """A lost phone and no recovery code left: one audited removal per user."""
+        removed = sum(
+            two_factor_remove(actor=request.user, user=user) for user in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Verifikasi dua langkah %(count)d pengguna dihapus.",
+                "Verifikasi dua langkah %(count)d pengguna dihapus.",
+                removed,
+            )
+            % {"count": removed},
+            messages.SUCCESS,
+        )
 
     def save_formset(self, request, form, formset, change):
         """Revoke the grants marked for deletion, update the changed ones, ensure the

@@ -60,4 +60,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("kode/", views.two_factor_verify, name="two_factor_verify"),
+    path("dua-langkah/", views.two_factor_settings, name="two_factor"),
+    path("dua-langkah/daftar/", views.two_factor_enrol, name="two_factor_enrol"),
+    path(
+        "dua-langkah/kode-pemulihan/",
+        views.recovery_codes_regenerate,
+        name="recovery_codes",
+    ),
 ]

@@ -10,6 +10,14 @@ from typing import Any
 PESAWARAN_CODE = "18.09"
 LAMPUNG_CODE = "18"
 DEMO_PASSWORD = "mutu-demo-2025"  # noqa: S105 (public demo logins, DEBUG only)
+# Public TOTP secrets (base32) of the demo users whose roles need two-factor login:
+# `make demo` prints them, and `oathtool --totp -b SECRET` (or an authenticator app)
+# gives the code. Public like the password: demo data only.
+DEMO_TOTP_SECRETS = {
+    "admin.nasional": "MUTUDEMOADMINNASIONALKEMENPANRBX",
+    "evaluator": "MUTUDEMOEVALUATORTIMEVALUATORXYZ",
+    "koordinator.pesawaran": "MUTUDEMOKOORDINATORPESAWARANLAMP",
+}
 
 UNITS = [
     {

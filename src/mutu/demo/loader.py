@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from mutu.accounts.models import User
-from mutu.accounts.services import grant_ensure
+from mutu.accounts.services import grant_ensure, totp_device_preset
 from mutu.demo import data
 from mutu.demo.evaluation import cycle_load
 from mutu.demo.responses import responses_load
@@ -28,6 +28,7 @@ PARTIAL_FIELDS = 8  # a "partial" demo standard fills only its first 8 component
 @dataclass
 class DemoReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    totp_secrets: dict[str, str] = field(default_factory=dict)
     units: int = 0
     services: int = 0
     responses: int = 0
@@ -85,6 +86,10 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
         report.logins.append(
             (user_spec["username"], data.DEMO_PASSWORD, user_spec["role"])
         )
+        secret = data.DEMO_TOTP_SECRETS.get(user_spec["username"])
+        if secret:
+            totp_device_preset(actor=None, user=user, secret=secret)
+            report.totp_secrets[user_spec["username"]] = secret
     if not surveys:
         return report
     report.responses = responses_load(

@@ -32,6 +32,12 @@ class Command(BaseCommand):
                 f"{report.responses} respons SKM baru."
             )
         )
-        self.stdout.write("Login demo (nama pengguna / kata sandi / peran):")
+        self.stdout.write(
+            "Login demo (nama pengguna / kata sandi / peran / rahasia TOTP; kode: "
+            "oathtool --totp -b RAHASIA):"
+        )
         for username, password, role in report.logins:
-            self.stdout.write(f"  {username:24} {password:18} {role}")
+            secret = report.totp_secrets.get(username, "")
+            self.stdout.write(
+                f"  {username:24} {password:18} {role:16} {secret}".rstrip()
+            )
