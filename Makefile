@@ -20,10 +20,6 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.runtime
 
-$(VENV)/.bench: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
-	touch $@ $(VENV)/.test $(VENV)/.runtime
-
 $(AXE): package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
@@ -54,7 +50,7 @@ lint: $(VENV)/.test
 
 ## bench: the benchmarks of bench/ (not run by CI); import_paper.py and submit_http.py
 ## need PostgreSQL on 127.0.0.1, submit_http.py also wrk (apt-get install -y wrk)
-bench: $(VENV)/.bench
+bench: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py
 	$(BIN)/python bench/import_paper.py
 	$(BIN)/python bench/submit_http.py
