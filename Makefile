@@ -36,6 +36,12 @@ demo: $(VENV)/.runtime
 	$(BIN)/mutu db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mutu runserver $(HOST):$(PORT)
 
+## serve: production: gunicorn + the task worker (`mutu serve`) on $(HOST):$(PORT),
+## WORKERS web processes if set; needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+## `mutu migrate` and `mutu collectstatic` (see docs/operations.md)
+serve: $(VENV)/.runtime
+	$(BIN)/mutu serve --bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS))
+
 ## test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
 test: $(VENV)/.test $(AXE)
 	$(BIN)/pytest

@@ -96,7 +96,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         binds = list(options["bind"] or ["127.0.0.1:8000"])  # type: ignore[call-overload]
-        workers = options["workers"] or default_workers()
+        workers = options["workers"]
+        if workers is None:
+            workers = default_workers()
         timeout = options["timeout"]
         assert isinstance(workers, int) and isinstance(timeout, int)
         if workers < 1 or timeout < 1:
