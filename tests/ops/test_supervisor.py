@@ -34,7 +34,11 @@ def _sleeper(path: Path) -> list[str]:
 
 
 def _dies(code: int, after: float = 0.3) -> list[str]:
-    return [sys.executable, "-c", f"import time, sys; time.sleep({after}); sys.exit({code})"]
+    return [
+        sys.executable,
+        "-c",
+        f"import time, sys; time.sleep({after}); sys.exit({code})",
+    ]
 
 
 def _wait_for(condition, timeout: float = 20.0) -> None:
@@ -108,7 +112,8 @@ def test_the_worker_is_restarted_within_its_budget_then_everything_stops(tmp_pat
 def test_budget_forgets_restarts_older_than_its_window():
     """Restarts age out of the window, so a worker failing once a day runs on."""
     budget = RestartBudget(limit=2, window_seconds=10)
-    assert budget.allow(0) and budget.allow(1)
+    assert budget.allow(0)
+    assert budget.allow(1)
     assert not budget.allow(5)
     assert budget.allow(11.5)
 

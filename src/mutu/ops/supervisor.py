@@ -150,8 +150,7 @@ class Supervisor:
                     if now >= child.restart_at:
                         self._start(child)
                     continue
-                assert child.process is not None
-                code = child.process.poll()
+                code = child.process.poll() if child.process else None
                 if code is None:
                     continue
                 if child.budget is not None and child.budget.allow(now):
