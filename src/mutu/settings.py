@@ -227,9 +227,7 @@ if MUTU_CACHE_URL:
         }
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # REST API (DRF + drf-spectacular): token auth for systems, sessions for people.
 REST_FRAMEWORK = {
