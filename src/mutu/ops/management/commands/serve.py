@@ -111,7 +111,7 @@ class Command(BaseCommand):
         self._preflight()
         children = [
             Child(
-                "server web (gunicorn)",
+                "gunicorn",
                 gunicorn_argv(binds=binds, workers=workers, timeout=timeout),
                 forward_hup=True,
             )
@@ -119,7 +119,7 @@ class Command(BaseCommand):
         if not options["no_task_worker"]:
             children.append(
                 Child(
-                    "pekerja tugas (db_worker)",
+                    "db_worker",
                     [sys.executable, "-m", "mutu", "db_worker"],
                     budget=RestartBudget(),
                 )
