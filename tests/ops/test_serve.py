@@ -10,6 +10,13 @@ from django.core.management.base import CommandError
 from mutu.ops.management.commands import serve
 
 
+@pytest.fixture(autouse=True)
+def _deployable(monkeypatch):
+    """The browser tests allow async-unsafe calls for Playwright, which the
+    deployment check rightly calls an error; these tests want a deployable process."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def test_serve_refuses_debug(settings):
     """DEBUG on is a development server, never production."""
     settings.DEBUG = True

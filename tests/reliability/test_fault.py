@@ -383,6 +383,8 @@ def test_acknowledged_submissions_survive_worker_server_and_database_faults(
         "MUTU_API_BULK_RATE": "100000/minute",
         "MUTU_CACHE_URL": "",
     }
+    # Set for Playwright by the browser tests; production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     (tmp_path / "var" / "static").mkdir(parents=True)
     setup = subprocess.run(
         [sys.executable, "-m", "mutu", "shell", "-c", SETUP],
