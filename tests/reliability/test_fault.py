@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-TOOLS = ("pg_createcluster", "pg_ctlcluster", "pg_dropcluster")
+TOOLS = ("pg_createcluster", "pg_ctlcluster", "pg_dropcluster", "createdb")
 SINGLES = 480
 BULKS = 40
 BULK_SIZE = 10
