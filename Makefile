@@ -20,10 +20,6 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.runtime
 
-$(VENV)/.bench: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
-	touch $@ $(VENV)/.test $(VENV)/.runtime
-
 $(AXE): package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
@@ -40,6 +36,12 @@ demo: $(VENV)/.runtime
 	$(BIN)/mutu db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mutu runserver $(HOST):$(PORT)
 
+## serve: production: gunicorn + the task worker (`mutu serve`) on $(HOST):$(PORT),
+## WORKERS web processes if set; needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+## `mutu migrate` and `mutu collectstatic` (see docs/operations.md)
+serve: $(VENV)/.runtime
+	$(BIN)/mutu serve --bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS))
+
 ## test: install the test dependencies and run the whole suite (SQLite, or DATABASE_URL)
 test: $(VENV)/.test $(AXE)
 	$(BIN)/pytest
@@ -54,14 +56,14 @@ lint: $(VENV)/.test
 
 ## bench: the benchmarks of bench/ (not run by CI); import_paper.py and submit_http.py
 ## need PostgreSQL on 127.0.0.1, submit_http.py also wrk (apt-get install -y wrk)
-bench: $(VENV)/.bench
+bench: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py
 	$(BIN)/python bench/import_paper.py
 	$(BIN)/python bench/submit_http.py
 
 ## bench-quick: every benchmark once on a tiny size, so that CI notices one that no longer
 ## runs (the figures mean nothing at this size); needs what `bench` needs
-bench-quick: $(VENV)/.bench
+bench-quick: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py --rows 20000 --repeat 1
 	$(BIN)/python bench/import_paper.py --rows 2000
 	$(BIN)/python bench/submit_http.py --seconds 2 --slices 2 --rate 50

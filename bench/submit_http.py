@@ -563,6 +563,9 @@ def server_start(
         "60",
         "--log-level",
         "warning",
+        # gunicorn >= 25.1 opens a control socket at a fixed path in $HOME, which
+        # a second server on the host (CI's fault test, `mutu serve`) would share.
+        "--no-control-socket",
         "mutu.wsgi:application",
     ]
     with log.open("wb") as out:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mutu.surveys",
     "mutu.evaluations",
     "mutu.demo",
+    "mutu.ops",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,30 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The cache holds what must be counted or shared across requests: rate limits
+# (mutu.ratelimit, the API throttles), survey places (mutu.surveys.places) and units'
+# own network ranges (mutu.surveys.integrity). Django's per-process memory cache by
+# default, which is right for one process; with several web processes or hosts set
+# MUTU_CACHE_URL=redis://host:6379/N so every process counts and forgets together.
+# Short socket timeouts: a stalled Redis must not hold a web worker for long.
+MUTU_CACHE_URL = os.environ.get("MUTU_CACHE_URL", "").strip()
+if MUTU_CACHE_URL:
+    if not MUTU_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "MUTU_CACHE_URL harus berawalan redis://, rediss:// atau unix:// / "
+            "MUTU_CACHE_URL must start with redis://, rediss:// or unix://."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MUTU_CACHE_URL,
+            "KEY_PREFIX": "mutu",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # REST API (DRF + drf-spectacular): token auth for systems, sessions for people.
 REST_FRAMEWORK = {
