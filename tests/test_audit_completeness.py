@@ -39,6 +39,7 @@ from openpyxl import Workbook
 from PIL import Image
 
 import mutu
+from mutu.accounts import services as accounts_services
 from mutu.accounts.models import Role, RoleGrant
 from mutu.audit.models import AuditEvent
 from mutu.evaluations import services as evaluations
@@ -50,6 +51,7 @@ from mutu.surveys.models import FollowUpItem
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.publishing import follow_up_create
 from mutu.surveys.services import response_submit
+from tests.accounts.login import enrol, totp_code_fresh
 from tests.registry import factories
 
 SERVICE_MODULE_NAMES = {"services", "publishing"}
@@ -345,7 +347,33 @@ def _user_form_for(c: Ctx) -> Call:
     return lambda fn: fn(assignment)
 
 
+def _totp_confirm(c: Ctx) -> Call:
+    device = accounts_services.totp_enrol_start(actor=c.world.head, user=c.world.head)
+    return lambda fn: fn(
+        actor=c.world.head, user=c.world.head, code=totp_code_fresh(device)
+    )
+
+
+def _recovery_codes(c: Ctx) -> Call:
+    enrol(c.world.head)
+    return lambda fn: fn(actor=c.world.head, user=c.world.head)
+
+
+def _two_factor_remove(c: Ctx) -> Call:
+    enrol(c.world.head)
+    return lambda fn: fn(actor=c.world.admin, user=c.world.head)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
+    "mutu.accounts.services:totp_enrol_start": lambda c: (
+        lambda fn: fn(actor=c.world.head, user=c.world.head)
+    ),
+    "mutu.accounts.services:totp_enrol_confirm": _totp_confirm,
+    "mutu.accounts.services:recovery_codes_regenerate": _recovery_codes,
+    "mutu.accounts.services:two_factor_remove": _two_factor_remove,
+    "mutu.accounts.services:totp_device_preset": lambda c: (
+        lambda fn: fn(actor=None, user=c.world.head, secret="JBSWY3DPEHPK3PXP")
+    ),
     "mutu.accounts.services:grant_ensure": lambda c: (
         lambda fn: fn(
             actor=c.world.admin,
