@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from mutu.accounts.forms import LoginForm
 from mutu.accounts.http import AuthenticatedHttpRequest
@@ -18,6 +19,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
+@require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a user lands after login: their roles, regions and units."""
     return render(
