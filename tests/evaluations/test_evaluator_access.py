@@ -181,6 +181,10 @@ def test_assigned_evaluator_reads_evidence_and_is_read_only_after_final(
     download.close()
     assert page.status_code == 200
     assert f'action="/evaluasi/{assignment.pk}/' not in page.content.decode()
+    # the unit's page (its service standards) is one click away
+    assert reverse("registry:unit_detail", args=[world.dukcapil.pk]) in (
+        page.content.decode()
+    )
     assert "sudah final" in visit.content.decode()
     assert not FieldVisit.objects.exists()
 
