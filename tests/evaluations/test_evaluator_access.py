@@ -177,8 +177,9 @@ def test_assigned_evaluator_reads_evidence_and_is_read_only_after_final(
     )
 
     assert download.status_code == 200
+    # read to the end: the test client then closes it (a close() of our own would
+    # drop the database connection on PostgreSQL)
     assert b"".join(download.streaming_content) == PDF_BYTES
-    download.close()
     assert page.status_code == 200
     assert f'action="/evaluasi/{assignment.pk}/' not in page.content.decode()
     # the unit's page (its service standards) is one click away
