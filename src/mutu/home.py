@@ -2,14 +2,17 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from mutu.surveys.selectors import published_unit_list
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+@require_GET
 def public_results(request: HttpRequest) -> HttpResponse:
     """The index of units with published SKM results."""
     return render(request, "public_results.html", {"published": published_unit_list()})

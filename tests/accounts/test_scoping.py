@@ -38,12 +38,19 @@ def test_scope_province_coordinator_sees_every_regency_of_the_province(world):
     }
 
 
-def test_scope_national_admin_and_evaluator_see_all(world):
-    """National roles see every unit in the country."""
+def test_scope_national_admin_sees_all(world):
+    """A national admin sees every unit in the country."""
     everything = set(ServiceUnit.objects.values_list("name", flat=True))
     assert _names(unit_list_for_user(world.admin)) == everything
-    assert _names(unit_list_for_user(world.evaluator)) == everything
     assert len(everything) == 4
+
+
+def test_scope_evaluator_grant_alone_shows_nothing(world):
+    """An evaluator's national grant says where he may be assigned, not what he may
+    read: without an assignment he sees no unit, and never through the grant."""
+    assert not unit_list_for_user(world.evaluator).exists()
+    assert not can_see(world.evaluator, world.dukcapil)
+    assert not scope_queryset(world.evaluator, Service.objects.all()).exists()
 
 
 def test_scope_user_without_grant_sees_nothing(world, django_user_model):

@@ -116,20 +116,16 @@ def test_service_create_then_duplicate_name_is_refused(world, client):
     assert ServiceStandard.objects.filter(service=service).exists()
 
 
-def test_evaluator_reads_but_cannot_edit(world, client):
-    """An evaluator can open a unit's pages but gets a refusal when saving."""
+def test_evaluator_without_assignment_sees_no_unit_page(world, client):
+    """An evaluator's grant alone opens no unit: the unit page and its service
+    page answer 404 until he is assigned to evaluate the unit."""
     login(client, world.evaluator)
-    assert (
-        client.get(
-            reverse("registry:unit_detail", args=[world.dukcapil.pk])
-        ).status_code
-        == 200
+    unit_page = reverse("registry:unit_detail", args=[world.dukcapil.pk])
+    service_page = reverse(
+        "registry:service_detail", args=[world.dukcapil.pk, world.ktp.pk]
     )
-    url = reverse("registry:standard_edit", args=[world.dukcapil.pk, world.ktp.pk])
-    response = client.post(url, {"fee": "Rp 10.000"})
-    assert response.status_code == 400
-    assert "tidak berwenang" in response.content.decode()
-    assert ServiceStandard.objects.get(service=world.ktp).fee == ""
+    assert client.get(unit_page).status_code == 404
+    assert client.get(service_page).status_code == 404
 
 
 def test_region_page_lists_units_of_the_subtree(

@@ -584,3 +584,32 @@ def test_uuid_case_does_not_break_idempotency(world, operator):
 
     assert again.status_code == 200
     assert _stored() == (1, 1)
+
+
+@pytest.mark.parametrize("client_id", [12, 0, True, 1.5, ["6f1c1e0e"], {"hex": "x"}])
+def test_create_client_id_must_be_a_uuid_string(world, operator, client_id):
+    """A number is not turned into a UUID (``12`` would become ``…00000000000c``, so
+    two senders' counters would collide): anything but a UUID string is a 400 in
+    the API's error shape, and nothing is stored."""
+    answer = operator.post(
+        URL, response_body(world, client_id=client_id), format="json"
+    )
+
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["details"]["field"] == "client_id"
+    assert error["message_id"] == "client_id: Harus berupa UUID yang sah."
+    assert error["message_en"] == "client_id: Must be a valid UUID."
+    assert _stored() == (0, 0)
+
+
+def test_bulk_client_id_number_is_refused_by_index(world, operator):
+    """In a bulk, an item whose client_id is a number is named; nothing is stored."""
+    items = [response_body(world), response_body(world, client_id=12)]
+
+    answer = operator.post(BULK_URL, items, format="json")
+
+    assert answer.status_code == 400
+    errors = answer.json()["error"]["details"]["errors"]
+    assert [(e["index"], e["field"]) for e in errors] == [(1, "client_id")]
+    assert _stored() == (0, 0)

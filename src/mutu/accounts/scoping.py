@@ -5,6 +5,14 @@ naming, in ``scope_path_field``, the lookup that reaches a registry path (for ex
 ``"unit__path"`` on a service). A user sees a row when that path starts with the
 scope path of one of the user's grants, so a coordinator of Kabupaten Pesawaran sees
 every unit under ``/ID/18/18.09/`` and nothing else.
+
+An evaluator's grant is not such a sight: it says where the evaluator may be
+assigned, not what he may read. An evaluator sees only the units he is assigned to
+evaluate, and of them only what the evaluation needs (the unit's page, its services
+and standards, its evaluation pages and evidence; its published SKM results are
+public): a selector opts in with ``evaluated=True`` where it serves that need, and
+never for a unit's working pages (unpublished results, citizens' comments, paper
+imports, posters, settings).
 """
 
 from collections.abc import Iterable
@@ -12,6 +20,7 @@ from collections.abc import Iterable
 from django.db.models import Model, Q, QuerySet
 
 from mutu.accounts.models import Role, RoleGrant
+from mutu.registry.models import ServiceUnit
 
 
 def grant_paths(user, roles: Iterable[str] | None = None) -> list[str]:
@@ -45,17 +54,50 @@ def scope_filter(model: type[Model], paths: Iterable[str]) -> Q:
     return condition
 
 
+def evaluated_filter(model: type[Model], user) -> Q:
+    """Build the filter that keeps rows of *model* in the units *user* evaluates.
+
+    A unit is evaluated by the users named on one of its evaluation assignments
+    (``Assignment.evaluators``, whatever the cycle's stage: after the result is
+    final the evaluator still reads, and the evaluation services refuse writes).
+    The rows are matched by their unit's path, so any model with a
+    ``scope_path_field`` works.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    field = model.scope_path_field  # type: ignore[attr-defined]
+    units = ServiceUnit.objects.filter(assignments__evaluators=user).values("path")
+    return Q(**{f"{field}__in": units})
+
+
 def scope_queryset(
-    user, queryset: QuerySet, roles: Iterable[str] | None = None
+    user,
+    queryset: QuerySet,
+    roles: Iterable[str] | None = None,
+    *,
+    evaluated: bool = False,
 ) -> QuerySet:
-    """Narrow *queryset* to the rows *user* may see through the grants of *roles*."""
-    return queryset.filter(scope_filter(queryset.model, grant_paths(user, roles)))
+    """Narrow *queryset* to the rows *user* may see through the grants of *roles*.
+
+    *roles* defaults to :data:`SIGHT_ROLES` (every role but the evaluator's). With
+    ``evaluated=True`` the rows of the units *user* is assigned to evaluate are
+    kept too (see the module's docstring for when a selector may ask for them).
+    """
+    paths = grant_paths(user, SIGHT_ROLES if roles is None else roles)
+    if "/" in paths:
+        return queryset
+    condition = scope_filter(queryset.model, paths)
+    if evaluated:
+        condition |= evaluated_filter(queryset.model, user)
+    return queryset.filter(condition)
 
 
-def can_see(user, obj: Model, roles: Iterable[str] | None = None) -> bool:
+def can_see(
+    user, obj: Model, roles: Iterable[str] | None = None, *, evaluated: bool = False
+) -> bool:
     """Return whether *user* may see the single row *obj*."""
     return scope_queryset(
-        user, type(obj)._default_manager.filter(pk=obj.pk), roles
+        user, type(obj)._default_manager.filter(pk=obj.pk), roles, evaluated=evaluated
     ).exists()
 
 
@@ -67,6 +109,17 @@ def region_part(scope_path: str) -> str:
 def has_role(user, *roles: str) -> bool:
     """Return whether *user* holds any of *roles* anywhere (superusers hold all)."""
     return bool(grant_paths(user, roles))
+
+
+SIGHT_ROLES = (
+    Role.NATIONAL_ADMIN,
+    Role.COORDINATOR,
+    Role.UNIT_HEAD,
+    Role.UNIT_OPERATOR,
+)
+"""Roles whose grant shows every row under its scope path: a unit's working pages
+(its SKM results with comments, paper imports, posters, settings) and its registry
+rows. Not the evaluator's: see :func:`evaluated_filter`."""
 
 
 EDITOR_ROLES = (

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutu.accounts import services, two_factor
 from mutu.accounts.forms import CodeForm, EnrolConfirmForm, LoginForm
@@ -201,6 +201,7 @@ def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse
 
 
 @login_required
+@require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a user lands after login: their roles, regions and units."""
     return render(

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import has_role
@@ -11,6 +12,7 @@ from mutu.audit.selectors import READER_ROLES, audit_list_for_user
 
 
 @login_required
+@require_GET
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_role(request.user, *READER_ROLES):
         raise Http404

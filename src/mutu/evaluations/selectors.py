@@ -1,13 +1,20 @@
 """Reads of evaluations, always narrowed: units see their own assignments, evaluators
 only the units assigned to them, coordinators and admins their scope."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mutu.accounts.models import Role
-from mutu.accounts.scoping import UNIT_ROLES, grant_paths, region_part, scope_queryset
+from mutu.accounts.scoping import (
+    MANAGER_ROLES,
+    UNIT_ROLES,
+    grant_paths,
+    has_role,
+    region_part,
+    scope_queryset,
+)
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Cycle, Result
 
@@ -34,12 +41,26 @@ def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:
     )
 
 
-def assignment_get_for_user(user: Any, assignment_id: int) -> Assignment:
-    """One assignment the user may see (404 otherwise: an evaluator sees only his own)."""
+Side = Literal["unit", "evaluator", "manager"]
+
+
+def assignment_get_for_user(
+    user: Any, assignment_id: int, *, acting_as: Side | None = None
+) -> Assignment:
+    """One assignment the user may see (404 otherwise: an evaluator sees only his own).
+
+    With *acting_as*, only when *user* is on that side of it (:func:`roles_on`), so
+    a form answers 404 to whoever may not submit it: the unit fills in and submits
+    its self-assessment, the evaluator scores, asks for the revision and records
+    visits, a manager finalizes and corrects. The services check again.
+    """
     try:
-        return assignment_list_for_user(user).get(pk=assignment_id)
+        assignment = assignment_list_for_user(user).get(pk=assignment_id)
     except Assignment.DoesNotExist as error:
         raise Http404 from error
+    if acting_as is not None and not roles_on(user, assignment)[acting_as]:
+        raise Http404
+    return assignment
 
 
 def roles_on(user: Any, assignment: Assignment) -> dict[str, bool]:
@@ -131,6 +152,12 @@ def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
     for path in grant_paths(user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR]):
         condition |= Q(region__path__startswith=region_part(path))
     return Cycle.objects.filter(condition)
+
+
+def can_open_cycle(user: Any) -> bool:
+    """Whether *user* may open an evaluation cycle somewhere: a national admin or a
+    coordinator (the service checks the cycle's region against the scope)."""
+    return has_role(user, *MANAGER_ROLES)
 
 
 def published_cycles() -> QuerySet[Cycle]:

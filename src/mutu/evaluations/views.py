@@ -12,10 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from mutu.accounts.models import Role, User
-from mutu.accounts.scoping import grant_paths, scope_queryset
+from mutu.accounts.scoping import scope_queryset
 from mutu.errors import MutuError
 from mutu.evaluations import selectors, services
 from mutu.evaluations.certificates import certificate_pdf
@@ -55,6 +59,7 @@ def _run(request: HttpRequest, action: Callable[[], Any], back: str) -> HttpResp
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -62,9 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "assignments": selectors.assignment_list_for_user(request.user),
             "cycles": selectors.cycle_list_for_user(request.user),
-            "can_open": bool(
-                grant_paths(request.user, roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR])
-            ),
+            "can_open": selectors.can_open_cycle(request.user),
         },
     )
 
@@ -72,6 +75,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_create(request: HttpRequest) -> HttpResponse:
+    """Open a cycle: national admins and coordinators only (404 to others, the form
+    too)."""
+    if not selectors.can_open_cycle(request.user):
+        raise Http404
     units = scope_queryset(
         request.user,
         ServiceUnit.objects.select_related("government"),
@@ -108,6 +115,7 @@ def _managed_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 
 
 @login_required
+@require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _managed_cycle(request, cycle_id)
     evaluators = (
@@ -199,6 +207,7 @@ def cycle_certificates(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = selectors.assignment_get_for_user(request.user, assignment_id)
     roles = selectors.roles_on(request.user, assignment)
@@ -225,8 +234,12 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     )
 
 
-def _assignment_for_post(request: HttpRequest, assignment_id: int) -> Assignment:
-    return selectors.assignment_get_for_user(request.user, assignment_id)
+def _assignment_for_post(
+    request: HttpRequest, assignment_id: int, side: selectors.Side
+) -> Assignment:
+    return selectors.assignment_get_for_user(
+        request.user, assignment_id, acting_as=side
+    )
 
 
 @login_required
@@ -234,7 +247,7 @@ def _assignment_for_post(request: HttpRequest, assignment_id: int) -> Assignment
 def self_answer(
     request: HttpRequest, assignment_id: int, indicator: str
 ) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "unit")
     form = SelfAnswerForm(request.POST)
     back = f"{_page(assignment)}#{indicator}"
     if not form.is_valid():
@@ -258,7 +271,7 @@ def self_answer(
 def evidence_upload(
     request: HttpRequest, assignment_id: int, indicator: str
 ) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "unit")
     form = EvidenceForm(request.POST, request.FILES)
     back = f"{_page(assignment)}#{indicator}"
     if not form.is_valid():
@@ -279,6 +292,7 @@ def evidence_upload(
 
 
 @login_required
+@require_GET
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     """Serve an evidence file only to those who may see its assignment."""
     evidence = get_object_or_404(
@@ -298,7 +312,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "unit")
     return _run(
         request,
         lambda: services.self_assessment_submit(
@@ -311,7 +325,7 @@ def submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def score(request: HttpRequest, assignment_id: int, indicator: str) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "evaluator")
     form = ScoreForm(request.POST)
     back = f"{_page(assignment)}#{indicator}"
     if not form.is_valid():
@@ -333,7 +347,7 @@ def score(request: HttpRequest, assignment_id: int, indicator: str) -> HttpRespo
 @login_required
 @require_POST
 def revision(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "evaluator")
     note = request.POST.get("note", "")
     return _run(
         request,
@@ -347,7 +361,7 @@ def revision(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "evaluator")
     form = VisitForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Isi tanggal dan pengamatan."))
@@ -368,7 +382,7 @@ def visit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def finalize(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "manager")
     return _run(
         request,
         lambda: services.result_finalize(actor=request.user, assignment=assignment),
@@ -379,7 +393,7 @@ def finalize(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def revise(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_for_post(request, assignment_id)
+    assignment = _assignment_for_post(request, assignment_id, "manager")
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Isi indikator, nilai baru dan alasan."))
@@ -449,6 +463,7 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@require_GET
 def public_cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Published results of a cycle, filterable by region code (``?wilayah=18``)."""
     cycle = get_object_or_404(Cycle, pk=cycle_id, status=Cycle.Status.PUBLISHED)
@@ -461,6 +476,7 @@ def public_cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public check of a certificate: anyone holding one can see whether it is genuine."""
     certificate = Certificate.objects.filter(verification_code=code).first()
@@ -470,6 +486,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_GET
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate, verification_code=code)
     pdf = certificate_pdf(certificate, base_url=request.build_absolute_uri("/"))

@@ -1,34 +1,69 @@
 """Reads of the registry, always narrowed to what the user may see."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mutu.accounts.models import Role, User
-from mutu.accounts.scoping import grant_paths, region_part, scope_queryset
+from mutu.accounts.scoping import (
+    EDITOR_ROLES,
+    grant_paths,
+    region_part,
+    scope_queryset,
+)
 from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
 
 
-def unit_list_for_user(user: User) -> QuerySet[ServiceUnit]:
-    """The service units *user* may see, with their government and service count."""
+def _listed(units: QuerySet[ServiceUnit]) -> QuerySet[ServiceUnit]:
     return (
-        scope_queryset(user, ServiceUnit.objects.all())
-        .select_related("government", "government__region")
+        units.select_related("government", "government__region")
         .annotate(service_count=Count("services", filter=Q(services__is_active=True)))
         .order_by("government__name", "name")
     )
 
 
-def unit_get_for_user(user: User, unit_id: int) -> ServiceUnit:
-    """One unit *user* may see; ``Http404`` otherwise (no hint that it exists)."""
+def unit_list_for_user(user: User) -> QuerySet[ServiceUnit]:
+    """The units whose page *user* may open (:func:`unit_get_for_reader`): those
+    under a grant and those *user* evaluates, with government and service count."""
+    return _listed(scope_queryset(user, ServiceUnit.objects.all(), evaluated=True))
+
+
+def _unit_get(units: QuerySet[ServiceUnit], unit_id: int) -> ServiceUnit:
     try:
-        return scope_queryset(
-            user, ServiceUnit.objects.select_related("government")
-        ).get(pk=unit_id)
+        return units.select_related("government").get(pk=unit_id)
     except ServiceUnit.DoesNotExist as error:
         raise Http404 from error
+
+
+def unit_get_for_user(
+    user: User, unit_id: int, *, roles: Iterable[str] | None = None
+) -> ServiceUnit:
+    """One unit whose working pages *user* may open; ``Http404`` otherwise (no hint
+    that it exists).
+
+    Through a grant of *roles* over the unit (default
+    :data:`~mutu.accounts.scoping.SIGHT_ROLES`, never the evaluator's): a view
+    passes the roles that may act on the page, so a GET form answers 404 to whoever
+    could not submit it, like its POST.
+    """
+    return _unit_get(scope_queryset(user, ServiceUnit.objects.all(), roles), unit_id)
+
+
+def unit_get_for_editor(user: User, unit_id: int) -> ServiceUnit:
+    """One unit whose services, standards and surveys *user* may change
+    (:data:`~mutu.accounts.scoping.EDITOR_ROLES`); ``Http404`` otherwise."""
+    return unit_get_for_user(user, unit_id, roles=EDITOR_ROLES)
+
+
+def unit_get_for_reader(user: User, unit_id: int) -> ServiceUnit:
+    """One unit whose page, services and standards *user* may read: under a grant,
+    or evaluated by *user* (what an evaluation needs); ``Http404`` otherwise."""
+    return _unit_get(
+        scope_queryset(user, ServiceUnit.objects.all(), evaluated=True), unit_id
+    )
 
 
 def service_list_for_unit(unit: ServiceUnit) -> list[Service]:
@@ -70,9 +105,11 @@ def region_get_for_user(user: User, code: str) -> Region:
 
 
 def region_unit_list(user: User, region: Region) -> QuerySet[ServiceUnit]:
-    """Units under *region* that *user* may see (a government-scoped coordinator sees
-    only that government's units even inside a larger region)."""
-    return unit_list_for_user(user).filter(path__startswith=region.path)
+    """Units under *region* that *user* may see through a grant (a government-scoped
+    coordinator sees only that government's units even inside a larger region)."""
+    return _listed(
+        scope_queryset(user, ServiceUnit.objects.filter(path__startswith=region.path))
+    )
 
 
 def region_children_with_units(user: User, region: Region) -> list[dict[str, Any]]:

@@ -6,13 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
 from mutu.registry.forms import ServiceForm, StandardForm
+from mutu.surveys.selectors import unit_has_publication
 
 
 def _can_edit(request: HttpRequest, unit) -> bool:
@@ -20,8 +21,11 @@ def _can_edit(request: HttpRequest, unit) -> bool:
 
 
 @login_required
+@require_GET
 def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
-    unit = selectors.unit_get_for_user(request.user, unit_id)
+    """The unit's page: its services and standards for every reader (an evaluator
+    too); its working pages (SKM results, posters) linked only for its staff."""
+    unit = selectors.unit_get_for_reader(request.user, unit_id)
     return render(
         request,
         "registry/unit_detail.html",
@@ -30,15 +34,18 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse
             "services": selectors.service_list_for_unit(unit),
             "points": selectors.point_list_for_unit(unit),
             "can_edit": _can_edit(request, unit),
+            "is_staff": can_see(request.user, unit),
+            "published": unit_has_publication(unit),
         },
     )
 
 
 @login_required
+@require_GET
 def service_detail(
     request: AuthenticatedHttpRequest, unit_id: int, service_id: int
 ) -> HttpResponse:
-    unit = selectors.unit_get_for_user(request.user, unit_id)
+    unit = selectors.unit_get_for_reader(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     return render(
         request,
@@ -50,7 +57,7 @@ def service_detail(
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_create(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
-    unit = selectors.unit_get_for_user(request.user, unit_id)
+    unit = selectors.unit_get_for_editor(request.user, unit_id)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +86,7 @@ def service_create(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespo
 def service_edit(
     request: AuthenticatedHttpRequest, unit_id: int, service_id: int
 ) -> HttpResponse:
-    unit = selectors.unit_get_for_user(request.user, unit_id)
+    unit = selectors.unit_get_for_editor(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     form = ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +116,7 @@ def service_edit(
 def standard_edit(
     request: AuthenticatedHttpRequest, unit_id: int, service_id: int
 ) -> HttpResponse:
-    unit = selectors.unit_get_for_user(request.user, unit_id)
+    unit = selectors.unit_get_for_editor(request.user, unit_id)
     service = selectors.service_get_for_unit(unit, service_id)
     form = StandardForm(request.POST or None, instance=service.standard)
     if request.method == "POST" and form.is_valid():
@@ -141,6 +148,7 @@ def standard_edit(
 
 
 @login_required
+@require_GET
 def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_for_user(request.user, code)
     return render(

@@ -328,6 +328,17 @@ def publication_for(unit: ServiceUnit, period: Period) -> Publication | None:
     return Publication.objects.filter(unit=unit, period_key=period.key).first()
 
 
+def publication_list_for_unit(unit: ServiceUnit) -> list[Publication]:
+    """The unit's published periods, newest first: what anyone may read of its SKM
+    results (the public pages, and what an evaluator reads of them)."""
+    return list(unit.publications.order_by("-period_key"))
+
+
+def unit_has_publication(unit: ServiceUnit) -> bool:
+    """Whether *unit* has published at least one period (its public page exists)."""
+    return unit.publications.exists()
+
+
 def published_unit_list() -> QuerySet[ServiceUnit]:
     """Units with at least one published period (public page)."""
     return (

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
-from mutu.registry.selectors import unit_get_for_user
+from mutu.registry.selectors import unit_get_for_editor, unit_get_for_user
 from mutu.reports.charts import element_bars_svg
 from mutu.surveys import selectors
 from mutu.surveys.forms import (
@@ -82,8 +82,13 @@ def _results_context(request: HttpRequest, unit, period: Period) -> dict:
 
 
 @login_required
+@require_GET
 def unit_results(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
-    """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter)."""
+    """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter).
+
+    The unit's staff only: it shows unpublished periods and citizens' comments, so
+    an evaluator reads the published periods on the public pages instead.
+    """
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(request.GET.get("periode"))
     return render(
@@ -117,7 +122,7 @@ def _act(request: HttpRequest, unit, period: Period, form, action) -> HttpRespon
 def population_save(
     request: AuthenticatedHttpRequest, unit_id: int, period_key: str
 ) -> HttpResponse:
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     period = _period_or_404(period_key)
     return _act(
         request,
@@ -138,7 +143,7 @@ def population_save(
 def publish(
     request: AuthenticatedHttpRequest, unit_id: int, period_key: str
 ) -> HttpResponse:
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_user(request.user, unit_id, roles=PUBLISHER_ROLES)
     period = _period_or_404(period_key)
     return _act(
         request,
@@ -160,7 +165,7 @@ def publish(
 def follow_up_add(
     request: AuthenticatedHttpRequest, unit_id: int, period_key: str
 ) -> HttpResponse:
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     period = _period_or_404(period_key)
     return _act(
         request,
@@ -178,7 +183,7 @@ def follow_up_add(
 def follow_up_status(
     request: AuthenticatedHttpRequest, unit_id: int, item_id: int
 ) -> HttpResponse:
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     item = get_object_or_404(FollowUpItem, pk=item_id, unit=unit)
     period = _period_or_404(item.period_key)
     return _act(
@@ -194,10 +199,8 @@ def follow_up_status(
 @require_http_methods(["GET", "POST"])
 def flagged_review(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The coordinator's list of flagged responses, each with include/exclude."""
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_user(request.user, unit_id, roles=REVIEWER_ROLES)
     period = _period_or_404(request.GET.get("periode") or request.POST.get("periode"))
-    if not can_see(request.user, unit, roles=REVIEWER_ROLES):
-        raise Http404
     # Responses from public forms are checked moments after they arrive; catch up
     # here so the list is current even when the background worker lags.
     pending_check(unit_id=unit.pk, limit=REVIEW_CATCH_UP_LIMIT)
@@ -236,12 +239,13 @@ def flagged_review(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespo
     )
 
 
+@require_GET
 def public_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's public page: its published periods (publication is the unit head's act)."""
     unit = get_object_or_404(
         ServiceUnit.objects.select_related("government"), pk=unit_id
     )
-    publications = list(unit.publications.order_by("-period_key"))
+    publications = selectors.publication_list_for_unit(unit)
     if not publications:
         raise Http404
     return render(
@@ -251,6 +255,7 @@ def public_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
     """One published period of a unit; unpublished periods do not exist publicly."""
     unit = get_object_or_404(
@@ -278,9 +283,7 @@ def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def survey_settings(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """A unit's survey settings: period, extra questions (≤ 5), own networks."""
-    unit = unit_get_for_user(request.user, unit_id)
-    if not can_see(request.user, unit, roles=EDITOR_ROLES):
-        raise Http404
+    unit = unit_get_for_editor(request.user, unit_id)
     current = selectors.survey_settings_for(unit)
     form = SurveySettingsForm(
         request.POST or None,

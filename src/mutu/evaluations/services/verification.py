@@ -104,10 +104,19 @@ def visit_record(
     visited_on: date,
     photo: UploadedFile | None = None,
 ) -> FieldVisit:
-    """An evaluator's field-visit observation, with an optional checked photo."""
+    """An evaluator's field-visit observation, with an optional checked photo.
+
+    Refused once the result is final: the evaluator then reads, never writes.
+    """
+    assignment = _lock(assignment)
     if not assignment.evaluators.filter(pk=getattr(actor, "pk", None) or 0).exists():
         raise _refuse(
             "Anda bukan evaluator unit ini.", "You are not an evaluator of this unit."
+        )
+    if assignment.stage == Assignment.Stage.FINALIZED:
+        raise _refuse(
+            "Hasil unit ini sudah final; kunjungan tidak dapat dicatat lagi.",
+            "This unit's result is final; no more visits can be recorded.",
         )
     visit = FieldVisit(
         assignment=assignment, note=note.strip(), visited_on=visited_on, evaluator=actor

@@ -65,6 +65,21 @@ class OccupationField(serializers.CharField):
     """An occupation code of the SKM template, checked by ``response_submit``."""
 
 
+class UuidStringField(serializers.UUIDField):
+    """A UUID sent as a JSON string, nothing else.
+
+    DRF's ``UUIDField`` turns an integer into a UUID (``12`` becomes
+    ``00000000-…-00000000000c``), so two senders' counters would collide as client
+    ids; a number, a boolean or any other non-string is refused as invalid. The
+    OpenAPI schema is a ``UUIDField``'s (string, format uuid).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 def _optional_text(field_class: type[serializers.CharField]) -> serializers.CharField:
     return field_class(required=False, allow_blank=True, allow_null=True)
 
@@ -85,7 +100,7 @@ class ProfileSerializer(serializers.Serializer):
 class SkmResponseInputSerializer(serializers.Serializer):
     """One SKM response as a system sends it. Shapes only; rules are the service's."""
 
-    client_id = serializers.UUIDField(
+    client_id = UuidStringField(
         help_text=(
             "UUID buatan pengirim; kirim ulang dengan UUID yang sama aman. / "
             "Sender-made UUID; resending with the same UUID is safe."

@@ -1,26 +1,15 @@
-"""Reads for the paper-survey pages and the row check: the unit an editor may
-import for, its import jobs, and its active services by name."""
+"""Reads for the paper-survey pages and the row check: a unit's import jobs and
+its active services by name (the unit an editor may import for is
+:func:`mutu.registry.selectors.unit_get_for_editor`)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mutu.accounts.models import User
-from mutu.accounts.scoping import EDITOR_ROLES, scope_queryset
 from mutu.registry.models import ServiceUnit
 from mutu.surveys.channels.paper.cells import service_key
 from mutu.surveys.models import ImportJob
-
-
-def unit_get_for_editor(user: User, unit_id: int) -> ServiceUnit:
-    """A unit *user* may edit (``EDITOR_ROLES``); ``Http404`` otherwise."""
-    try:
-        return scope_queryset(
-            user, ServiceUnit.objects.select_related("government"), EDITOR_ROLES
-        ).get(pk=unit_id)
-    except ServiceUnit.DoesNotExist as error:
-        raise Http404 from error
 
 
 def import_job_get_for_unit(unit: ServiceUnit, job_id: int) -> ImportJob:

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutu.accounts.http import AuthenticatedHttpRequest
-from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
-from mutu.registry.selectors import unit_get_for_user
+from mutu.registry.selectors import unit_get_for_editor
 from mutu.surveys.channels.paper import selectors
 from mutu.surveys.channels.paper.layout import XLSX_MIME
 from mutu.surveys.channels.paper.template import template_build
@@ -43,7 +42,7 @@ class PaperUploadForm(forms.Form):
 @require_GET
 def paper_template(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """``templat.xlsx?periode=2025-Q3``: the unit's template (default: this quarter)."""
-    unit = selectors.unit_get_for_editor(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     key = request.GET.get("periode")
     try:
         period = (
@@ -71,7 +70,7 @@ def paper_template(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def paper_upload(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The upload form; a valid upload redirects to its job page."""
-    unit = selectors.unit_get_for_editor(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     form = PaperUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -118,7 +117,7 @@ def paper_job(
     request: AuthenticatedHttpRequest, unit_id: int, job_id: int
 ) -> HttpResponse:
     """One import: status, progress, created count, and the errors when refused."""
-    unit = unit_get_for_user(request.user, unit_id)
+    unit = unit_get_for_editor(request.user, unit_id)
     job = selectors.import_job_get_for_unit(unit, job_id)
     working = job.status in (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
     total = job.total_rows
@@ -145,7 +144,6 @@ def paper_job(
             if total
             else 0,
             "errors": errors,
-            "can_edit": can_see(request.user, unit, roles=EDITOR_ROLES),
         },
     )
     if working:

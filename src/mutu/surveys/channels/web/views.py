@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mutu.errors import MutuError
 from mutu.ratelimit import client_ip, rate_limited
@@ -100,5 +100,6 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@require_GET
 def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "surveys/thanks.html", {"point": _place(code).point})
