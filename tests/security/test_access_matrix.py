@@ -66,9 +66,10 @@ from tests.registry import factories
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 1836
-"""The matrix sent 1,836 requests when it was written (65 routes, the admin's
-index among them, and 2 API operations): it may grow, never silently shrink."""
+MINIMUM_CHECKS = 1884
+"""The matrix sent 1,884 requests when two-step verification joined it (69 routes,
+the admin's index among them, and 2 API operations): it may grow, never silently
+shrink."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -132,6 +133,12 @@ ROUTES: dict[str, Expect] = {
     "accounts:password_reset_confirm": Expect(get=EVERYONE, post=EVERYONE),
     "accounts:password_reset_complete": Expect(get=EVERYONE),
     "accounts:dashboard": Expect(get=SIGNED_IN),
+    # Two-step verification: every signed-in user may open their own pages (a
+    # verified session is sent on; an optional role may enrol).
+    "accounts:two_factor_verify": Expect(get=SIGNED_IN, post=SIGNED_IN),
+    "accounts:two_factor": Expect(get=SIGNED_IN),
+    "accounts:two_factor_enrol": Expect(get=SIGNED_IN, post=SIGNED_IN),
+    "accounts:recovery_codes": Expect(post=SIGNED_IN),
     "api-schema": Expect(get=EVERYONE),
     "api-docs": Expect(get=EVERYONE),
     "api-v1-responses": Expect(post=API),

@@ -166,6 +166,7 @@ def two_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def two_factor_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account's two-step verification: on or off, recovery codes left, and the
     buttons to set up (again) or renew the codes."""
