@@ -179,6 +179,26 @@ def test_job_page_lists_every_error_of_a_refused_file(
     assert not Response.objects.exists()
 
 
+def test_upload_with_formulas_is_refused_and_the_page_names_the_cells(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A file whose U1 holds "=1+3" and whose comment holds "=HYPERLINK(…)" is
+    refused; the job page names both cells and nothing is stored."""
+    rows = [
+        form_row(recent(21), answers=["=1+3", *[4] * 8]),
+        form_row(recent(21), comment='=HYPERLINK("http://x")'),
+        form_row(recent(20)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, xlsx_bytes(rows))
+    job = ImportJob.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    assert (job.status, job.created_count) == ("refused", 0)
+    assert "<td>2</td><td>U1</td><td>rumus tidak diterima; ketik nilainya" in html
+    assert "<td>3</td><td>kritik_saran</td><td>rumus tidak diterima" in html
+    assert not Response.objects.exists()
+
+
 def test_upload_page_lists_templates_and_recent_jobs(client, world, operator):
     """The upload page links the templates of this and last quarter, no script."""
     page = client.get(reverse("paper:upload", args=[world.dukcapil.pk]))
