@@ -13,9 +13,9 @@ from mutu.surveys.bulk.rows import BulkRow
 from mutu.surveys.channels.paper.cells import _blank, _Checker, _codes, _shown
 from mutu.surveys.channels.paper.layout import COLUMNS, ELEMENT_COLUMNS
 from mutu.surveys.channels.paper.results import RowError, SheetResult, file_error
+from mutu.surveys.channels.paper.workbook import Formula
 from mutu.surveys.models import Education, Occupation, Sex
 from mutu.surveys.published import PublishedPeriods
-from mutu.surveys.channels.paper.workbook import Formula
 from mutu.surveys.rules import SubmissionWindow
 
 _NONE: frozenset[int] = frozenset()
