@@ -1,6 +1,7 @@
 """Paper-survey pages through real HTTP: template download, upload, job page."""
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from mutu.surveys.channels.paper.layout import (
 )
 from mutu.surveys.models import DailyRollup, ImportJob, Response
 from tests.accounts.factories import user_with_role
+from tests.registry import factories
 from tests.surveys.test_paper import form_row, xlsx_bytes
 
 
@@ -55,6 +57,41 @@ def test_template_download_is_an_xlsx_with_the_units_services(client, world, ope
     assert ("list", "B2:B1048576") in rules
     assert ("whole", "C2:C1048576") in rules
     assert ("date", "A2:A1048576") in rules
+
+
+def test_template_writes_a_formula_like_service_name_as_text(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A service named =HYPERLINK(…) is listed as text ('=HYPERLINK(…)), nowhere
+    as a formula; a row that picked it from the dropdown imports to that service."""
+    name = '=HYPERLINK("http://x")'
+    service = factories.service(world.dukcapil, name)
+    response = client.get(reverse("paper:template", args=[world.dukcapil.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    listed = {
+        cell.value: cell.data_type
+        for row in workbook[SHEET_LISTS].iter_rows()
+        for cell in row
+    }
+    help_cells = [
+        cell for row in workbook["Petunjuk"].iter_rows() for cell in row if cell.value
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    formulas = [
+        member
+        for member in archive.namelist()
+        if member.startswith("xl/worksheets/") and b"<f>" in archive.read(member)
+    ]
+    assert listed["'" + name] == "s"
+    assert name not in listed
+    assert any(name in str(cell.value) for cell in help_cells)
+    assert all(cell.data_type == "s" for cell in help_cells)
+    assert formulas == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, world, xlsx_bytes([form_row(recent(21), service="'" + name)]))
+    assert ImportJob.objects.get().status == "done"
+    assert Response.objects.get().service == service
 
 
 def test_template_and_upload_are_404_for_who_cannot_edit_the_unit(client, world):
