@@ -132,11 +132,12 @@ def rows_check(
         errors_before = result.error_count
         # A formula is an error of its cell (its cached value is not what was
         # on the paper form); the row's other cells are still checked.
-        formulas = (
-            check.formulas(row_number, values)
-            if any(v.__class__ is Formula for v in values)
-            else _NONE
-        )
+        for value in values:  # a plain loop: this runs for every row
+            if value.__class__ is Formula:
+                formulas = check.formulas(row_number, values)
+                break
+        else:
+            formulas = _NONE
         day = None if 0 in formulas else check.day(row_number, values[0])
         service_id = None if 1 in formulas else check.service(row_number, values[1])
         answers = [
