@@ -1,9 +1,12 @@
 """Fixtures for evaluations: an open national cycle over two Pesawaran units."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from mutu.accounts.models import Role
 from mutu.evaluations.models import Assignment
@@ -43,4 +46,22 @@ def other_evaluator(world):
     return user_with_role("evaluator2", Role.EVALUATOR)
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def tiny_pdf(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages, written by pypdf."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def tiny_png(size: tuple[int, int] = (4, 3)) -> bytes:
+    """A real PNG, written by Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF_BYTES = tiny_pdf()
+PNG_BYTES = tiny_png()

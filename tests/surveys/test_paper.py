@@ -31,7 +31,11 @@ from mutu.surveys.channels.paper.layout import (
 from mutu.surveys.channels.paper.rows import rows_check
 from mutu.surveys.channels.paper.template import template_build
 from mutu.surveys.channels.paper.upload import import_job_create
-from mutu.surveys.channels.paper.workbook import BOMB_MIN_BYTES, xlsx_check
+from mutu.surveys.channels.paper.workbook import (
+    BOMB_MIN_BYTES,
+    Formula,
+    xlsx_check,
+)
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
     ROLLUP_COUNT_FIELDS,
@@ -588,3 +592,147 @@ def test_import_into_a_published_period_is_refused(world):
     assert [e["row"] for e in job.errors] == [2]
     assert "sudah dipublikasikan" in job.errors[0]["message"]
     assert not Response.objects.exists()
+
+
+# --- formulas -----------------------------------------------------------------------
+
+
+def _sheet_edited(content: bytes, *edits: tuple[str, str]) -> bytes:
+    """*content* with its data sheet's XML edited (as Excel would have written it)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for old, new in edits:
+                    assert old in text, old
+                    text = text.replace(old, new, 1)
+                data = text.encode()
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def _text_cell(value: str) -> dict:
+    """A marker for :func:`_xlsx_with_text`: a text cell, even if it starts with =."""
+    return {"text": value}
+
+
+def _xlsx_with_text(rows) -> bytes:
+    """Like :func:`xlsx_bytes`, but ``_text_cell`` values are written as text cells
+    (as Excel stores ``'=bagus``), not as formulas."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_DATA
+    sheet.append(list(COLUMNS))
+    for row_number, row in enumerate(rows, 2):
+        for column, value in enumerate(row, 1):
+            if isinstance(value, dict):
+                cell = sheet.cell(row=row_number, column=column, value=value["text"])
+                cell.data_type = "s"
+            else:
+                sheet.cell(row=row_number, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rows_check_refuses_formula_cells_and_checks_the_rest_of_the_row():
+    """A formula is an error of its own cell (no second "required" error for it);
+    the row's other cells are still checked, and nothing is kept."""
+    rows = [
+        form_row(),
+        form_row(day=Formula("=TODAY()"), answers=[Formula("=1+3"), *[4] * 8]),
+        form_row(service=Formula("=Daftar!A2"), age=12, comment=Formula("=A1")),
+    ]
+    result = _check(rows)
+    assert not result.ok
+    assert result.rows == []
+    assert [error.text() for error in result.errors] == [
+        "Baris 3, kolom tanggal: rumus tidak diterima; ketik nilainya (sel ini "
+        "berisi '=TODAY()')",
+        "Baris 3, kolom U1: rumus tidak diterima; ketik nilainya (sel ini berisi "
+        "'=1+3')",
+        "Baris 4, kolom layanan: rumus tidak diterima; ketik nilainya (sel ini "
+        "berisi '=Daftar!A2')",
+        "Baris 4, kolom kritik_saran: rumus tidak diterima; ketik nilainya (sel ini "
+        "berisi '=A1')",
+        "Baris 4, kolom usia: nilai 12 tidak valid; harus bilangan bulat 15–100 atau "
+        "kosong",
+    ]
+    assert result.errors[1].message_en == (
+        "formulas are not accepted; type the value (this cell holds '=1+3')"
+    )
+
+
+def test_import_refuses_formulas_without_a_cached_value_and_stores_nothing(world):
+    """The tester's file: U1 "=1+3" and a comment "=HYPERLINK(…)" written by a
+    program that computes nothing, so the file caches no value. Both cells are
+    errors; the valid rows around them are not stored either."""
+    rows = [
+        form_row(),
+        form_row(answers=["=1+3", *[4] * 8]),
+        form_row(comment='=HYPERLINK("http://x", "klik")'),
+        form_row(),
+    ]
+    job = run(new_job(world, xlsx_bytes(rows)))
+    assert job.status == "refused"
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (3, "U1"),
+        (4, "kritik_saran"),
+    ]
+    assert job.errors[0]["message"].startswith("rumus tidak diterima; ketik nilainya")
+    assert job.created_count == 0
+    assert not Response.objects.exists()
+    assert not DailyRollup.objects.exists()
+
+
+def test_import_refuses_formulas_whatever_value_the_file_cached(world):
+    """A file saved by Excel caches each formula's result (4 for "=1+3"): plain,
+    shared (filled down) and array formulas are refused all the same, while a
+    text cell that starts with "=" (typed as '=bagus) is text."""
+    rows = [
+        form_row(comment=_text_cell("=bagus, cepat")),
+        form_row(answers=["=1+3", *[4] * 8]),
+        form_row(answers=["=1+3", *[4] * 8]),
+        form_row(answers=["=1+3", *[4] * 8]),
+        form_row(answers=["=1+3", *[4] * 8]),
+        form_row(comment=_text_cell("=)")),
+    ]
+    content = _sheet_edited(
+        _xlsx_with_text(rows),
+        ('<c r="C3"><f>1+3</f><v /></c>', '<c r="C3"><f>1+3</f><v>4</v></c>'),
+        (
+            '<c r="C4"><f>1+3</f><v /></c>',
+            '<c r="C4"><f t="shared" ref="C4:C5" si="0">1+3</f><v>4</v></c>',
+        ),
+        (
+            '<c r="C5"><f>1+3</f><v /></c>',
+            '<c r="C5"><f t="shared" si="0" /><v>4</v></c>',
+        ),
+        (
+            '<c r="C6"><f>1+3</f><v /></c>',
+            '<c r="C6"><f t="array" ref="C6">1+3</f><v>4</v></c>',
+        ),
+    )
+    cached = load_workbook(io.BytesIO(content), data_only=True)[SHEET_DATA]
+    # What the import read before: the cached 4s, a valid answer.
+    assert [cached[f"C{row}"].value for row in (3, 4, 5, 6)] == [4, 4, 4, 4]
+    job = run(new_job(world, content))
+    assert job.status == "refused"
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (3, "U1"),
+        (4, "U1"),
+        (5, "U1"),
+        (6, "U1"),
+    ]
+    assert not Response.objects.exists()
+
+    text_only = _xlsx_with_text([rows[0], rows[5]])
+    job = run(new_job(world, text_only))
+    assert job.status == "done"
+    assert sorted(Response.objects.values_list("comment", flat=True)) == [
+        "=)",
+        "=bagus, cepat",
+    ]

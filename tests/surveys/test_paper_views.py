@@ -1,6 +1,7 @@
 """Paper-survey pages through real HTTP: template download, upload, job page."""
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from mutu.surveys.channels.paper.layout import (
 from mutu.surveys.models import DailyRollup, ImportJob, Response
 from tests.accounts.factories import user_with_role
 from tests.accounts.login import login
+from tests.registry import factories
 from tests.surveys.test_paper import form_row, xlsx_bytes
 
 
@@ -56,6 +58,41 @@ def test_template_download_is_an_xlsx_with_the_units_services(client, world, ope
     assert ("list", "B2:B1048576") in rules
     assert ("whole", "C2:C1048576") in rules
     assert ("date", "A2:A1048576") in rules
+
+
+def test_template_writes_a_formula_like_service_name_as_text(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A service named =HYPERLINK(…) is listed as text ('=HYPERLINK(…)), nowhere
+    as a formula; a row that picked it from the dropdown imports to that service."""
+    name = '=HYPERLINK("http://x")'
+    service = factories.service(world.dukcapil, name)
+    response = client.get(reverse("paper:template", args=[world.dukcapil.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    listed = {
+        cell.value: cell.data_type
+        for row in workbook[SHEET_LISTS].iter_rows()
+        for cell in row
+    }
+    help_cells = [
+        cell for row in workbook["Petunjuk"].iter_rows() for cell in row if cell.value
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    formulas = [
+        member
+        for member in archive.namelist()
+        if member.startswith("xl/worksheets/") and b"<f>" in archive.read(member)
+    ]
+    assert listed["'" + name] == "s"
+    assert name not in listed
+    assert any(name in str(cell.value) for cell in help_cells)
+    assert all(cell.data_type == "s" for cell in help_cells)
+    assert formulas == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, world, xlsx_bytes([form_row(recent(21), service="'" + name)]))
+    assert ImportJob.objects.get().status == "done"
+    assert Response.objects.get().service == service
 
 
 def test_template_and_upload_are_404_for_who_cannot_edit_the_unit(client, world):
@@ -177,6 +214,26 @@ def test_job_page_lists_every_error_of_a_refused_file(
         in html
     )
     assert "<td>4</td><td>usia</td>" in html
+    assert not Response.objects.exists()
+
+
+def test_upload_with_formulas_is_refused_and_the_page_names_the_cells(
+    client, world, operator, django_capture_on_commit_callbacks
+):
+    """A file whose U1 holds "=1+3" and whose comment holds "=HYPERLINK(…)" is
+    refused; the job page names both cells and nothing is stored."""
+    rows = [
+        form_row(recent(21), answers=["=1+3", *[4] * 8]),
+        form_row(recent(21), comment='=HYPERLINK("http://x")'),
+        form_row(recent(20)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, xlsx_bytes(rows))
+    job = ImportJob.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    assert (job.status, job.created_count) == ("refused", 0)
+    assert "<td>2</td><td>U1</td><td>rumus tidak diterima; ketik nilainya" in html
+    assert "<td>3</td><td>kritik_saran</td><td>rumus tidak diterima" in html
     assert not Response.objects.exists()
 
 

@@ -30,7 +30,36 @@ PLANS = {
     "pkm-gedongtataan": (3, {"Q1", "Q6"}, 4),
     "pkm-hanura": (3, set(), 3),
 }
-PDF = b"%PDF-1.4\n% Mutu demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_pdf() -> bytes:
+    """A one-page A4 PDF saying it is demo evidence, with a correct cross-reference
+    table (the evidence check parses every PDF, so the demo's must be real)."""
+    text = b"BT /F1 16 Tf 72 770 Td (Bukti dukung contoh - demo Mutu) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+    ]
+    parts = [b"%PDF-1.4\n"]
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(sum(map(len, parts)))
+        parts.append(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = sum(map(len, parts))
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    parts.extend(b"%010d 00000 n \n" % offset for offset in offsets)
+    parts.append(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, xref)
+    )
+    return b"".join(parts)
+
+
+PDF = _demo_pdf()
 
 
 def cycle_load(

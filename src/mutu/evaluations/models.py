@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mutu.evaluations.evidence import stored_suffix
+
 
 class Cycle(models.Model):
     class Scheme(models.TextChoices):
@@ -142,7 +144,13 @@ class Answer(models.Model):
 
 
 def _evidence_path(instance: "Evidence", filename: str) -> str:
-    return f"evidence/{instance.answer.assignment_id}/{secrets.token_hex(8)}-{filename}"
+    """``evidence/<assignment>/<random>.<ext>``: a name Mutu chooses; of *filename*
+    only an extension of an accepted type is kept (the service passes the one of
+    the type detected in the content), so no uploader's name reaches the disk."""
+    return (
+        f"evidence/{instance.answer.assignment_id}/"
+        f"{secrets.token_hex(16)}{stored_suffix(filename)}"
+    )
 
 
 class Evidence(models.Model):
@@ -152,6 +160,9 @@ class Evidence(models.Model):
         Answer, on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(upload_to=_evidence_path, blank=True)
+    # The uploader's file name, for display only (the file on disk is named by
+    # Mutu, see _evidence_path).
+    original_name = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
     url = models.URLField(blank=True)
     description = models.CharField(_("keterangan"), max_length=255)
     content_type = models.CharField(max_length=40, blank=True)

@@ -23,6 +23,7 @@ from mutu.accounts.scoping import scope_queryset
 from mutu.errors import MutuError
 from mutu.evaluations import selectors, services
 from mutu.evaluations.certificates import certificate_pdf
+from mutu.evaluations.evidence import EXTENSIONS
 from mutu.evaluations.forms import (
     CycleForm,
     DeadlinesForm,
@@ -304,7 +305,10 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     response = FileResponse(
         evidence.file.open("rb"), content_type=evidence.content_type
     )
-    response["Content-Disposition"] = f'attachment; filename="bukti-{evidence.pk}"'
+    extension = EXTENSIONS.get(evidence.content_type, "")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bukti-{evidence.pk}{extension}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -91,8 +91,11 @@ def evidence_add(
 ) -> Evidence:
     """Attach evidence (bukti dukung) to an answer: a checked file or a link.
 
-    The file is checked by content and size before anything is stored; a refused
-    upload leaves no row and no file.
+    The file is checked by content and size before anything is stored
+    (:func:`mutu.evaluations.evidence.check_upload`: a real PDF, PNG or JPEG); a
+    refused upload leaves no row and no file. A stored file is named by Mutu
+    (``evidence/<assignment>/<random>.pdf|.png|.jpg``, the extension of the
+    detected type); the uploader's file name is kept in ``original_name``.
     """
     assignment = _lock(answer.assignment)
     _require_unit_side(actor, assignment, today)
@@ -112,9 +115,13 @@ def evidence_add(
         answer=answer, description=description.strip(), uploaded_by=actor
     )
     if upload is not None:
-        evidence.content_type, evidence.sha256 = check_upload(upload)
-        evidence.size = upload.size or 0
-        evidence.file.save(upload.name or "bukti", upload, save=False)
+        checked = check_upload(upload)
+        evidence.content_type, evidence.sha256 = checked.content_type, checked.sha256
+        evidence.size = checked.size
+        # The uploader's name is data for display only; on disk the file gets a
+        # name Mutu chooses, with the extension of the type found in its content.
+        evidence.original_name = (upload.name or "")[:255]
+        evidence.file.save(f"bukti{checked.extension}", upload, save=False)
     else:
         if not url.startswith(("https://", "http://")):
             raise _refuse(

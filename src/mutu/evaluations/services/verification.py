@@ -1,6 +1,7 @@
 """The evaluator's side of an evaluation (F-02): a score per indicator, the one
 revision round sent back to the unit, and field-visit observations."""
 
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -106,7 +107,9 @@ def visit_record(
 ) -> FieldVisit:
     """An evaluator's field-visit observation, with an optional checked photo.
 
-    Refused once the result is final: the evaluator then reads, never writes.
+    Refused once the result is final: the evaluator then reads, never writes. The
+    photo must decode as a JPEG or PNG (:func:`mutu.evaluations.evidence.check_upload`)
+    and is stored as ``visits/<year>/<random>.jpg|.png``.
     """
     assignment = _lock(assignment)
     if not assignment.evaluators.filter(pk=getattr(actor, "pk", None) or 0).exists():
@@ -122,12 +125,16 @@ def visit_record(
         assignment=assignment, note=note.strip(), visited_on=visited_on, evaluator=actor
     )
     if photo is not None:
-        content_type, _digest = check_upload(photo)
-        if not content_type.startswith("image/"):
+        checked = check_upload(photo)
+        if not checked.content_type.startswith("image/"):
             raise _refuse(
                 "Foto harus JPG atau PNG.", "Photos must be JPG or PNG.", field="photo"
             )
-        visit.photo.save(photo.name or "foto", photo, save=False)
+        # Named by Mutu, with the extension of the detected type; never the
+        # uploader's name.
+        visit.photo.save(
+            f"{secrets.token_hex(16)}{checked.extension}", photo, save=False
+        )
     visit.save()
     audit_record(actor=actor, action="visit.record", target=visit)
     return visit

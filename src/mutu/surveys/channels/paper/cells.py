@@ -15,7 +15,9 @@ from typing import Any
 
 from django.utils import translation
 
+from mutu.surveys.channels.paper.layout import COLUMNS
 from mutu.surveys.channels.paper.results import RowError, SheetResult, file_error
+from mutu.surveys.channels.paper.workbook import Formula
 from mutu.surveys.models import Education, Occupation, Sex
 from mutu.surveys.published import PublishedPeriods
 from mutu.surveys.rules import (
@@ -92,6 +94,26 @@ class _Checker:
         self.result.error_count += 1
         if len(self.result.errors) < self.max_errors:
             self.result.errors.append(RowError(row, column, message, message_en))
+
+    def formulas(self, row: int, values: list[Any]) -> frozenset[int]:
+        """Record an error for each formula cell of *values*; blank them in place.
+
+        Returns the positions (in :data:`COLUMNS` order) that held a formula, so
+        the caller skips their own checks (a formula date is not also "required").
+        """
+        found = frozenset(
+            i for i, value in enumerate(values) if value.__class__ is Formula
+        )
+        for i in sorted(found):
+            shown = _shown(str(values[i]))
+            self.error(
+                row,
+                COLUMNS[i],
+                f"rumus tidak diterima; ketik nilainya (sel ini berisi {shown})",
+                f"formulas are not accepted; type the value (this cell holds {shown})",
+            )
+            values[i] = None
+        return found
 
     def day(self, row: int, value: Any) -> date | None:
         cached = self.days.get(value)

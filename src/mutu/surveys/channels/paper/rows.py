@@ -13,9 +13,12 @@ from mutu.surveys.bulk.rows import BulkRow
 from mutu.surveys.channels.paper.cells import _blank, _Checker, _codes, _shown
 from mutu.surveys.channels.paper.layout import COLUMNS, ELEMENT_COLUMNS
 from mutu.surveys.channels.paper.results import RowError, SheetResult, file_error
+from mutu.surveys.channels.paper.workbook import Formula
 from mutu.surveys.models import Education, Occupation, Sex
 from mutu.surveys.published import PublishedPeriods
 from mutu.surveys.rules import SubmissionWindow
+
+_NONE: frozenset[int] = frozenset()
 
 
 def _header_positions(
@@ -127,8 +130,16 @@ def rows_check(
             result.total = total
             return result
         errors_before = result.error_count
-        day = check.day(row_number, values[0])
-        service_id = check.service(row_number, values[1])
+        # A formula is an error of its cell (its cached value is not what was
+        # on the paper form); the row's other cells are still checked.
+        for value in values:  # a plain loop: this runs for every row
+            if value.__class__ is Formula:
+                formulas = check.formulas(row_number, values)
+                break
+        else:
+            formulas = _NONE
+        day = None if 0 in formulas else check.day(row_number, values[0])
+        service_id = None if 1 in formulas else check.service(row_number, values[1])
         answers = [
             check.answer(row_number, code, values[2 + i]) for i, code in element_columns
         ]

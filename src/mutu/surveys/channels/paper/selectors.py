@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from mutu.registry.models import ServiceUnit
+from mutu.reports.spreadsheets import cell_text
 from mutu.surveys.channels.paper.cells import service_key
 from mutu.surveys.models import ImportJob
 
@@ -35,8 +36,15 @@ def active_service_names(unit: ServiceUnit) -> list[str]:
 
 
 def service_keys(unit: ServiceUnit) -> dict[str, int]:
-    """The unit's active services as ``{service_key(name): id}`` for the row check."""
-    return {
-        service_key(name): pk
-        for pk, name in unit.services.filter(is_active=True).values_list("pk", "name")
-    }
+    """The unit's active services as ``{service_key(name): id}`` for the row check.
+
+    A name the template lists neutralised (``=X`` written as ``'=X`` by
+    :func:`~mutu.reports.spreadsheets.cell_text`) is also found by that spelling,
+    which is what the template's dropdown puts in the cell; a service really
+    named ``'=X`` keeps that key.
+    """
+    services = list(unit.services.filter(is_active=True).values_list("pk", "name"))
+    keys = {service_key(name): pk for pk, name in services}
+    for pk, name in services:
+        keys.setdefault(service_key(cell_text(name)), pk)
+    return keys

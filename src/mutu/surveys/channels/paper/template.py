@@ -1,7 +1,8 @@
 """The XLSX template a unit downloads to type its paper forms in: the data sheet
 with a commented header and dropdowns, the hidden list of the unit's services,
 and the instructions sheet in Indonesian. Written in openpyxl's write-only
-mode."""
+mode; every cell goes through :func:`mutu.reports.spreadsheets.cell_text`, so a
+service named ``=HYPERLINK(…)`` is written as text, never as a formula."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutu.measures.skm_elements import ELEMENTS
+from mutu.reports.spreadsheets import cell_text
 from mutu.surveys.channels.paper.layout import (
     COLUMNS,
     ELEMENT_COLUMNS,
@@ -90,6 +92,8 @@ def template_build(
     education and occupation codes, whole numbers 1–4 for U1…U9 and the age range;
     the date column warns outside the period when one is given. Sheet "Petunjuk"
     explains in Indonesian how to fill it. Written in openpyxl's write-only mode.
+    Every cell value passes through :func:`~mutu.reports.spreadsheets.cell_text`
+    (a service named ``=X`` is listed as ``'=X``; the import accepts both).
     """
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet(SHEET_DATA)
@@ -115,7 +119,7 @@ def template_build(
     fill = PatternFill("solid", fgColor="DDEBF7")
     header = []
     for name in COLUMNS:
-        cell = WriteOnlyCell(data, value=name)
+        cell = WriteOnlyCell(data, value=cell_text(name))
         cell.font = bold
         cell.fill = fill
         comment = Comment(_HEADER_COMMENTS[name], "Mutu")
@@ -187,16 +191,16 @@ def template_build(
         )
     data.append(header)
 
-    lists.append(["layanan"])
+    lists.append([cell_text("layanan")])
     for name in services:
-        lists.append([name])
+        lists.append([cell_text(name)])
 
     help_sheet.column_dimensions["A"].width = 110
     wrap = Alignment(wrap_text=True, vertical="top")
     for index, line in enumerate(
         _help_lines(unit_name, services, period_label, period_start, period_end)
     ):
-        cell = WriteOnlyCell(help_sheet, value=line)
+        cell = WriteOnlyCell(help_sheet, value=cell_text(line))
         cell.alignment = wrap
         if index == 0:
             cell.font = Font(bold=True, size=14)

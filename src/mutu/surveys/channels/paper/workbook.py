@@ -1,6 +1,7 @@
 """The uploaded file itself: checked by content to be an XLSX workbook (a renamed
 CSV, an old .xls, a macro-enabled .xlsm or a zip bomb is refused), and its data
-sheet opened read-only for streaming rows."""
+sheet opened read-only for streaming rows, with every formula cell marked as a
+:class:`Formula` (never read as its cached value, nor as empty)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from mutu.errors import MutuError
 from mutu.surveys.channels.paper.layout import SHEET_DATA, XLSX_CONTENT_TYPE
@@ -71,6 +73,26 @@ def xlsx_check(handle: IO[bytes]) -> None:
         raise refused
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula (``=1+3``), as read from the file.
+
+    A typed form holds values, and a formula's value is whatever the program that
+    last saved the file computed (openpyxl, which wrote the tester's file, computes
+    nothing, so the value read was empty). The row check refuses the cell.
+    """
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# What openpyxl gives for a formula cell when it is not asked for cached values:
+# "=" + the formula's text, or one of these objects (array and data-table formulas).
+_FORMULA_OBJECTS = (ArrayFormula, DataTableFormula)
+
+
 @dataclass
 class OpenedSheet:
     """The data sheet of an uploaded workbook, opened for streaming."""
@@ -81,14 +103,25 @@ class OpenedSheet:
 
 
 def sheet_open(handle: IO[bytes]) -> OpenedSheet:
-    """Open the data sheet of *handle* read-only, values only (streamed rows).
+    """Open the data sheet of *handle* read-only for streamed rows of values.
 
-    Reads the sheet named "Respons", or the first sheet. ``estimated_rows`` is the
-    number of rows below the header that the file's dimension record announces (0
-    when it has none). Raises :class:`MutuError` when openpyxl cannot read it.
+    Reads the sheet named "Respons", or the first sheet. A formula cell comes out
+    as a :class:`Formula`, whatever value the file cached for it; every other
+    cell as its value. ``estimated_rows`` is the number of rows below the header
+    that the file's dimension record announces (0 when it has none). Raises
+    :class:`MutuError` when openpyxl cannot read it.
+
+    Speed: rows are streamed as plain values (openpyxl's cheapest path). A
+    formula cell then reads as text starting with "=", which a text cell (typed
+    as ``'=…``) can also be; only a row holding such a text is looked up again in
+    a second, cell-by-cell stream of the same sheet (which gives each cell's data
+    type), advanced in step and only that far. A file without any text starting
+    with "=" is read once, as before.
     """
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
+        # data_only=False: a formula must read as a formula, never as the value
+        # the file cached for it (or as nothing when it cached none).
+        workbook = load_workbook(handle, read_only=True, data_only=False)
         sheet = (
             workbook[SHEET_DATA]
             if SHEET_DATA in workbook.sheetnames
@@ -99,12 +132,39 @@ def sheet_open(handle: IO[bytes]) -> OpenedSheet:
         raise _unreadable() from error
 
     def rows() -> Iterator[tuple[Any, ...]]:
+        cells: Iterator[tuple[Any, ...]] | None = None  # the second stream
+        cells_at = 0  # rows taken from it so far
         try:
-            yield from sheet.iter_rows(values_only=True)
+            for index, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                for value in row:
+                    kind = value.__class__
+                    if (kind is str and value[:1] == "=") or kind in _FORMULA_OBJECTS:
+                        break
+                else:
+                    yield row
+                    continue
+                if cells is None:
+                    cells = sheet.iter_rows()
+                while cells_at < index:
+                    typed = next(cells)
+                    cells_at += 1
+                yield tuple(
+                    Formula(_formula_text(value))
+                    if i < len(typed) and typed[i].data_type == "f"
+                    else value
+                    for i, value in enumerate(row)
+                )
         except Exception as error:  # a damaged sheet part, found while streaming
             raise _unreadable() from error
 
     return OpenedSheet(rows(), estimated, workbook.close)
+
+
+def _formula_text(value: Any) -> str:
+    """The formula as typed: openpyxl gives "=…" text or an object holding it."""
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "text", None) or "=")
 
 
 def _unreadable() -> MutuError:
