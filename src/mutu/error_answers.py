@@ -36,6 +36,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 
 from mutu.api.errors import error_body
@@ -79,6 +80,11 @@ def endpoint_of(request: HttpRequest) -> str:
     """Which kind of endpoint *request* asked: ``api``, ``kiosk``, ``webhook`` or
     ``page`` (by its resolved view, or by its path when nothing resolved)."""
     match = getattr(request, "resolver_match", None)
+    if match is None:  # an error before URL resolution (in a middleware)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
     view_name = match.view_name if match is not None else ""
     if view_name == "kiosk:sync":
         return KIOSK

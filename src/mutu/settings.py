@@ -83,6 +83,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page headers above the rest, so that every answer carries them, also one
+    # made from an error raised in a middleware below (a disallowed host).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mutu.language.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,8 +94,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that its answers (413, 503, the bodies of bare error answers) still
     # pass through the security headers of the middleware above.
@@ -185,7 +187,7 @@ MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 # largest valid request: a bulk of MUTU_API_BULK_MAX (1,000) items, each with a
 # 2,000-character comment of characters outside the Basic Multilingual Plane (an
 # emoji is 12 bytes as json.dumps escapes it, a surrogate pair), measured at
-# 24,454,000 bytes (23.3 MiB) by tests/security/test_bodies.py; 24 MiB leaves 2.9 %
+# 24,456,000 bytes (23.3 MiB) by tests/api/test_parsers.py; 24 MiB leaves 2.9 %
 # for pretty-printing. Raise it with MUTU_API_BULK_MAX. The kiosk's fits 100 queued
 # responses as its page sends them (JSON.stringify, UTF-8: 0.8 MiB); the webhook's
 # fits a WhatsApp Cloud delivery (Meta: "payloads can be up to 3MB").
