@@ -194,9 +194,7 @@ def test_body_in_another_charset_is_read_by_its_charset(world):
     client = token_client(world.operator)
     body = json.dumps(response_body(world), ensure_ascii=False).encode("utf-16")
 
-    answer = client.post(
-        URL, body, content_type="application/json; charset=utf-16"
-    )
+    answer = client.post(URL, body, content_type="application/json; charset=utf-16")
 
     assert answer.status_code == 201, answer.json()
 
