@@ -262,7 +262,7 @@ def test_kiosk_limit_fits_a_full_sync_as_the_page_sends_it(world, point, setting
         separators=(",", ":"),
     ).encode()
 
-    print(f"\nlargest kiosk sync: {len(body):,} bytes")
+    assert len(body) == 833_290
     assert len(body) < settings.MUTU_KIOSK_MAX_BODY_KB * 1024
 
 

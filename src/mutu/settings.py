@@ -189,7 +189,7 @@ MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 # emoji is 12 bytes as json.dumps escapes it, a surrogate pair), measured at
 # 24,456,000 bytes (23.3 MiB) by tests/api/test_parsers.py; 24 MiB leaves 2.9 %
 # for pretty-printing. Raise it with MUTU_API_BULK_MAX. The kiosk's fits 100 queued
-# responses as its page sends them (JSON.stringify, UTF-8: 0.8 MiB); the webhook's
+# responses as its page sends them (JSON.stringify, UTF-8: 833,290 bytes); the webhook's
 # fits a WhatsApp Cloud delivery (Meta: "payloads can be up to 3MB").
 MUTU_API_MAX_BODY_MB = float(os.environ.get("MUTU_API_MAX_BODY_MB", "24"))
 MUTU_KIOSK_MAX_BODY_KB = int(os.environ.get("MUTU_KIOSK_MAX_BODY_KB", "1024"))

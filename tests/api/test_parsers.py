@@ -75,10 +75,6 @@ def test_body_limit_fits_the_largest_valid_bulk_and_little_more():
     escaped_bmp = len(largest_bulk(BMP))
     limit = api_body_max_bytes()
 
-    print(
-        f"\nlargest valid bulk: {escaped:,} bytes (emoji), {escaped_bmp:,} bytes "
-        f"(BMP non-ASCII); limit {limit:,} bytes"
-    )
     assert escaped == 24_456_000
     assert escaped_bmp == 12_456_000
     assert escaped <= limit < escaped * 1.05
