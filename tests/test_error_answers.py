@@ -6,11 +6,9 @@ import hmac
 import json
 import sys
 import uuid
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -18,6 +16,7 @@ from mutu.error_answers import server_error
 from mutu.surveys.channels.kiosk.views import kiosk_token
 from mutu.surveys.models import DailyRollup, Response
 from tests.api.factories import response_body, token_client
+from tests.faults import database_down, database_lost_on_write
 from tests.registry import factories
 
 API_KEYS = {"error"}
@@ -47,27 +46,6 @@ def point(world):
     counter = factories.point(world.dukcapil, code="dukcapil-1")
     counter.services.add(world.ktp)
     return counter
-
-
-@contextmanager
-def database_down(error: type[Exception] = OperationalError):
-    """Every new query fails as the driver fails when PostgreSQL is unreachable."""
-    refused = error('connection to server at "127.0.0.1", port 5432 failed')
-    with mock.patch.object(connection, "ensure_connection", side_effect=refused):
-        yield
-
-
-@contextmanager
-def database_lost_on_write():
-    """Reads work, then the connection drops at the first write (mid-request)."""
-
-    def fail_writes(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(fail_writes):
-        yield
 
 
 def _kiosk_post(client, point, body: bytes | str):
