@@ -584,3 +584,16 @@ def test_uuid_case_does_not_break_idempotency(world, operator):
 
     assert again.status_code == 200
     assert _stored() == (1, 1)
+
+
+@pytest.mark.parametrize("field", ["unit", "service"])
+def test_create_refuses_an_id_past_the_largest_row_id(world, operator, field):
+    """An id past 2**63 - 1 names no row: a field error in both languages, not the
+    driver's overflow (a 500 found by the fuzzer)."""
+    answer = operator.post(URL, response_body(world, **{field: 2**63}), format="json")
+
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["details"]["field"] == field
+    assert "9223372036854775807" in error["message_id"]
+    assert error["message_id"] != error["message_en"]
