@@ -224,6 +224,7 @@ def test_kiosk_limit_fits_a_full_sync_as_the_page_sends_it(world, point, setting
     from mutu.surveys.channels.kiosk.views import SYNC_BATCH_MAX
 
     item = _kiosk_item(world) | {
+        "service": 2**63 - 1,  # the longest id, whatever the database hands out
         "comment": "\U0001f600" * 2000,
         "extra_answers": {f"X{n}": 4 for n in range(1, 6)},
         "profile": {
@@ -240,7 +241,7 @@ def test_kiosk_limit_fits_a_full_sync_as_the_page_sends_it(world, point, setting
         separators=(",", ":"),
     ).encode()
 
-    assert len(body) == 833_290
+    assert len(body) == 835_090
     assert len(body) < settings.MUTU_KIOSK_MAX_BODY_KB * 1024
 
 

@@ -184,13 +184,13 @@ MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400")
 MUTU_SURVEY_MAX_SKEW_MINUTES = int(os.environ.get("MUTU_SURVEY_MAX_SKEW_MINUTES", "5"))
 MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 # Request body limits (mutu.error_answers, mutu.api.parsers). The API's fits its
-# largest valid request: a bulk of MUTU_API_BULK_MAX (1,000) items, each with a
-# 2,000-character comment of characters outside the Basic Multilingual Plane (an
-# emoji is 12 bytes as json.dumps escapes it, a surrogate pair), measured at
-# 24,456,000 bytes (23.3 MiB) by tests/api/test_parsers.py; 24 MiB leaves 2.9 %
-# for pretty-printing. Raise it with MUTU_API_BULK_MAX. The kiosk's fits 100 queued
-# responses as its page sends them (JSON.stringify, UTF-8: 833,290 bytes); the webhook's
-# fits a WhatsApp Cloud delivery (Meta: "payloads can be up to 3MB").
+# largest valid request, measured by tests/api/test_parsers.py: a bulk of
+# MUTU_API_BULK_MAX (1,000) items, each with a 2,000-character comment of characters
+# outside the Basic Multilingual Plane (12 bytes each as json.dumps escapes them, a
+# surrogate pair) is 24,456,000 bytes (23.3 MiB); 24 MiB leaves 2.9 % for
+# indentation (raise both together). The kiosk's fits 100 queued responses as its
+# page sends them (JSON.stringify, UTF-8: 835,090 bytes); the webhook's fits a
+# WhatsApp Cloud delivery (Meta: "payloads can be up to 3MB").
 MUTU_API_MAX_BODY_MB = float(os.environ.get("MUTU_API_MAX_BODY_MB", "24"))
 MUTU_KIOSK_MAX_BODY_KB = int(os.environ.get("MUTU_KIOSK_MAX_BODY_KB", "1024"))
 MUTU_WEBHOOK_MAX_BODY_KB = int(os.environ.get("MUTU_WEBHOOK_MAX_BODY_KB", "3072"))
