@@ -6,9 +6,9 @@ exception handling (an HTML "Bad Request (400)"), and parses it with unbounded
 recursion (a ``RecursionError``, HTTP 500, for ``[[[[…]]]]``). This parser is no
 subclass of it, so DRF hands it the raw stream: it refuses a body over
 ``MUTU_API_MAX_BODY_MB`` with 413 before reading it (by ``Content-Length``) or as
-soon as the read passes the limit, and parses with :func:`mutu.json_bodies.json_body_parse`;
-both refusals are :class:`~mutu.api.errors.ApiError`, so they get the API's one
-error shape.
+soon as the read passes the limit, and parses with
+:func:`mutu.json_bodies.json_body_parse`; both refusals are
+:class:`~mutu.api.errors.ApiError`, so they get the API's one error shape.
 """
 
 from typing import TYPE_CHECKING, Any
