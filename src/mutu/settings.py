@@ -87,6 +87,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page headers above the rest, so that every answer carries them, also one
+    # made from an error raised in a middleware below (a disallowed host).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mutu.language.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,9 +100,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mutu.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its answers (413, 503, the bodies of bare error answers) still
+    # pass through the security headers of the middleware above.
+    "mutu.error_answers.ErrorAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "mutu.urls"
@@ -198,6 +203,27 @@ MUTU_SURVEY_INTEGRITY_DELAY_SECONDS = float(
 MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400"))
 MUTU_SURVEY_MAX_SKEW_MINUTES = int(os.environ.get("MUTU_SURVEY_MAX_SKEW_MINUTES", "5"))
 MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
+# Request body limits (mutu.error_answers, mutu.api.parsers). The API's fits its
+# largest valid request, measured by tests/api/test_parsers.py: a bulk of
+# MUTU_API_BULK_MAX (1,000) items, each with a 2,000-character comment of characters
+# outside the Basic Multilingual Plane (12 bytes each as json.dumps escapes them, a
+# surrogate pair) is 24,456,000 bytes (23.3 MiB); 24 MiB leaves 2.9 % for
+# indentation (raise both together). The kiosk's fits 100 queued responses as its
+# page sends them (JSON.stringify, UTF-8: 835,090 bytes); the webhook's fits a
+# WhatsApp Cloud delivery (Meta: "payloads can be up to 3MB").
+MUTU_API_MAX_BODY_MB = float(os.environ.get("MUTU_API_MAX_BODY_MB", "24"))
+MUTU_KIOSK_MAX_BODY_KB = int(os.environ.get("MUTU_KIOSK_MAX_BODY_KB", "1024"))
+MUTU_WEBHOOK_MAX_BODY_KB = int(os.environ.get("MUTU_WEBHOOK_MAX_BODY_KB", "3072"))
+# Django's own limit on a body read whole (request.body, form fields; files are
+# apart): the largest such body is a webhook delivery. The API reads its body itself
+# under MUTU_API_MAX_BODY_MB; past this limit a page answers 413 (HTML), a JSON
+# endpoint 413 in its own shape.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MUTU_WEBHOOK_MAX_BODY_KB * 1024
+# While the database is unreachable every answer is 503 with this Retry-After: a
+# PostgreSQL restart or a fail-over takes seconds to tens of seconds.
+MUTU_OUTAGE_RETRY_AFTER_SECONDS = int(
+    os.environ.get("MUTU_OUTAGE_RETRY_AFTER_SECONDS", "30")
+)
 MUTU_PUBLIC_POSTS_PER_MINUTE = int(os.environ.get("MUTU_PUBLIC_POSTS_PER_MINUTE", "20"))
 MUTU_SMS_TIMEOUT_MINUTES = int(os.environ.get("MUTU_SMS_TIMEOUT_MINUTES", "30"))
 MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
@@ -261,6 +287,7 @@ REST_FRAMEWORK = {
         "system": os.environ.get("MUTU_API_SYSTEM_RATE", "1200/minute"),
         "system_bulk": os.environ.get("MUTU_API_BULK_RATE", "60/minute"),
     },
+    "DEFAULT_PARSER_CLASSES": ["mutu.api.parsers.MutuJSONParser"],
     "EXCEPTION_HANDLER": "mutu.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -271,6 +298,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mutu.api.schema.refuse_unknown_keys",
+    ],
 }
 
 LANGUAGE_CODE = "id"

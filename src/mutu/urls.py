@@ -22,6 +22,13 @@ urlpatterns = [
     path("", include("mutu.audit.urls")),
 ]
 
+# Error answers in the shape of the endpoint asked: JSON for the API, the kiosk and
+# the webhooks, an Indonesian page elsewhere (mutu.error_answers).
+handler400 = "mutu.error_answers.bad_request"
+handler403 = "mutu.error_answers.permission_denied"
+handler404 = "mutu.error_answers.page_not_found"
+handler500 = "mutu.error_answers.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -100,3 +100,10 @@ def test_schema_is_unchanged(db):
     answer = Client().get("/api/schema/")
     assert answer.status_code == 200
     assert answer.content.decode() == SCHEMA_COPY.read_text(encoding="utf-8")
+
+
+def test_schema_says_unknown_keys_are_refused(schema):
+    """The item and its profile are closed objects, as the API treats them."""
+    components = schema["components"]["schemas"]
+    assert components["SkmResponseInput"]["additionalProperties"] is False
+    assert components["Profile"]["additionalProperties"] is False

@@ -613,3 +613,16 @@ def test_bulk_client_id_number_is_refused_by_index(world, operator):
     errors = answer.json()["error"]["details"]["errors"]
     assert [(e["index"], e["field"]) for e in errors] == [(1, "client_id")]
     assert _stored() == (0, 0)
+
+
+@pytest.mark.parametrize("field", ["unit", "service"])
+def test_create_refuses_an_id_past_the_largest_row_id(world, operator, field):
+    """An id past 2**63 - 1 names no row: a field error in both languages, not the
+    driver's overflow (a 500 found by the fuzzer)."""
+    answer = operator.post(URL, response_body(world, **{field: 2**63}), format="json")
+
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["details"]["field"] == field
+    assert "9223372036854775807" in error["message_id"]
+    assert error["message_id"] != error["message_en"]

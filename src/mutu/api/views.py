@@ -5,12 +5,12 @@ from typing import Any
 from django.templatetags.static import static
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from mutu.api.errors import exception_handler
+from mutu.api.parsers import MutuJSONParser
 
 
 class MutuAPIView(APIView):
@@ -18,13 +18,14 @@ class MutuAPIView(APIView):
 
     Systems authenticate with ``Authorization: Token <key>``; a signed-in person's
     session also works (with its CSRF token), which is what the docs page uses.
-    The exception handler is set here too, so the error shape does not depend on
-    ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``.
+    The exception handler and the parser (JSON under the body and nesting limits,
+    :mod:`mutu.api.parsers`) are set here too, so neither depends on
+    ``REST_FRAMEWORK``.
     """
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [MutuJSONParser]
     renderer_classes = [JSONRenderer]
 
     def get_exception_handler(self) -> Any:

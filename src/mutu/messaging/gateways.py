@@ -17,7 +17,6 @@ numbers pass through here in memory only; they are never stored or logged.
 
 import hashlib
 import hmac
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.debug import sensitive_variables
 
 from mutu.errors import MutuError
+from mutu.json_bodies import JsonBodyError, json_body_parse
 
 TEXT_MAX = 500
 """Longer inbound texts are cut: an answer is a digit, a code or a word."""
@@ -72,12 +72,12 @@ def _text_field(value: Any, name: str, *, limit: int) -> str:
 
 
 def _json_body(request: HttpRequest) -> Any:
+    """The body's JSON under the nesting limit (:mod:`mutu.json_bodies`); an empty
+    body reads as ``null``, which each adapter refuses as not an object."""
     try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadPayload(
-            "Isi permintaan bukan JSON yang sah.", "The request body is not valid JSON."
-        ) from error
+        return json_body_parse(request.body or b"null")
+    except JsonBodyError as error:
+        raise BadPayload(error.message_id, error.message_en) from error
 
 
 class Gateway(Protocol):

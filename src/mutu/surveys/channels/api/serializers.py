@@ -13,6 +13,9 @@ from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.models import Education, Occupation, Response, Sex
 
 PROFILE_FIELDS = ("sex", "age", "education", "occupation")
+ID_MAX = 2**63 - 1
+"""The largest row id (a 64-bit integer, PostgreSQL's bigint): a larger one names no
+row, and as a query parameter it overflows the driver (a 500 found by fuzzing)."""
 
 ANSWERS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -107,10 +110,11 @@ class SkmResponseInputSerializer(serializers.Serializer):
         )
     )
     unit = serializers.IntegerField(
-        min_value=1, help_text="Id unit pelayanan / Service unit id."
+        min_value=1, max_value=ID_MAX, help_text="Id unit pelayanan / Service unit id."
     )
     service = serializers.IntegerField(
         min_value=1,
+        max_value=ID_MAX,
         help_text="Id jenis layanan unit itu / Id of a service of the unit.",
     )
     point = serializers.CharField(

@@ -15,7 +15,6 @@ rate-limited per IP address (:mod:`mutu.ratelimit`, a fixed one-minute window in
 Django's cache).
 """
 
-import json
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -31,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mutu.errors import ConflictError, MutuError
+from mutu.json_bodies import JsonBodyError, json_body_parse
 from mutu.ratelimit import rate_limited
 from mutu.registry.models import Service, ServicePoint
 from mutu.surveys.channels.api.items import _parse
@@ -298,8 +298,11 @@ def kiosk_sync(request: HttpRequest, code: str) -> JsonResponse:
     "education": "", "occupation": ""}, "comment": "", "submitted_at": "<ISO 8601>"},
     …]}``. Answers 200 with one outcome per response, in order: ``created``,
     ``replayed`` (already stored), ``conflict`` (the id holds other content) or
-    ``invalid`` (with the message); 400 for a malformed body, 403 for a wrong token,
-    404 for an unknown point, 429 past the rate limit.
+    ``invalid`` (with the message); 400 for a malformed body (not JSON, or nested
+    deeper than :data:`mutu.json_bodies.JSON_MAX_DEPTH`), 403 for a wrong token, 404
+    for an unknown point, 429 past the rate limit; 413 for a body over
+    ``MUTU_KIOSK_MAX_BODY_KB`` and 503 while the database is down, both answered in
+    this shape by :mod:`mutu.error_answers`.
     """
     if sync_rate_exceeded(request):
         return _error(
@@ -312,8 +315,10 @@ def kiosk_sync(request: HttpRequest, code: str) -> JsonResponse:
     if point is None:
         return _error(404, "Loket tidak ditemukan.", "Service point not found.")
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body = json_body_parse(request.body)
+    except JsonBodyError as error:
+        if error.reason == "too_deep":
+            return _error(400, error.message_id, error.message_en)
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("responses"), list):
         return _error(
