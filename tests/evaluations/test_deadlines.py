@@ -1,8 +1,9 @@
 """Stage deadlines: the unit's side closes at its deadline, the public F-03 link at
 the verification deadline; the manager may move them."""
 
+import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import signing
@@ -188,3 +189,28 @@ def test_f03_link_closes_after_the_verification_deadline(
         channel="paper",
     )
     assert created
+
+
+def test_saving_the_deadline_form_unchanged_keeps_the_dates(client, world, cycle):
+    """A manager opens the cycle page and sends the deadline form as the browser
+    fills it: the dates stay what they were."""
+    cycle.self_assessment_due = date(2025, 5, 31)
+    cycle.verification_due = date(2025, 5, 31) + timedelta(days=30)
+    cycle.save()
+    login(client, world.admin)
+    page = client.get(reverse("evaluations:cycle", args=[cycle.pk])).content.decode()
+    values = dict(re.findall(r'<input type="date" name="(\w+)" value="([^"]*)"', page))
+    assert values == {
+        "self_assessment_due": "2025-05-31",
+        "verification_due": "2025-06-30",
+    }
+
+    answer = client.post(
+        reverse("evaluations:cycle_deadlines", args=[cycle.pk]),
+        {**values, "reason": "Tanpa perubahan"},
+    )
+
+    assert answer.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.self_assessment_due == date(2025, 5, 31)
+    assert cycle.verification_due == date(2025, 5, 31) + timedelta(days=30)

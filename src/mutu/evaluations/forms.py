@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutu.date_inputs import IsoDateInput
 from mutu.evaluations.models import Cycle
 from mutu.measures.instrument import UserAssessment
 from mutu.registry.models import ServiceUnit
@@ -24,10 +25,10 @@ class CycleForm(forms.Form):
     )
     self_assessment_due = forms.DateField(
         label=_("Tenggat penilaian mandiri"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     verification_due = forms.DateField(
-        label=_("Tenggat verifikasi"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tenggat verifikasi"), widget=IsoDateInput()
     )
 
     def __init__(self, *args, units, **kwargs) -> None:
@@ -38,10 +39,10 @@ class CycleForm(forms.Form):
 class DeadlinesForm(forms.Form):
     self_assessment_due = forms.DateField(
         label=_("Tenggat penilaian mandiri"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     verification_due = forms.DateField(
-        label=_("Tenggat verifikasi"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tenggat verifikasi"), widget=IsoDateInput()
     )
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=255)
 
@@ -63,9 +64,7 @@ class ScoreForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=_("Tanggal kunjungan"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=IsoDateInput())
     note = forms.CharField(
         label=_("Pengamatan"), widget=forms.Textarea(attrs={"rows": 3})
     )

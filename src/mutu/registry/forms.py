@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutu.date_inputs import IsoDateInput
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import Service, ServiceStandard
 
@@ -26,7 +27,7 @@ class StandardForm(forms.ModelForm):
         ]
         widgets = {
             **{c.field: forms.Textarea(attrs={"rows": 3}) for c in STANDARD_COMPONENTS},
-            "decree_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decree_date": IsoDateInput(),
         }
         help_texts = {
             "decree_number": _(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mutu.date_inputs import IsoDateInput
 from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.models import Education, FollowUpItem, Occupation, Publication, Sex
 from mutu.surveys.rules import AGE_RANGE, COMMENT_MAX
@@ -137,9 +138,7 @@ class PopulationForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_at = forms.DateField(
-        label=_("Tanggal publikasi"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_at = forms.DateField(label=_("Tanggal publikasi"), widget=IsoDateInput())
     publication_media = forms.MultipleChoiceField(
         label=_("Media publikasi"),
         choices=Publication.Medium.choices,
@@ -155,9 +154,7 @@ class FollowUpForm(forms.Form):
         label=_("Tindakan perbaikan"), widget=forms.Textarea(attrs={"rows": 2})
     )
     person_in_charge = forms.CharField(label=_("Penanggung jawab"), max_length=150)
-    due_date = forms.DateField(
-        label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Tenggat"), widget=IsoDateInput())
 
 
 class FollowUpStatusForm(forms.Form):
@@ -170,7 +167,7 @@ class FollowUpStatusForm(forms.Form):
     completed_at = forms.DateField(
         label=_("Tanggal selesai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
 
