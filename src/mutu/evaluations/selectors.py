@@ -1,10 +1,12 @@
 """Reads of evaluations, always narrowed: units see their own assignments, evaluators
 only the units assigned to them, coordinators and admins their scope."""
 
+from datetime import date
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mutu.accounts.models import Role
 from mutu.accounts.scoping import (
@@ -15,6 +17,7 @@ from mutu.accounts.scoping import (
     region_part,
     scope_queryset,
 )
+from mutu.evaluations import states
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Cycle, Result
 
@@ -75,6 +78,46 @@ def roles_on(user: Any, assignment: Assignment) -> dict[str, bool]:
         roles=[Role.NATIONAL_ADMIN, Role.COORDINATOR],
     ).exists()
     return {"unit": unit_side, "evaluator": evaluator, "manager": manager}
+
+
+def assignment_actions(
+    user: Any, assignment: Assignment, *, today: date | None = None
+) -> dict[str, bool]:
+    """The actions *user* may take on *assignment* now: their side (``roles_on``)
+    and what the assignment's state allows (``mutu.evaluations.states``, the same
+    checks the services refuse with), so the page offers nothing the service
+    would refuse."""
+    today = today or timezone.localdate()
+    roles = roles_on(user, assignment)
+    evaluator_open = roles["evaluator"] and states.evaluator_side_open(
+        assignment, today
+    )
+    return {
+        **roles,
+        "self_assess": roles["unit"] and states.unit_side_open(assignment, today),
+        "score": evaluator_open,
+        "request_revision": evaluator_open and states.revision_available(assignment),
+        "visit": roles["evaluator"] and states.visit_open(assignment),
+        "finalize": roles["manager"] and states.evaluator_side_open(assignment, today),
+        "correct": roles["manager"] and states.result_correctable(assignment),
+    }
+
+
+def cycle_actions(cycle: Cycle, ranking: list[dict[str, Any]]) -> dict[str, bool]:
+    """The cycle-wide actions its state allows now (for its manager, who alone sees
+    the cycle page): publish while unpublished with a final result; issue
+    certificates while a ranked result the instrument awards has none yet
+    (*ranking* is ``cycle_results(cycle)``)."""
+    instrument = cycle_instrument(cycle)
+    return {
+        "publish": states.cycle_publishable(cycle),
+        "certificates": any(
+            states.certificate_state_allows(row["result"])
+            and instrument.awards(row["result"].predicate)
+            and not hasattr(row["result"], "certificate")
+            for row in ranking
+        ),
+    }
 
 
 def answer_rows(assignment: Assignment) -> list[dict[str, Any]]:

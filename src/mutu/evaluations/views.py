@@ -122,6 +122,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     evaluators = (
         User.objects.filter(grants__role=Role.EVALUATOR).distinct().order_by("username")
     )
+    ranking = selectors.cycle_results(cycle)
     return render(
         request,
         "evaluations/cycle.html",
@@ -130,7 +131,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "assignments": cycle.assignments.select_related("unit").prefetch_related(
                 "evaluators", "results"
             ),
-            "ranking": selectors.cycle_results(cycle),
+            "ranking": ranking,
+            "actions": selectors.cycle_actions(cycle, ranking),
             "evaluators": evaluators,
             "deadlines_form": DeadlinesForm(
                 initial={
@@ -211,7 +213,7 @@ def cycle_certificates(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = selectors.assignment_get_for_user(request.user, assignment_id)
-    roles = selectors.roles_on(request.user, assignment)
+    actions = selectors.assignment_actions(request.user, assignment)
     f03_link = request.build_absolute_uri(
         reverse("evaluations:f03", args=[signing.dumps(assignment.pk, salt=F03_SALT)])
     )
@@ -220,7 +222,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "evaluations/assignment.html",
         {
             "assignment": assignment,
-            "roles": roles,
+            "actions": actions,
             "aspects": selectors.answer_rows(assignment),
             "result": selectors.current_result(assignment),
             "history": assignment.results.order_by("-revision"),

@@ -12,8 +12,9 @@ from django.utils import timezone
 from mutu.accounts.models import Role
 from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
+from mutu.evaluations import states
 from mutu.evaluations.feeds import feeds_for
-from mutu.evaluations.models import Answer, Assignment, Cycle, Result
+from mutu.evaluations.models import Answer, Assignment, Cycle
 from mutu.evaluations.services.rules import _can_manage_cycle, _refuse
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.instrument import (
@@ -205,7 +206,7 @@ def cycle_publish(*, actor: Any, cycle: Cycle) -> Cycle:
         raise _refuse("Anda tidak berwenang.", "You are not allowed to do this.")
     if cycle.status == Cycle.Status.PUBLISHED:
         return cycle
-    if not Result.objects.filter(assignment__cycle=cycle, is_current=True).exists():
+    if not states.cycle_has_final_result(cycle):
         raise _refuse("Belum ada hasil final.", "There is no final result yet.")
     cycle.status = Cycle.Status.PUBLISHED
     cycle.published_at = timezone.now()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
+from mutu.evaluations import states
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
 from mutu.evaluations.services.rules import (
@@ -20,7 +21,6 @@ from mutu.evaluations.services.rules import (
     _level,
     _lock,
     _refuse,
-    _revision_expired,
 )
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.evaluation import evaluate
@@ -109,9 +109,7 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
     _require_manager(actor, assignment)
     if assignment.stage == Assignment.Stage.FINALIZED:
         return assignment.results.get(is_current=True)
-    if assignment.stage != Assignment.Stage.SUBMITTED and not _revision_expired(
-        assignment, timezone.localdate()
-    ):
+    if not states.evaluator_side_open(assignment, timezone.localdate()):
         raise _refuse(
             "Hasil hanya dapat difinalkan setelah unit mengajukan dan evaluator menilai.",
             "A result can be finalized only after submission and scoring.",
@@ -162,7 +160,7 @@ def result_revise(
             "A correction needs a reason.",
             field="reason",
         )
-    if Certificate.objects.filter(result__assignment=assignment).exists():
+    if not states.result_correctable(assignment):
         raise _refuse(
             "Piagam sudah terbit untuk hasil ini; koreksi tidak dapat dilakukan.",
             "A certificate was issued for this result; it cannot be corrected.",
@@ -208,7 +206,7 @@ def certificate_issue(*, actor: Any, result: Result) -> Certificate:
     cycle = result.assignment.cycle
     if not _can_manage_cycle(actor, cycle):
         raise _refuse("Anda tidak berwenang.", "You are not allowed to do this.")
-    if cycle.status != Cycle.Status.PUBLISHED or not result.is_current:
+    if not states.certificate_state_allows(result):
         raise _refuse(
             "Piagam hanya untuk hasil terkini dari siklus yang sudah dipublikasikan.",
             "Certificates are only for current results of published cycles.",

@@ -1,8 +1,7 @@
 """Rules every evaluation write shares: the role constants, the refusal error,
 who manages a cycle, the row lock on an assignment, the lookup of one answer,
-the 0–5 level check, and when an open revision has expired."""
+and the 0–5 level check (what each state allows is in mutu.evaluations.states)."""
 
-from datetime import date
 from typing import Any
 
 from mutu.accounts.models import Role
@@ -33,14 +32,6 @@ def _lock(assignment: Assignment) -> Assignment:
         Assignment.objects.select_for_update()
         .select_related("cycle", "unit")
         .get(pk=assignment.pk)
-    )
-
-
-def _revision_expired(assignment: Assignment, today: date) -> bool:
-    return (
-        assignment.stage == Assignment.Stage.REVISION
-        and assignment.revision_due is not None
-        and today > assignment.revision_due
     )
 
 

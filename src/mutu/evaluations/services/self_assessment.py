@@ -11,18 +11,11 @@ from django.utils import timezone
 
 from mutu.accounts.scoping import UNIT_ROLES, can_see
 from mutu.audit.services import audit_record
+from mutu.evaluations import states
 from mutu.evaluations.evidence import check_upload
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Answer, Assignment, Evidence
 from mutu.evaluations.services.rules import _answer, _level, _lock, _refuse
-
-
-def _unit_deadline(assignment: Assignment) -> date | None:
-    """The last day the unit may change its side: the cycle's self-assessment
-    deadline, or the revision deadline while a revision is open."""
-    if assignment.stage == Assignment.Stage.REVISION:
-        return assignment.revision_due
-    return assignment.cycle.self_assessment_due
 
 
 def _require_unit_side(
@@ -33,13 +26,15 @@ def _require_unit_side(
             "Hanya operator atau kepala unit yang mengisi penilaian mandiri.",
             "Only the unit's operator or head fills in the self-assessment.",
         )
-    if assignment.stage not in (Assignment.Stage.DRAFT, Assignment.Stage.REVISION):
+    if not states.unit_side_unlocked(assignment):
         raise _refuse(
             "Penilaian mandiri sudah diajukan dan terkunci.",
             "The self-assessment was submitted and is locked.",
         )
-    deadline = _unit_deadline(assignment)
-    if deadline is not None and (today or timezone.localdate()) > deadline:
+    deadline = states.unit_deadline(assignment)
+    if deadline is not None and not states.unit_side_open(
+        assignment, today or timezone.localdate()
+    ):
         raise _refuse(
             f"Tenggat {deadline:%d-%m-%Y} sudah lewat; penilaian mandiri tidak dapat "
             "diubah lagi. Minta pengelola siklus memperpanjang tenggat.",

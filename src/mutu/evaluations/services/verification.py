@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutu.audit.services import audit_record
+from mutu.evaluations import states
 from mutu.evaluations.evidence import check_upload
 from mutu.evaluations.models import Answer, Assignment, FieldVisit
 from mutu.evaluations.services.rules import (
@@ -17,7 +18,6 @@ from mutu.evaluations.services.rules import (
     _level,
     _lock,
     _refuse,
-    _revision_expired,
 )
 
 
@@ -26,9 +26,7 @@ def _require_evaluator(actor: Any, assignment: Assignment) -> None:
         raise _refuse(
             "Anda bukan evaluator unit ini.", "You are not an evaluator of this unit."
         )
-    if assignment.stage != Assignment.Stage.SUBMITTED and not _revision_expired(
-        assignment, timezone.localdate()
-    ):
+    if not states.evaluator_side_open(assignment, timezone.localdate()):
         raise _refuse(
             "Unit ini belum mengajukan penilaian mandiri, sedang revisi, atau sudah final.",
             "This unit has not submitted, is in revision, or is final.",
@@ -70,7 +68,7 @@ def revision_request(*, actor: Any, assignment: Assignment, note: str) -> Assign
     """Send the self-assessment back once, with a note and a deadline."""
     assignment = _lock(assignment)
     _require_evaluator(actor, assignment)
-    if assignment.revisions_used >= 1:
+    if not states.revision_available(assignment):
         raise _refuse(
             "Revisi hanya satu putaran dan sudah dipakai.",
             "Only one revision round is allowed, and it was used.",
@@ -116,7 +114,7 @@ def visit_record(
         raise _refuse(
             "Anda bukan evaluator unit ini.", "You are not an evaluator of this unit."
         )
-    if assignment.stage == Assignment.Stage.FINALIZED:
+    if not states.visit_open(assignment):
         raise _refuse(
             "Hasil unit ini sudah final; kunjungan tidak dapat dicatat lagi.",
             "This unit's result is final; no more visits can be recorded.",
