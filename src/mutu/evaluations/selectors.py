@@ -161,6 +161,18 @@ def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
     return Cycle.objects.filter(condition)
 
 
+def cycle_ids_openable(user: Any) -> set[int]:
+    """The ids of the cycles whose page *user* may open: those he manages and those
+    he evaluates in (:func:`cycle_get_for_evaluator`), so lists link only those."""
+    managed = cycle_list_for_user(user).values_list("pk", flat=True)
+    evaluated = (
+        Assignment.objects.filter(evaluators=user).values_list("cycle_id", flat=True)
+        if getattr(user, "is_authenticated", False)
+        else []
+    )
+    return {*managed, *evaluated}
+
+
 def cycle_get_for_evaluator(user: Any, cycle_id: int) -> tuple[Cycle, list[Assignment]]:
     """A cycle *user* evaluates in, with only his own assignments of it (read-only).
 

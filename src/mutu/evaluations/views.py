@@ -68,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "assignments": selectors.assignment_list_for_user(request.user),
             "cycles": selectors.cycle_list_for_user(request.user),
+            "openable": selectors.cycle_ids_openable(request.user),
             "can_open": selectors.can_open_cycle(request.user),
         },
     )
