@@ -121,9 +121,7 @@ def test_evaluator_opens_the_cycle_he_is_assigned_in(client, world, assignment):
     assert 'name="evaluators"' not in page
 
 
-def test_evaluator_index_links_the_cycle_of_his_assignment(
-    client, world, assignment
-):
+def test_evaluator_index_links_the_cycle_of_his_assignment(client, world, assignment):
     """From the evaluation index he reaches the cycle page (no longer a 404)."""
     login(client, world.evaluator)
     page = client.get(reverse("evaluations:index")).content.decode()

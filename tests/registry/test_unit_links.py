@@ -66,4 +66,3 @@ def test_evaluator_sees_the_public_links_but_not_the_poster(client, world):
     poster = reverse("reports:point_poster", args=[world.dukcapil.pk, point.code])
     assert poster not in page
     assert client.get(poster).status_code == 404
-
