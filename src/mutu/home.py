@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mutu.evaluations.selectors import published_cycle_list
 from mutu.surveys.selectors import published_unit_list
 
 
@@ -14,5 +15,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_results(request: HttpRequest) -> HttpResponse:
-    """The index of units with published SKM results."""
-    return render(request, "public_results.html", {"published": published_unit_list()})
+    """The index of published results: units with published SKM periods, published
+    evaluation cycles (their public ranking) and the certificates they awarded."""
+    return render(
+        request,
+        "public_results.html",
+        {"published": published_unit_list(), "cycles": published_cycle_list()},
+    )

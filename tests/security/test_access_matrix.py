@@ -171,7 +171,10 @@ ROUTES: dict[str, Expect] = {
     "reports:point_poster": Expect(get=STAFF),
     "evaluations:index": Expect(get=SIGNED_IN),
     "evaluations:cycle_create": Expect(get=MANAGERS, post=MANAGERS),
-    "evaluations:cycle": Expect(get=MANAGERS),
+    # An evaluator opens the cycle he is assigned in, read-only and showing only his
+    # own assignments (issue 10): A and A2 share the Pesawaran cycle, so he reaches
+    # it through both; B's cycle, where he has no assignment, stays 404.
+    "evaluations:cycle": Expect(get={**MANAGERS, "evaluator": frozenset({A, A2})}),
     "evaluations:cycle_deadlines": Expect(post=MANAGERS),
     "evaluations:cycle_evaluators": Expect(post=MANAGERS),
     "evaluations:cycle_publish": Expect(post=MANAGERS),

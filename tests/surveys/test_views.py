@@ -177,3 +177,22 @@ def test_survey_settings_page_is_for_editors_only(client, world):
     bad = client.post(url, {"period_kind": "quarter", "own_networks": "bukan-jaringan"})
     assert bad.status_code == 400
     assert "Rentang jaringan tidak sah" in bad.content.decode()
+
+
+def test_survey_settings_explain_the_own_network(client, world):
+    """The own-network field says what it is, why it matters and gives an example,
+    in Indonesian and in English; a wrong range is answered with the expected form."""
+    client.force_login(world.operator)
+    url = reverse("surveys:settings", args=[world.dukcapil.pk])
+    page = client.get(url).content.decode()
+    assert "komputer kantor unit ini" in page
+    assert "ditandai untuk diperiksa koordinator" in page
+    assert "mis. 192.168.1.0/24" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "office computers" in english
+    assert "flagged for the coordinator to check" in english
+    assert "komputer kantor" not in english
+    client.cookies["django_language"] = "id"
+    bad = client.post(url, {"period_kind": "quarter", "own_networks": "10.18.9"})
+    assert "mis. 192.168.1.0/24" in bad.content.decode()

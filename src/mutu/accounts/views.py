@@ -22,6 +22,7 @@ from mutu.accounts import services, two_factor
 from mutu.accounts.forms import CodeForm, EnrolConfirmForm, LoginForm
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.selectors import grant_list_for_user
+from mutu.audit.selectors import audit_readable
 from mutu.errors import MutuError
 from mutu.registry.selectors import region_list_for_user, unit_list_for_user
 
@@ -212,5 +213,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "grants": grant_list_for_user(request.user),
             "regions": region_list_for_user(request.user),
             "units": unit_list_for_user(request.user)[:200],
+            "audit_readable": audit_readable(request.user),
         },
     )

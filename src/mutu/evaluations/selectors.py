@@ -4,7 +4,7 @@ only the units assigned to them, coordinators and admins their scope."""
 from datetime import date
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from mutu.accounts.scoping import (
 )
 from mutu.evaluations import states
 from mutu.evaluations.instruments import cycle_instrument
-from mutu.evaluations.models import Assignment, Cycle, Result
+from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
 
 
 def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:
@@ -141,6 +141,13 @@ def current_result(assignment: Assignment) -> Result | None:
     return assignment.results.filter(is_current=True).first()
 
 
+def result_certificate(result: Result | None) -> Certificate | None:
+    """The certificate issued for *result*, if any (its page and PDF are public)."""
+    if result is None:
+        return None
+    return Certificate.objects.filter(result=result).first()
+
+
 def cycle_results(
     cycle: Cycle, *, region_code: str | None = None
 ) -> list[dict[str, Any]]:
@@ -197,6 +204,38 @@ def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:
     return Cycle.objects.filter(condition)
 
 
+def cycle_ids_openable(user: Any) -> set[int]:
+    """The ids of the cycles whose page *user* may open: those he manages and those
+    he evaluates in (:func:`cycle_get_for_evaluator`), so lists link only those."""
+    managed = cycle_list_for_user(user).values_list("pk", flat=True)
+    evaluated = (
+        Assignment.objects.filter(evaluators=user).values_list("cycle_id", flat=True)
+        if getattr(user, "is_authenticated", False)
+        else []
+    )
+    return {*managed, *evaluated}
+
+
+def cycle_get_for_evaluator(user: Any, cycle_id: int) -> tuple[Cycle, list[Assignment]]:
+    """A cycle *user* evaluates in, with only his own assignments of it (read-only).
+
+    An evaluator manages no cycle (:func:`cycle_list_for_user`), but he may open the
+    cycle he works in to find his units; the other units, the evaluators of others
+    and the unpublished ranking stay hidden. ``Http404`` when he has no assignment
+    in the cycle (or the cycle does not exist).
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    assignments = list(
+        Assignment.objects.filter(cycle_id=cycle_id, evaluators=user)
+        .select_related("cycle", "unit", "unit__government")
+        .order_by("unit__name")
+    )
+    if not assignments:
+        raise Http404
+    return assignments[0].cycle, assignments
+
+
 def can_open_cycle(user: Any) -> bool:
     """Whether *user* may open an evaluation cycle somewhere: a national admin or a
     coordinator (the service checks the cycle's region against the scope)."""
@@ -205,3 +244,26 @@ def can_open_cycle(user: Any) -> bool:
 
 def published_cycles() -> QuerySet[Cycle]:
     return Cycle.objects.filter(status=Cycle.Status.PUBLISHED).order_by("-year", "name")
+
+
+def published_cycle_list() -> list[Cycle]:
+    """Published cycles, newest first, each with ``awarded``: its certificates, best
+    index first (for the public results index; two queries whatever the count).
+
+    Only the certificates of published cycles are listed: before publication the
+    ranking is not public (each certificate's own page is, for its holder to show).
+    """
+    cycles = list(published_cycles())
+    awarded: dict[int, list[Certificate]] = {cycle.pk: [] for cycle in cycles}
+    certificates = (
+        Certificate.objects.filter(
+            result__is_current=True, result__assignment__cycle__in=cycles
+        )
+        .annotate(cycle_pk=F("result__assignment__cycle_id"))
+        .order_by("-result__index", "unit_name")
+    )
+    for certificate in certificates:
+        awarded[certificate.cycle_pk].append(certificate)  # type: ignore[attr-defined]
+    for cycle in cycles:
+        cycle.awarded = awarded[cycle.pk]  # type: ignore[attr-defined]
+    return cycles

@@ -68,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "assignments": selectors.assignment_list_for_user(request.user),
             "cycles": selectors.cycle_list_for_user(request.user),
+            "openable": selectors.cycle_ids_openable(request.user),
             "can_open": selectors.can_open_cycle(request.user),
         },
     )
@@ -118,6 +119,15 @@ def _managed_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 @login_required
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cycle's page: everything for its managers; for an evaluator assigned in
+    it, a read-only page with his own assignments (404 to everyone else)."""
+    if not selectors.cycle_list_for_user(request.user).filter(pk=cycle_id).exists():
+        cycle, mine = selectors.cycle_get_for_evaluator(request.user, cycle_id)
+        return render(
+            request,
+            "evaluations/cycle_assigned.html",
+            {"cycle": cycle, "assignments": mine},
+        )
     cycle = _managed_cycle(request, cycle_id)
     evaluators = (
         User.objects.filter(grants__role=Role.EVALUATOR).distinct().order_by("username")
@@ -217,6 +227,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     f03_link = request.build_absolute_uri(
         reverse("evaluations:f03", args=[signing.dumps(assignment.pk, salt=F03_SALT)])
     )
+    result = selectors.current_result(assignment)
     return render(
         request,
         "evaluations/assignment.html",
@@ -224,7 +235,8 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "assignment": assignment,
             "actions": actions,
             "aspects": selectors.answer_rows(assignment),
-            "result": selectors.current_result(assignment),
+            "result": result,
+            "certificate": selectors.result_certificate(result),
             "history": assignment.results.order_by("-revision"),
             "previous": selectors.previous_results(assignment),
             "visits": assignment.visits.all(),

@@ -91,7 +91,9 @@ ELEMENTS: tuple[Element, ...] = (
         "U7",
         "Perilaku Pelaksana",
         "Staff conduct",
-        "Bagaimana pendapat Saudara perilaku petugas dalam pelayanan terkait "
+        # The template seed (S6) drops "tentang" here alone; the eight other questions
+        # and the regulation's sentence pattern have it (docs/regulations.md §1.2).
+        "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait "
         "kesopanan dan keramahan?",
         (
             "Tidak sopan dan ramah",

@@ -199,7 +199,14 @@ class SurveySettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     own_networks = forms.CharField(
-        label=_("Jaringan internal unit (satu rentang per baris, mis. 10.18.9.0/24)"),
+        label=_("Jaringan internal unit"),
+        help_text=_(
+            "Alamat jaringan komputer kantor unit ini, yang dipakai petugas. Survei "
+            "yang dikirim dari jaringan ini ditandai untuk diperiksa koordinator, "
+            "karena bisa jadi diisi petugas, bukan warga. Tulis satu rentang alamat "
+            "IP per baris, mis. 192.168.1.0/24 (semua alamat 192.168.1.…); tanyakan "
+            "kepada pengelola TI kantor. Boleh dikosongkan."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -305,8 +305,10 @@ def survey_settings_update(
             ipaddress.ip_network(network, strict=False)
         except ValueError as error:
             raise MutuError(
-                f"Rentang jaringan tidak sah: {network!r}.",
-                f"Invalid network range: {network!r}.",
+                f"Rentang jaringan tidak sah: {network!r}. Tulis alamat IP dan "
+                "panjang awalannya, mis. 192.168.1.0/24.",
+                f"Invalid network range: {network!r}. Write an IP address and its "
+                "prefix length, e.g. 192.168.1.0/24.",
                 field="own_networks",
             ) from error
     if period_kind not in PeriodKind.values:
