@@ -281,3 +281,15 @@ def test_form_error_names_a_question_by_its_number(client, world, point):
 
     assert re.search(r"<li>Pertanyaan 4: [^<]+</li>", html)
     assert html.count(ELEMENTS[3].question_id) == 1
+
+
+def test_incomplete_form_asks_in_english(client, world, point, settings):
+    """An English visitor is asked in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = _post_data(world, **{f"U{i}": "" for i in range(3, 10)})
+
+    html = client.post(reverse("web:form", args=[point.code]), data).content.decode()
+
+    assert "You have answered 2 of 9 questions. Send now?" in html
+    assert "Yes, send now" in html
+    assert html.count("(not answered yet)") == 7
