@@ -127,7 +127,9 @@ def test_incomplete_form_asks_once_at_360px_without_javascript(
         ).click()
     page.get_by_role("button", name="Kirim penilaian").click()
 
-    page.get_by_text("Anda baru menjawab 2 dari 9 pertanyaan. Kirim sekarang?").wait_for()
+    page.get_by_text(
+        "Anda baru menjawab 2 dari 9 pertanyaan. Kirim sekarang?"
+    ).wait_for()
     assert_fits_width(page)
     save_screenshot(page, "survey-confirm-360px")
     checked = page.locator("fieldset.question input:checked")
