@@ -30,13 +30,16 @@ Views answer their own refusals. This module answers what happens around them:
 import logging
 import sys
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 
 from mutu.api.errors import error_body
@@ -117,6 +120,42 @@ def database_unavailable(exception: BaseException | None) -> bool:
     return isinstance(exception, OperationalError | InterfaceError)
 
 
+def way_back(request: HttpRequest) -> str:
+    """The page of Mutu the visitor came from, as a path, or ``""``.
+
+    Read from ``Referer`` (sent only within the site: ``SECURE_REFERRER_POLICY`` is
+    same-origin) and kept only when its host is the one asked and it is not the
+    failing page itself; only the path and query are kept, so the link cannot leave
+    the site. Reads the raw ``Host`` header and checks it against ``ALLOWED_HOSTS``
+    itself: ``get_host()`` raises for the disallowed host the 400 page answers.
+    """
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    if (
+        referer.scheme not in ("http", "https")
+        or referer.netloc != host
+        or not validate_host(split_domain_port(host)[0], settings.ALLOWED_HOSTS)
+    ):
+        return ""
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    if (
+        not back.startswith("/")
+        or referer.path == request.path
+        or not url_has_allowed_host_and_scheme(back, allowed_hosts=None)
+    ):
+        return ""
+    return back
+
+
+def _login_link(request: HttpRequest) -> str:
+    """The sign-in page, coming back here (the 403 page offers it)."""
+    try:
+        login = reverse("accounts:login")
+    except NoReverseMatch:  # a URLconf without accounts (some tests)
+        return ""
+    return f"{login}?{urlencode({'next': request.get_full_path()})}"
+
+
 def error_answer(
     request: HttpRequest,
     status: int,
@@ -155,9 +194,16 @@ def error_answer(
     else:
         # No request context: no context processor runs, so nothing reads the
         # session or the user (the database may be down).
+        # The way back is read from the request's headers only.
         html = render_to_string(
             f"{status}.html",
-            {"message_id": message_id, "message_en": message_en, **(context or {})},
+            {
+                "message_id": message_id,
+                "message_en": message_en,
+                "back": way_back(request),
+                "login": _login_link(request) if status == 403 else "",
+                **(context or {}),
+            },
         )
         response = HttpResponse(html, status=status)
     for name, value in (headers or {}).items():

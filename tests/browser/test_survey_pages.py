@@ -98,3 +98,58 @@ def test_unanswered_form_explains_in_indonesian(counter, phone):
     phone.get_by_text("Jawab paling sedikit satu pertanyaan penilaian.").wait_for()
     assert_fits_width(phone)
     assert not Response.objects.exists()
+
+
+@pytest.fixture
+def no_script_phone(chromium, live_server):
+    """A 360 px phone with JavaScript disabled."""
+    context = chromium.new_context(
+        viewport=PHONE,
+        base_url=live_server.url,
+        locale="id-ID",
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_incomplete_form_asks_once_at_360px_without_javascript(
+    counter, no_script_phone
+):
+    """Two of nine answers: the page asks "send now?" at 360 px with both answers
+    still chosen; "Ya, kirim sekarang" stores them."""
+    page = no_script_phone
+    page.goto(f"/s/{counter.code}/")
+    for index in (0, 4):
+        page.locator("fieldset.question").nth(index).get_by_text(
+            ELEMENTS[index].answers_id[2], exact=True
+        ).click()
+    page.get_by_role("button", name="Kirim penilaian").click()
+
+    page.get_by_text(
+        "Anda baru menjawab 2 dari 9 pertanyaan. Kirim sekarang?"
+    ).wait_for()
+    assert_fits_width(page)
+    save_screenshot(page, "survey-confirm-360px")
+    checked = page.locator("fieldset.question input:checked")
+    assert checked.count() == 2
+    assert not Response.objects.exists()
+
+    page.get_by_role("button", name="Ya, kirim sekarang").click()
+    page.get_by_role("heading", name="Terima kasih!").wait_for()
+    stored = Response.objects.get()
+    assert (stored.u1, stored.u5, stored.u2) == (3, 3, None)
+
+
+def test_confirm_question_is_accessible(counter, phone):
+    """The "send now?" page passes axe at 360 px (axe needs JavaScript; the page has
+    none of its own)."""
+    phone.goto(f"/s/{counter.code}/")
+    phone.locator("fieldset.question").first.get_by_text(
+        ELEMENTS[0].answers_id[3], exact=True
+    ).click()
+    phone.get_by_role("button", name="Kirim penilaian").click()
+    phone.get_by_role("button", name="Ya, kirim sekarang").wait_for()
+    assert_accessible(phone)
+    assert_fits_width(phone)

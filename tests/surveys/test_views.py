@@ -1,11 +1,13 @@
 """The citizen's SKM form and the unit's results page, through real HTTP."""
 
+import re
 import uuid
 
 import pytest
 from django.core import signing
 from django.urls import reverse
 
+from mutu.measures.skm_elements import ELEMENTS
 from mutu.surveys.forms import STARTED_SALT
 from mutu.surveys.models import Response
 from tests.accounts.login import login
@@ -196,3 +198,115 @@ def test_survey_settings_explain_the_own_network(client, world):
     client.cookies["django_language"] = "id"
     bad = client.post(url, {"period_kind": "quarter", "own_networks": "10.18.9"})
     assert "mis. 192.168.1.0/24" in bad.content.decode()
+def _confirm_flag(html: str) -> str:
+    match = re.search(r'<input type="hidden" name="confirmed" value="([^"]+)">', html)
+    assert match, "no confirm flag on the page"
+    return match.group(1)
+
+
+def test_form_with_several_services_starts_on_choose_a_service(client, world):
+    """A counter with two services selects none: the respondent must pick one."""
+    counter = factories.point(world.dukcapil, code="dukcapil-2")
+    kk = factories.service(world.dukcapil, "Penerbitan KK")
+    counter.services.add(world.ktp, kk)
+    url = reverse("web:form", args=[counter.code])
+
+    html = client.get(url).content.decode()
+    unchosen = client.post(url, _post_data(world, service=""))
+
+    assert '<option value="" selected>Pilih layanan</option>' in html
+    service_select = html.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert service_select.count(" selected>") == 1
+    assert unchosen.status_code == 400
+    page = unchosen.content.decode()
+    assert "<li>Pilih layanan yang Anda terima.</li>" in page
+    assert 'name="U1" value="3"' in page  # the answers are kept
+    assert not Response.objects.exists()
+    assert client.post(url, _post_data(world, service=kk.pk)).status_code == 302
+    assert Response.objects.get().service == kk
+
+
+def test_form_with_one_service_has_it_chosen(client, point):
+    """A counter with one service needs no choice: it is selected."""
+    html = client.get(reverse("web:form", args=[point.code])).content.decode()
+
+    assert "Pilih layanan" not in html
+    assert re.search(r'<option value="\d+" selected>Penerbitan KTP-el</option>', html)
+
+
+def test_incomplete_form_asks_once_then_stores_every_answer(client, world, point):
+    """Two of nine answers: the form comes back asking "send now?" with the answers
+    kept; the second submit (the signed flag) stores them and thanks."""
+    url = reverse("web:form", args=[point.code])
+    data = _post_data(world, **{f"U{i}": "" for i in range(3, 10)}, U2="4")
+
+    asked = client.post(url, data)
+    html = asked.content.decode()
+
+    assert asked.status_code == 200
+    assert "Anda baru menjawab 2 dari 9 pertanyaan. Kirim sekarang?" in html
+    assert re.search(r'name="U1" value="3"[^>]*checked', html)
+    assert re.search(r'name="U2" value="4"[^>]*checked', html)
+    assert "Antrean cepat." in html
+    assert 'href="#id_U3_0"' in html
+    assert html.count("(belum dijawab)") == 7
+    assert not Response.objects.exists()
+
+    sent = client.post(url, {**data, "confirmed": _confirm_flag(html)})
+
+    assert sent.status_code == 302
+    assert sent["Location"] == reverse("web:thanks", args=[point.code])
+    stored = Response.objects.get()
+    assert (stored.u1, stored.u2, stored.u3, stored.u9) == (3, 4, None, None)
+    assert stored.comment == "Antrean cepat."
+
+
+def test_incomplete_form_with_a_forged_or_foreign_flag_asks_again(client, world, point):
+    """The flag is signed for one form: forged, or taken from another form, it does
+    not skip the question."""
+    url = reverse("web:form", args=[point.code])
+    data = _post_data(world, **{f"U{i}": "" for i in range(2, 10)})
+    other = client.post(url, _post_data(world, **{f"U{i}": "" for i in range(2, 10)}))
+
+    forged = client.post(url, {**data, "confirmed": "ya"})
+    foreign = client.post(
+        url, {**data, "confirmed": _confirm_flag(other.content.decode())}
+    )
+
+    for answer in (forged, foreign):
+        assert answer.status_code == 200
+        assert "Anda baru menjawab 1 dari 9 pertanyaan." in answer.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_form_without_answers_says_so_without_the_question_text(client, world, point):
+    """No answer at all: one sentence for a person, not question 1 and a colon."""
+    data = _post_data(world, **{f"U{i}": "" for i in range(1, 10)})
+
+    html = client.post(reverse("web:form", args=[point.code]), data).content.decode()
+
+    assert "<li>Jawab paling sedikit satu pertanyaan penilaian.</li>" in html
+    assert "Kirim sekarang?" not in html
+    assert html.count(ELEMENTS[0].question_id) == 1  # the question, not the error
+
+
+def test_form_error_names_a_question_by_its_number(client, world, point):
+    """An answer outside the scale is reported as "Pertanyaan 4", not its text."""
+    data = _post_data(world, U4="7")
+
+    html = client.post(reverse("web:form", args=[point.code]), data).content.decode()
+
+    assert re.search(r"<li>Pertanyaan 4: [^<]+</li>", html)
+    assert html.count(ELEMENTS[3].question_id) == 1
+
+
+def test_incomplete_form_asks_in_english(client, world, point, settings):
+    """An English visitor is asked in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = _post_data(world, **{f"U{i}": "" for i in range(3, 10)})
+
+    html = client.post(reverse("web:form", args=[point.code]), data).content.decode()
+
+    assert "You have answered 2 of 9 questions. Send now?" in html
+    assert "Yes, send now" in html
+    assert html.count("(not answered yet)") == 7

@@ -14,6 +14,8 @@ from mutu.surveys.models import Education, FollowUpItem, Occupation, Publication
 from mutu.surveys.rules import AGE_RANGE, COMMENT_MAX
 
 STARTED_SALT = "mutu.surveys.started"
+CONFIRM_SALT = "mutu.surveys.confirmed"
+"""Salt of the flag that says the respondent chose to send an incomplete form."""
 EXTRA_LABELS = (_("Tidak baik"), _("Kurang baik"), _("Baik"), _("Sangat baik"))
 """Answer labels of a unit's extra questions (scale 1–4, outside the IKM)."""
 
@@ -34,10 +36,20 @@ class SurveyForm(forms.Form):
 
     ``started`` carries a signed timestamp of when the form was shown (minimum fill
     time); ``website`` is a honeypot no person fills; ``client_id`` makes a double
-    submit store one response.
+    submit store one response; ``confirmed`` carries the signed answer "send it as
+    it is" once the respondent was asked about unanswered questions (asked once).
+    A counter with several services starts on "Pilih layanan", so that a careless
+    respondent cannot rate the first service of the list by default.
     """
 
-    service = forms.TypedChoiceField(label=_("Layanan yang Anda terima"), coerce=int)
+    service = forms.TypedChoiceField(
+        label=_("Layanan yang Anda terima"),
+        coerce=int,
+        error_messages={
+            "required": _("Pilih layanan yang Anda terima."),
+            "invalid_choice": _("Pilih layanan yang Anda terima."),
+        },
+    )
     sex = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices], required=False
     )
@@ -64,6 +76,7 @@ class SurveyForm(forms.Form):
     website = forms.CharField(required=False, label=_("Jangan diisi"))
     started = forms.CharField(widget=forms.HiddenInput)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services, extra_questions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +85,8 @@ class SurveyForm(forms.Form):
         service_field.choices = [(s.pk, s.name) for s in services]
         if len(services) == 1:
             self.fields["service"].initial = services[0].pk
+        else:
+            service_field.choices = [("", _("Pilih layanan")), *service_field.choices]
         for element in ELEMENTS:
             self.fields[element.code] = forms.ChoiceField(
                 label=element.question_id
@@ -103,6 +118,48 @@ class SurveyForm(forms.Form):
         except (signing.BadSignature, KeyError):
             return None
         return timezone.now().timestamp() - float(started)
+
+    def answered_count(self) -> int:
+        """How many of the nine rating questions are answered (valid form)."""
+        return sum(1 for element in ELEMENTS if self.cleaned_data.get(element.code))
+
+    def first_unanswered(self) -> str:
+        """The element code of the first unanswered rating question (or ``""``)."""
+        return next((e.code for e in ELEMENTS if not self.cleaned_data.get(e.code)), "")
+
+    def confirm_token(self) -> str:
+        """The signed "send it as it is" flag for this form's ``client_id``."""
+        return signing.dumps(str(self.cleaned_data["client_id"]), salt=CONFIRM_SALT)
+
+    def is_confirmed(self) -> bool:
+        """Whether the respondent already chose to send this form incomplete."""
+        try:
+            value = signing.loads(self.cleaned_data["confirmed"], salt=CONFIRM_SALT)
+        except (signing.BadSignature, KeyError):
+            return False
+        return value == str(self.cleaned_data["client_id"])
+
+    def errors_for_people(self) -> list[str]:
+        """Every error as a person reads it: a question by its number, not its
+        whole text; the service's message names the field itself."""
+        lines = [str(error) for error in self.non_field_errors()]
+        numbers = {e.code: n for n, e in enumerate(ELEMENTS, start=1)}
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            if name in numbers:
+                prefix = str(_("Pertanyaan %(number)s") % {"number": numbers[name]})
+            elif name in self.extra_codes:
+                number = self.extra_codes.index(name) + 1
+                prefix = str(_("Pertanyaan tambahan %(number)s") % {"number": number})
+            elif name == "service":
+                prefix = ""
+            else:
+                prefix = str(self.fields[name].label)
+            lines += [
+                f"{prefix}: {error}" if prefix else str(error) for error in errors
+            ]
+        return lines
 
     def element_fields(self):
         return [self[element.code] for element in ELEMENTS]

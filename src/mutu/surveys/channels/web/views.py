@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutu.errors import MutuError
+from mutu.measures.skm_elements import ELEMENT_CODES, ELEMENTS
 from mutu.ratelimit import client_ip, rate_limited
 from mutu.surveys.forms import SurveyForm
 from mutu.surveys.models import Channel
@@ -39,6 +40,7 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, services=services, extra_questions=extra_questions
     )
     status = 200
+    confirm, answered = "", 0
     if request.method == "POST" and rate_limited(request, "survey-form"):
         return render(request, "surveys/slow_down.html", {"point": point}, status=429)
     if request.method == "POST":
@@ -49,7 +51,13 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
             if form.cleaned_data["website"]:
                 # A honeypot hit: thank the bot and store nothing.
                 return redirect("web:thanks", code=point.code)
-            if taken is None or taken < min_seconds:
+            answered = form.answered_count()
+            if 0 < answered < len(ELEMENTS) and not form.is_confirmed():
+                # Ask once whether to send an incomplete form; the page comes back
+                # with every answer kept and the signed flag, so the next submit
+                # stores (no JavaScript needed).
+                status, confirm = 200, form.confirm_token()
+            elif taken is None or taken < min_seconds:
                 form.add_error(
                     None, _("Terlalu cepat. Periksa jawaban Anda lalu kirim lagi.")
                 )
@@ -73,8 +81,12 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
                     )
                 except MutuError as error:
                     field = error.details.get("field")
+                    # A rating question named by a rule error ("answer at least
+                    # one") is the form's error, not the first question's.
                     form.add_error(
-                        field if field in form.fields else None,
+                        field
+                        if field in form.fields and field not in ELEMENT_CODES
+                        else None,
                         error.message_for(get_language()),
                     )
                 else:
@@ -86,7 +98,16 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
             extra_questions=extra_questions,
         )
     response = render(
-        request, "surveys/form.html", {"point": point, "form": form}, status=status
+        request,
+        "surveys/form.html",
+        {
+            "point": point,
+            "form": form,
+            "confirm": confirm,
+            "answered": answered,
+            "total": len(ELEMENTS),
+        },
+        status=status,
     )
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(
