@@ -212,7 +212,8 @@ def trend_line_svg(rows: Sequence[dict[str, Any]]) -> SafeString:
     """
     top, bottom, left = 28.0, 168.0, 30.0
     low, high = 25.0, 100.0
-    step = (WIDTH - left - 20) / max(len(rows) - 1, 1)
+    first_x, last_x = left + 24, WIDTH - 26  # room for a value centred on a point
+    step = (last_x - first_x) / max(len(rows) - 1, 1)
 
     def y_of(value: float) -> float:
         return bottom - (min(max(value, low), high) - low) / (high - low) * (
@@ -238,7 +239,7 @@ def trend_line_svg(rows: Sequence[dict[str, Any]]) -> SafeString:
     segments: list[list[str]] = [[]]
     points: list[str] = []
     for index, row in enumerate(rows):
-        x = left + 10 + index * step if len(rows) > 1 else (left + WIDTH) / 2
+        x = first_x + index * step if len(rows) > 1 else (first_x + last_x) / 2
         first, second = _period_short(row["period"])
         body.append(
             f'<text x="{x:.0f}" y="{bottom + 20:.0f}" font-size="{SMALL_FONT}" '
