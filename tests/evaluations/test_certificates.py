@@ -69,9 +69,9 @@ def test_signing_form_on_the_cycle_page(client, world, cycle):
     assert Cycle.objects.get(pk=cycle.pk).signing_place == "Gedong Tataan"
     blank = client.post(url, {**SIGNING, "issuing_authority": ""})
     assert blank.status_code == 303
-    assert Cycle.objects.get(pk=cycle.pk).issuing_authority == SIGNING[
-        "issuing_authority"
-    ]
+    assert (
+        Cycle.objects.get(pk=cycle.pk).issuing_authority == SIGNING["issuing_authority"]
+    )
 
 
 def _pdf_text(path) -> str:

@@ -55,9 +55,7 @@ class SigningForm(forms.Form):
         help_text=_("Mis. Kementerian PANRB atau Pemerintah Kabupaten Pesawaran."),
     )
     signatory_name = forms.CharField(label=_("Nama penanda tangan"), max_length=150)
-    signatory_title = forms.CharField(
-        label=_("Jabatan penanda tangan"), max_length=150
-    )
+    signatory_title = forms.CharField(label=_("Jabatan penanda tangan"), max_length=150)
     signing_place = forms.CharField(
         label=_("Tempat penandatanganan"),
         max_length=100,

@@ -27,12 +27,12 @@ from mutu.evaluations.evidence import EXTENSIONS
 from mutu.evaluations.forms import (
     CycleForm,
     DeadlinesForm,
-    SigningForm,
     EvidenceForm,
     F03Form,
     ReviseForm,
     ScoreForm,
     SelfAnswerForm,
+    SigningForm,
     VisitForm,
 )
 from mutu.evaluations.instruments import cycle_instrument

@@ -151,9 +151,7 @@ def element_bars_svg(
                 f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{mid:.0f}" y2="{mid:.0f}" '
                 f'stroke="{INK}" stroke-width="2"/>'
             )
-        body.append(
-            f'<text x="{BAR_WIDTH + 6}" y="{top + 13:.0f}">{shown}</text></g>'
-        )
+        body.append(f'<text x="{BAR_WIDTH + 6}" y="{top + 13:.0f}">{shown}</text></g>')
         y = top + BAR_HEIGHT + 8
     y += LINE
     for tick in (1, 2, 3, 4):

@@ -214,9 +214,7 @@ def cycle_signing_set(
     for name, (limit, label_id, label_en) in SIGNING_FIELDS.items():
         value = " ".join((given[name] or "").split())
         if not value:
-            raise _refuse(
-                f"Isi {label_id}.", f"Fill in the {label_en}.", field=name
-            )
+            raise _refuse(f"Isi {label_id}.", f"Fill in the {label_en}.", field=name)
         if len(value) > limit:
             raise _refuse(
                 f"{label_id.capitalize()} paling panjang {limit} karakter.",
@@ -233,9 +231,7 @@ def cycle_signing_set(
         for name, value in values.items():
             setattr(cycle, name, value)
         cycle.save(update_fields=list(values))
-        audit_record(
-            actor=actor, action="cycle.signing", target=cycle, changes=changes
-        )
+        audit_record(actor=actor, action="cycle.signing", target=cycle, changes=changes)
     return cycle
 
 
