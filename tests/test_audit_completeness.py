@@ -513,6 +513,16 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
             reason="banjir",
         )
     ),
+    "mutu.evaluations.services.cycles:cycle_signing_set": lambda c: (
+        lambda fn: fn(
+            actor=c.world.admin,
+            cycle=c.cycle,
+            issuing_authority="Pemerintah Kabupaten Pesawaran",
+            signatory_name="Dendi Ramadhona",
+            signatory_title="Bupati Pesawaran",
+            signing_place="Gedong Tataan",
+        )
+    ),
     "mutu.evaluations.services.cycles:evaluators_assign": lambda c: (
         lambda fn: fn(
             actor=c.world.admin,

@@ -73,8 +73,15 @@ def test_results_page_renders_chart_on_phone(demo_surveys, phone):
     login(phone, "kepala.dukcapil")
     phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
     phone.get_by_role("link", name="Hasil SKM").click()
-    phone.locator("svg.chart").wait_for()
+    phone.locator("svg.chart").first.wait_for()
     assert phone.locator("svg.chart rect").count() >= 18
+    # every chart's text, scaled with its drawing, renders at 12 px or more
+    smallest = phone.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(
+            t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+    )
+    assert 12 <= smallest < 100, smallest
+    assert phone.locator("svg.chart polyline").count() == 1
     assert "Sangat Baik" in phone.locator(".score").inner_text()
     assert_fits_width(phone)
     assert_accessible(phone)

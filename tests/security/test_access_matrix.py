@@ -176,6 +176,7 @@ ROUTES: dict[str, Expect] = {
     # it through both; B's cycle, where he has no assignment, stays 404.
     "evaluations:cycle": Expect(get={**MANAGERS, "evaluator": frozenset({A, A2})}),
     "evaluations:cycle_deadlines": Expect(post=MANAGERS),
+    "evaluations:cycle_signing": Expect(post=MANAGERS),
     "evaluations:cycle_evaluators": Expect(post=MANAGERS),
     "evaluations:cycle_publish": Expect(post=MANAGERS),
     "evaluations:certificates": Expect(post=MANAGERS),
@@ -450,6 +451,12 @@ POST_BODIES: dict[str, Body] = {
         "self_assessment_due": timezone.localdate() + timedelta(days=40),
         "verification_due": timezone.localdate() + timedelta(days=80),
         "reason": "Banjir",
+    },
+    "evaluations:cycle_signing": lambda m, t: {
+        "issuing_authority": "Pemerintah Kabupaten Pesawaran",
+        "signatory_name": "Dendi Ramadhona",
+        "signatory_title": "Bupati Pesawaran",
+        "signing_place": "Gedong Tataan",
     },
     "evaluations:cycle_evaluators": lambda m, t: {"evaluators": [m.other_evaluator.pk]},
     "evaluations:self_answer": lambda m, t: {"level": 4, "note": "Ada SK"},

@@ -139,6 +139,18 @@ def cycle_load(
                 channel="paper",
             )
         services.result_finalize(actor=coordinator, assignment=assignment)
+    services.cycle_signing_set(
+        actor=admin,
+        cycle=cycle,
+        issuing_authority=(
+            "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"
+        ),
+        signatory_name="Rini Widyantini",
+        signatory_title=(
+            "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"
+        ),
+        signing_place="Jakarta",
+    )
     services.cycle_publish(actor=admin, cycle=cycle)
     for assignment in cycle.assignments.all():
         result = assignment.results.get(is_current=True)

@@ -47,6 +47,23 @@ class DeadlinesForm(forms.Form):
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=255)
 
 
+class SigningForm(forms.Form):
+    """Who issues and signs the cycle's certificates, and where (cycle_signing_set)."""
+
+    issuing_authority = forms.CharField(
+        label=_("Instansi penerbit"),
+        max_length=200,
+        help_text=_("Mis. Kementerian PANRB atau Pemerintah Kabupaten Pesawaran."),
+    )
+    signatory_name = forms.CharField(label=_("Nama penanda tangan"), max_length=150)
+    signatory_title = forms.CharField(label=_("Jabatan penanda tangan"), max_length=150)
+    signing_place = forms.CharField(
+        label=_("Tempat penandatanganan"),
+        max_length=100,
+        help_text=_("Kota tempat piagam ditandatangani, mis. Jakarta."),
+    )
+
+
 class SelfAnswerForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int)
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=2000)

@@ -47,6 +47,20 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Who issues and signs the cycle's award certificates, and where: set by the
+    # cycle's manager (services.cycle_signing_set), printed on every certificate.
+    issuing_authority = models.CharField(
+        _("instansi penerbit"), max_length=200, blank=True, default=""
+    )
+    signatory_name = models.CharField(
+        _("nama penanda tangan"), max_length=150, blank=True, default=""
+    )
+    signatory_title = models.CharField(
+        _("jabatan penanda tangan"), max_length=150, blank=True, default=""
+    )
+    signing_place = models.CharField(
+        _("tempat penandatanganan"), max_length=100, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_path_field = "region__path"

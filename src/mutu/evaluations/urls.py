@@ -14,6 +14,11 @@ urlpatterns = [
         name="cycle_deadlines",
     ),
     path(
+        "evaluasi/siklus/<int:cycle_id>/penanda-tangan/",
+        views.cycle_signing,
+        name="cycle_signing",
+    ),
+    path(
         "evaluasi/siklus/<int:cycle_id>/evaluator/<int:assignment_id>/",
         views.cycle_evaluators,
         name="cycle_evaluators",

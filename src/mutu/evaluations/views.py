@@ -32,6 +32,7 @@ from mutu.evaluations.forms import (
     ReviseForm,
     ScoreForm,
     SelfAnswerForm,
+    SigningForm,
     VisitForm,
 )
 from mutu.evaluations.instruments import cycle_instrument
@@ -150,6 +151,14 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
                     "verification_due": cycle.verification_due,
                 }
             ),
+            "signing_form": SigningForm(
+                initial={
+                    "issuing_authority": cycle.issuing_authority,
+                    "signatory_name": cycle.signatory_name,
+                    "signatory_title": cycle.signatory_title,
+                    "signing_place": cycle.signing_place,
+                }
+            ),
         },
     )
 
@@ -168,6 +177,28 @@ def cycle_deadlines(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.cycle_deadlines_set(
+            actor=request.user, cycle=cycle, **form.cleaned_data
+        ),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def cycle_signing(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Set who issues and signs the cycle's certificates, and where (audited)."""
+    cycle = _managed_cycle(request, cycle_id)
+    form = SigningForm(request.POST)
+    back = reverse("evaluations:cycle", args=[cycle.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        response = redirect(back)
+        response.status_code = 303
+        return response
+    return _run(
+        request,
+        lambda: services.cycle_signing_set(
             actor=request.user, cycle=cycle, **form.cleaned_data
         ),
         back,

@@ -15,7 +15,7 @@ from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import unit_get_for_editor, unit_get_for_user
-from mutu.reports.charts import element_bars_svg
+from mutu.reports.charts import element_bars_svg, trend_line_svg
 from mutu.surveys import selectors
 from mutu.surveys.forms import (
     EXTRA_LABELS,
@@ -55,6 +55,7 @@ def _period_or_404(key: str | None) -> Period:
 
 def _results_context(request: HttpRequest, unit, period: Period) -> dict:
     data = selectors.period_result(unit, period)
+    trend = selectors.trend(unit, period)
     return {
         "unit": unit,
         "data": data,
@@ -65,7 +66,8 @@ def _results_context(request: HttpRequest, unit, period: Period) -> dict:
         "extra_results": selectors.extra_question_results(unit, period),
         "extra_labels": EXTRA_LABELS,
         "comments": selectors.comment_list(unit, period),
-        "trend": selectors.trend(unit, period),
+        "trend": trend,
+        "trend_chart": trend_line_svg(trend),
         "publication": selectors.publication_for(unit, period),
         "follow_up": selectors.follow_up_progress(unit, period),
         "can_edit": can_see(request.user, unit, roles=EDITOR_ROLES),

@@ -15,6 +15,7 @@ from mutu.evaluations.services.cycles import (
     cycle_deadlines_set,
     cycle_open,
     cycle_publish,
+    cycle_signing_set,
     evaluators_assign,
 )
 from mutu.evaluations.services.results import (
@@ -42,6 +43,7 @@ __all__ = [
     "cycle_deadlines_set",
     "cycle_open",
     "cycle_publish",
+    "cycle_signing_set",
     "evaluators_assign",
     "evidence_add",
     "indicator_score",

@@ -1,6 +1,6 @@
 """Writes of a cycle as a whole: open it over its units (answers pre-fed), the
-instrument it was opened with, move its deadlines, assign each unit's
-evaluators, and publish its finalized results."""
+instrument it was opened with, move its deadlines, set who signs its certificates,
+assign each unit's evaluators, and publish its finalized results."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -173,6 +173,69 @@ def cycle_deadlines_set(
     return cycle
 
 
+SIGNING_FIELDS: dict[str, tuple[int, str, str]] = {
+    "issuing_authority": (200, "instansi penerbit", "issuing authority"),
+    "signatory_name": (150, "nama penanda tangan", "signatory's name"),
+    "signatory_title": (150, "jabatan penanda tangan", "signatory's title"),
+    "signing_place": (100, "tempat penandatanganan", "place of signing"),
+}
+"""The cycle's signing details: (maximum length, Indonesian name, English name)."""
+
+
+@transaction.atomic
+def cycle_signing_set(
+    *,
+    actor: Any,
+    cycle: Cycle,
+    issuing_authority: str,
+    signatory_name: str,
+    signatory_title: str,
+    signing_place: str,
+) -> Cycle:
+    """Set who issues and signs the cycle's award certificates, and where.
+
+    Only the cycle's manager may; every detail is required (a certificate without
+    its issuer or signatory is not one) and kept within its column. The change is
+    audited old -> new; saving the same details again changes and records nothing.
+    Certificates read these when drawn, so a corrected name reaches all of them.
+    """
+    cycle = Cycle.objects.select_for_update().select_related("region").get(pk=cycle.pk)
+    if not _can_manage_cycle(actor, cycle):
+        raise _refuse(
+            "Hanya pengelola siklus yang dapat mengatur penanda tangan piagam.",
+            "Only the cycle's manager can set who signs its certificates.",
+        )
+    given = {
+        "issuing_authority": issuing_authority,
+        "signatory_name": signatory_name,
+        "signatory_title": signatory_title,
+        "signing_place": signing_place,
+    }
+    values: dict[str, str] = {}
+    for name, (limit, label_id, label_en) in SIGNING_FIELDS.items():
+        value = " ".join((given[name] or "").split())
+        if not value:
+            raise _refuse(f"Isi {label_id}.", f"Fill in the {label_en}.", field=name)
+        if len(value) > limit:
+            raise _refuse(
+                f"{label_id.capitalize()} paling panjang {limit} karakter.",
+                f"The {label_en} can be at most {limit} characters.",
+                field=name,
+            )
+        values[name] = value
+    changes = {
+        name: [getattr(cycle, name), value]
+        for name, value in values.items()
+        if getattr(cycle, name) != value
+    }
+    if changes:
+        for name, value in values.items():
+            setattr(cycle, name, value)
+        cycle.save(update_fields=list(values))
+        audit_record(actor=actor, action="cycle.signing", target=cycle, changes=changes)
+    return cycle
+
+
 @transaction.atomic
 def evaluators_assign(
     *, actor: Any, assignment: Assignment, evaluators: Sequence[Any]
@@ -210,7 +273,9 @@ def cycle_publish(*, actor: Any, cycle: Cycle) -> Cycle:
         raise _refuse("Belum ada hasil final.", "There is no final result yet.")
     cycle.status = Cycle.Status.PUBLISHED
     cycle.published_at = timezone.now()
-    cycle.save()
+    # Only these two: a full save of the caller's (possibly stale) object would undo
+    # a deadline or signing change made since it was read.
+    cycle.save(update_fields=["status", "published_at"])
     audit_record(
         actor=actor,
         action="cycle.publish",
