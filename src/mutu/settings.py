@@ -305,9 +305,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LANGUAGE_CODE = "id"
-# Each language offered in its own name, untranslated: a reader looking for
-# English must find "English", not "Inggris" (issue 10 item 7).
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
