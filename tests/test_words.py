@@ -16,3 +16,39 @@ def test_language_menu_names_each_language_in_itself(db, client, language):
     assert ">English</option>" in body
     assert "Inggris" not in body
     assert ">Indonesian</option>" not in body
+
+
+def test_paper_pages_group_thousands_and_write_dates_as_words(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """The row limit reads "200.000 baris" ("200,000 rows" in English) and the
+    import's dates read "4 Des 2026", never "2026-12-04", in both languages."""
+    import re
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    from tests.surveys.test_paper import form_row, xlsx_bytes
+    from tests.surveys.test_paper_views import recent, upload
+
+    settings.MUTU_IMPORT_MAX_ROWS = 200000
+    client.force_login(world.operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = upload(client, world, xlsx_bytes([form_row(recent(3))]))["Location"]
+    upload_url = reverse("paper:upload", args=[world.dukcapil.pk])
+    today = timezone.localdate()
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    for language, rows in (("id", "200.000 baris"), ("en", "200,000 rows")):
+        client.cookies["django_language"] = language
+        with override(language):
+            day = date_format(today)
+        upload_page = client.get(upload_url).content.decode()
+        job_page = client.get(job_url).content.decode()
+        assert rows in upload_page
+        assert day in upload_page
+        assert day in job_page
+        for page in (upload_page, job_page):
+            visible = re.sub(r"<[^>]+>", " ", page)
+            assert iso.findall(visible) == []
+    assert date_format(today, "DATE_FORMAT") != today.isoformat()
