@@ -344,3 +344,33 @@ def test_publish_only_after_the_period_ended(world, answered):
                 media=["website"],
             )
     assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_public_unit_links_read_the_period_label_not_its_key(
+    world, client, period, answered, language
+):
+    """The list of published periods says "Triwulan III 2026" (English "Q3 2026")
+    as the result page does; "2026-Q3" stays in the URL only."""
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    client.cookies["django_language"] = language
+    body = client.get(
+        reverse("surveys:public_unit", args=[world.dukcapil.pk])
+    ).content.decode()
+    quarter = (period.start.month - 1) // 3 + 1
+    label = (
+        f"Q{quarter} {period.start.year}"
+        if language == "en"
+        else f"Triwulan {('I', 'II', 'III', 'IV')[quarter - 1]} {period.start.year}"
+    )
+    url = reverse("surveys:public_result", args=[world.dukcapil.pk, period.key])
+    assert f'<a href="{url}">{label}</a>' in body
+    assert f">{period.key}<" not in body
+    result_page = client.get(url).content.decode()
+    assert label in result_page

@@ -338,6 +338,13 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.period_key} ({self.published_at})"
 
+    @property
+    def period_label(self) -> str:
+        """The period as people read it ("Triwulan III 2026"); the key is for URLs."""
+        from mutu.surveys.periods import period_from_key
+
+        return period_from_key(self.period_key).label
+
 
 class FollowUpItem(models.Model):
     """One item of a follow-up plan (rencana tindak lanjut) for a weak element."""
