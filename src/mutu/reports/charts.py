@@ -2,8 +2,9 @@
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
-from mutu.measures.rounding import format_id
+from mutu.measures.rounding import format_number
 from mutu.measures.skm import SkmResult
 from mutu.measures.uncertainty import SkmUncertainty
 
@@ -24,6 +25,12 @@ def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+def _language() -> str:
+    """``"en"`` or ``"id"``: numbers and names follow the page's language, so an
+    English page never mixes "90.49" with "3,64" (issue 10 item 7)."""
+    return "en" if (get_language() or "").startswith("en") else "id"
+
+
 def element_bars_svg(
     result: SkmResult, uncertainty: SkmUncertainty | None
 ) -> SafeString:
@@ -32,21 +39,23 @@ def element_bars_svg(
     The weakest element is drawn in a warning colour. Text is real text (scalable,
     readable by screen readers through ``<title>``).
     """
+    lang = _language()
     weakest = result.ranking[0] if result.ranking else None
     height = ROW_HEIGHT * len(result.elements) + 24
     width = LABEL_WIDTH + BAR_WIDTH + 56
+    title = gettext("NRR per unsur (skala 1–4) dengan interval 95%")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="nrr-title" class="chart">',
-        '<title id="nrr-title">NRR per unsur (skala 1–4) dengan interval 95%</title>',
+        f'<title id="nrr-title">{escape(title)}</title>',
     ]
     for row, element in enumerate(result.elements):
         y = 8 + row * ROW_HEIGHT
         nrr = float(element.nrr)
         colour = "#a4161a" if element.code == weakest else "#0b5c8a"
-        text = f"{element.code} {element.name()}"
+        text = f"{element.code} {element.name(lang)}"
         label, short = escape(text), escape(_short(text))
-        shown = format_id(element.nrr, 2)
+        shown = format_number(element.nrr, 2, lang=lang)
         parts.append(
             f'<text x="0" y="{y + 16}" font-size="12">{short}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{BAR_WIDTH}" height="16" '
