@@ -52,3 +52,25 @@ def test_paper_pages_group_thousands_and_write_dates_as_words(
             visible = re.sub(r"<[^>]+>", " ", page)
             assert iso.findall(visible) == []
     assert date_format(today, "DATE_FORMAT") != today.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("id", ["Rekap harian", "Respons SKM"], "Daily rollups"),
+        ("en", ["Daily rollups", "SKM response"], "Rekap harian"),
+    ],
+)
+def test_admin_index_names_mutus_models_in_the_readers_language(
+    world, superuser, client, language, shown, hidden
+):
+    """The admin lists Mutu's models by Indonesian names, English in English; no
+    class-derived English ("Daily rollups") on an Indonesian page."""
+    from tests.accounts.login import login
+
+    login(client, superuser)
+    client.cookies["django_language"] = language
+    body = client.get(reverse("admin:index")).content.decode()
+    for name in shown:
+        assert f">{name}</a>" in body
+    assert f">{hidden}</a>" not in body

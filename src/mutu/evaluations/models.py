@@ -90,6 +90,8 @@ class Assignment(models.Model):
     scope_path_field = "unit__path"
 
     class Meta:
+        verbose_name = _("penugasan evaluasi")
+        verbose_name_plural = _("penugasan evaluasi")
         ordering = ["cycle", "unit__name"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "unit"], name="assignment_once"),
@@ -123,6 +125,8 @@ class Answer(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("jawaban indikator")
+        verbose_name_plural = _("jawaban indikator")
         ordering = ["assignment", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -176,6 +180,8 @@ class Evidence(models.Model):
     scope_path_field = "answer__assignment__unit__path"
 
     class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
         ordering = ["answer", "created_at"]
         constraints = [
             models.CheckConstraint(
@@ -205,6 +211,8 @@ class FieldVisit(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("kunjungan lapangan")
+        verbose_name_plural = _("kunjungan lapangan")
         ordering = ["assignment", "visited_on"]
 
     def __str__(self) -> str:
@@ -225,6 +233,8 @@ class UserAssessment(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("penilaian pengguna (F-03)")
+        verbose_name_plural = _("penilaian pengguna (F-03)")
         ordering = ["assignment", "created_at"]
 
     def __str__(self) -> str:
@@ -262,6 +272,8 @@ class Result(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("hasil evaluasi")
+        verbose_name_plural = _("hasil evaluasi")
         ordering = ["assignment", "-revision"]
         constraints = [
             models.UniqueConstraint(
@@ -305,6 +317,8 @@ class Certificate(models.Model):
     scope_path_field = "result__assignment__unit__path"
 
     class Meta:
+        verbose_name = _("piagam")
+        verbose_name_plural = _("piagam")
         ordering = ["-issued_at"]
 
     def __str__(self) -> str:
