@@ -89,9 +89,7 @@ def test_every_used_msgid_has_an_english_translation(used_msgids):
     catalogue = parse_po(CATALOGUE.read_text(encoding="utf-8"))
     assert len(used_msgids) > 500  # the extraction really ran over the code
     missing = sorted(
-        key
-        for key in used_msgids
-        if not catalogue.get(key) or not all(catalogue[key])
+        key for key in used_msgids if not catalogue.get(key) or not all(catalogue[key])
     )
     assert missing == []
 

@@ -49,7 +49,7 @@ def test_every_label_is_translated_to_english():
 
 
 def test_values_use_the_readers_decimal_separator():
-    """"3.00" is "3,00" in Indonesian and stays "3.00" in English; None is a dash."""
+    """A stored "3.00" reads "3,00" in Indonesian and "3.00" in English."""
     with translation.override("id"):
         assert change_value("3.00") == "3,00"
         assert change_value(None) == "—"
