@@ -736,3 +736,10 @@ def test_import_refuses_formulas_whatever_value_the_file_cached(world):
         "=)",
         "=bagus, cepat",
     ]
+
+
+def test_rows_check_writes_the_row_limit_with_a_thousands_separator():
+    """The limit reads "1.000" in Indonesian and "1,000" in English, not "1000"."""
+    too_many = _check([form_row()] * 1001, max_rows=1000)
+    assert "lebih dari 1.000 baris" in too_many.errors[0].message
+    assert "more than 1,000 data rows" in too_many.errors[0].message_en
