@@ -14,7 +14,7 @@ def test_audit_log_is_scoped_to_the_coordinators_region(world, client):
     body = client.get(reverse("audit:log")).content.decode()
     assert "Penerbitan KTP-el" in body
     assert "KTP-el Bandung" not in body
-    assert "fee:  → Gratis" in body or "fee: — → Gratis" in body
+    assert "Biaya/tarif: — → Gratis" in body
     client.force_login(world.operator)
     assert client.get(reverse("audit:log")).status_code == 404
     login(client, world.admin)
@@ -43,7 +43,8 @@ def test_audit_log_shows_words_and_indonesian_numbers(world, client):
     body = client.get(reverse("audit:log")).content.decode()
     assert "Penetapan hasil evaluasi" in body
     assert "result.finalize</td>" not in body
-    assert "index: — → 3,00" in body
+    assert "indeks: — → 3,00" in body
+    assert "predikat: — → C" in body
     assert "revisi 1: 3,00 C" in body
     assert "3.00" not in body
     assert '<select id="tindakan" name="tindakan">' in body
@@ -58,6 +59,7 @@ def test_audit_log_in_english_uses_english_words_and_points(world, client):
     body = client.get(reverse("audit:log")).content.decode()
     assert "Evaluation result finalised" in body
     assert "index: — → 3.00" in body
+    assert "predicate: — → C" in body
     assert "revision 1: 3.00 C" in body
 
 

@@ -10,6 +10,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,24 @@ ACTION_LABELS: dict[str, Promise] = {
     "visit.record": _("Catatan kunjungan lapangan"),
 }
 
+# Change keys that are not a field of the changed model (or name it differently).
+FIELD_LABELS: dict[str, Promise] = {
+    "answer": _("indikator"),
+    "device": _("aplikasi autentikator"),
+    "evaluators": _("evaluator"),
+    "file_sha256": _("sidik berkas (SHA-256)"),
+    "index": _("indeks"),
+    "path": _("jalur wilayah"),
+    "population": _("populasi"),
+    "predicate": _("predikat"),
+    "recovery_codes": _("kode pemulihan"),
+    "role": _("peran"),
+    "scope": _("cakupan"),
+    "services": _("layanan"),
+    "sha256": _("sidik berkas (SHA-256)"),
+    "stage": _("tahap"),
+}
+
 # A plain decimal as services store it ("3.00", "88.305"); codes such as region
 # "18.09" never reach the change values, which hold scores, indexes and counts.
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -71,6 +91,19 @@ def action_label(code: str) -> str:
     """The words for *code*; an unknown code (an old row) is shown as it is."""
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def field_label(target_type: str, key: str) -> str:
+    """The words for a change key: the changed model's field name as people read it
+    (``fee`` -> "biaya/tarif"), a listed non-field key, else the key itself."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    try:
+        model = apps.get_model(target_type)
+        field = model._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+    return str(getattr(field, "verbose_name", key))
 
 
 def action_choices() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from mutu.audit import labels
+from mutu.audit.models import AuditEvent
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def change_value(value: Any) -> str:
 def target_label(label: str) -> str:
     """A stored object label with its index in the reader's format."""
     return labels.target_label(label)
+
+
+@register.filter
+def field_label(event: AuditEvent, key: str) -> str:
+    """A change key in words, looked up on the changed model (``event.target_type``)."""
+    return labels.field_label(event.target_type, key)
