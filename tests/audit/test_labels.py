@@ -55,9 +55,11 @@ def test_values_use_the_readers_decimal_separator():
         assert change_value(None) == "—"
         assert change_value(2026) == "2026"
         assert change_value("Gratis") == "Gratis"
+        assert change_value("2026-12-04") == "4 Des 2026"
         assert target_label("Siklus 2026 · Dukcapil r1: 3.00 C") == (
             "Siklus 2026 · Dukcapil revisi 1: 3,00 C"
         )
     with translation.override("en"):
         assert change_value("3.00") == "3.00"
+        assert change_value("2026-12-04") == "4 Dec 2026"
         assert target_label("X r2: 88.31 A") == "X revision 2: 88.31 A"

@@ -237,7 +237,7 @@ def test_rows_check_reports_row_column_and_reason_in_indonesian():
     assert result.rows == []
     assert texts == [
         "Baris 17, kolom U3: nilai 5 tidak valid; harus 1–4 atau kosong",
-        "Baris 18, kolom tanggal: tanggal 2025-10-02 belum terjadi",
+        "Baris 18, kolom tanggal: tanggal 2 Okt 2025 belum terjadi",
         "Baris 18, kolom layanan: 'Paspor' bukan layanan aktif unit ini; pilih dari "
         "daftar di templat",
         "Baris 18, kolom usia: nilai 12 tidak valid; harus bilangan bulat 15–100 atau "

@@ -7,11 +7,13 @@ across releases and languages; the page shows these labels instead (issue 10 ite
 """
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +85,8 @@ FIELD_LABELS: dict[str, Promise] = {
 # A plain decimal as services store it ("3.00", "88.305"); codes such as region
 # "18.09" never reach the change values, which hold scores, indexes and counts.
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
+# A date as services store it (``date.isoformat()``), shown as pages write dates.
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The one label with a number in it: ``Result.__str__`` ("… r1: 3.00 C").
 _RESULT_LABEL = re.compile(r" r(?P<rev>\d+): (?P<index>-?\d+\.\d+) ")
 
@@ -131,7 +135,8 @@ def change_value(value: Any) -> str:
     """One old or new value of a change, in the reader's number format.
 
     ``None`` is an em dash (no value before a creation); decimals keep their
-    places with the active language's separator ("3,00" in Indonesian).
+    places with the active language's separator ("3,00" in Indonesian); dates read
+    "4 Des 2026".
     """
     if value is None or value == "":
         return "—"
@@ -144,6 +149,11 @@ def change_value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(change_value(item) for item in value)
     text = str(value)
+    if _ISO_DAY.match(text):
+        try:
+            return formats.date_format(date.fromisoformat(text))
+        except ValueError:
+            return text
     return _format_decimal(text) if _DECIMAL.match(text) else text
 
 
