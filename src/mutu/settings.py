@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language on every page (src/mutu/formats/).
+FORMAT_MODULE_PATH = ["mutu.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -237,7 +237,7 @@ def test_rows_check_reports_row_column_and_reason_in_indonesian():
     assert result.rows == []
     assert texts == [
         "Baris 17, kolom U3: nilai 5 tidak valid; harus 1–4 atau kosong",
-        "Baris 18, kolom tanggal: tanggal 2025-10-02 belum terjadi",
+        "Baris 18, kolom tanggal: tanggal 2 Okt 2025 belum terjadi",
         "Baris 18, kolom layanan: 'Paspor' bukan layanan aktif unit ini; pilih dari "
         "daftar di templat",
         "Baris 18, kolom usia: nilai 12 tidak valid; harus bilangan bulat 15–100 atau "
@@ -736,3 +736,10 @@ def test_import_refuses_formulas_whatever_value_the_file_cached(world):
         "=)",
         "=bagus, cepat",
     ]
+
+
+def test_rows_check_writes_the_row_limit_with_a_thousands_separator():
+    """The limit reads "1.000" in Indonesian and "1,000" in English, not "1000"."""
+    too_many = _check([form_row()] * 1001, max_rows=1000)
+    assert "lebih dari 1.000 baris" in too_many.errors[0].message
+    assert "more than 1,000 data rows" in too_many.errors[0].message_en

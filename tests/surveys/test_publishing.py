@@ -344,3 +344,66 @@ def test_publish_only_after_the_period_ended(world, answered):
                 media=["website"],
             )
     assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_public_unit_links_read_the_period_label_not_its_key(
+    world, client, period, answered, language
+):
+    """The list of published periods says "Triwulan III 2026" (English "Q3 2026")
+    as the result page does; "2026-Q3" stays in the URL only."""
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    client.cookies["django_language"] = language
+    body = client.get(
+        reverse("surveys:public_unit", args=[world.dukcapil.pk])
+    ).content.decode()
+    quarter = (period.start.month - 1) // 3 + 1
+    label = (
+        f"Q{quarter} {period.start.year}"
+        if language == "en"
+        else f"Triwulan {('I', 'II', 'III', 'IV')[quarter - 1]} {period.start.year}"
+    )
+    url = reverse("surveys:public_result", args=[world.dukcapil.pk, period.key])
+    assert f'<a href="{url}">{label}</a>' in body
+    assert f">{period.key}<" not in body
+    result_page = client.get(url).content.decode()
+    assert label in result_page
+
+
+@pytest.mark.parametrize(
+    ("language", "decimal", "foreign"),
+    [("id", r"\d,\d\d", r"\d\.\d\d"), ("en", r"\d\.\d\d", r"\d,\d\d")],
+)
+def test_public_result_chart_uses_the_pages_decimal_separator(
+    world, client, period, answered, language, decimal, foreign
+):
+    """The chart's numbers and the index beside it share one format: an English
+    page shows "3.67" everywhere, an Indonesian one "3,67", never a mix."""
+    import re
+
+    result_publish(
+        actor=world.head,
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    client.cookies["django_language"] = language
+    url = reverse("surveys:public_result", args=[world.dukcapil.pk, period.key])
+    body = client.get(url).content.decode()
+    chart = body[body.index("<svg") : body.index("</svg>")]
+    big_number = re.search(r'<p class="big-number">([^<]*)</p>', body)
+    assert big_number
+    assert re.fullmatch(decimal, big_number[1][-4:])
+    numbers = re.findall(r">([0-9.,]+)</text>", chart)
+    assert len(numbers) >= 9 + 4  # nine elements and four axis ticks
+    assert [n for n in numbers if re.search(foreign, n)] == []
+    assert len([n for n in numbers if re.search(decimal, n)]) == 9
+    title = "NRR per element" if language == "en" else "NRR per unsur"
+    assert title in chart

@@ -10,11 +10,11 @@ READER_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR)
 
 
 def audit_list_for_user(user: User, *, action: str = "") -> QuerySet[AuditEvent]:
-    """The audit rows *user* may read, newest first, optionally one action prefix."""
+    """The audit rows *user* may read, newest first, optionally of one action code."""
     rows = scope_queryset(
         user, AuditEvent.objects.select_related("actor"), roles=READER_ROLES
     )
-    return rows.filter(action__startswith=action) if action else rows
+    return rows.filter(action=action) if action else rows
 
 
 def audit_readable(user: User) -> bool:

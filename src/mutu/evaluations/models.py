@@ -104,6 +104,8 @@ class Assignment(models.Model):
     scope_path_field = "unit__path"
 
     class Meta:
+        verbose_name = _("penugasan evaluasi")
+        verbose_name_plural = _("penugasan evaluasi")
         ordering = ["cycle", "unit__name"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "unit"], name="assignment_once"),
@@ -137,6 +139,8 @@ class Answer(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("jawaban indikator")
+        verbose_name_plural = _("jawaban indikator")
         ordering = ["assignment", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -190,6 +194,8 @@ class Evidence(models.Model):
     scope_path_field = "answer__assignment__unit__path"
 
     class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
         ordering = ["answer", "created_at"]
         constraints = [
             models.CheckConstraint(
@@ -219,6 +225,8 @@ class FieldVisit(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("kunjungan lapangan")
+        verbose_name_plural = _("kunjungan lapangan")
         ordering = ["assignment", "visited_on"]
 
     def __str__(self) -> str:
@@ -239,6 +247,8 @@ class UserAssessment(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("penilaian pengguna (F-03)")
+        verbose_name_plural = _("penilaian pengguna (F-03)")
         ordering = ["assignment", "created_at"]
 
     def __str__(self) -> str:
@@ -276,6 +286,8 @@ class Result(models.Model):
     scope_path_field = "assignment__unit__path"
 
     class Meta:
+        verbose_name = _("hasil evaluasi")
+        verbose_name_plural = _("hasil evaluasi")
         ordering = ["assignment", "-revision"]
         constraints = [
             models.UniqueConstraint(
@@ -319,6 +331,8 @@ class Certificate(models.Model):
     scope_path_field = "result__assignment__unit__path"
 
     class Meta:
+        verbose_name = _("piagam")
+        verbose_name_plural = _("piagam")
         ordering = ["-issued_at"]
 
     def __str__(self) -> str:

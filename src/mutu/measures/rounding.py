@@ -57,6 +57,10 @@ def format_en(value: Exact, places: int = 2, *, group: bool = False) -> str:
     return format(round_half_up(value, places), f"{',' if group else ''}.{places}f")
 
 
-def format_number(value: Exact, places: int = 2, *, lang: str = "id") -> str:
+def format_number(
+    value: Exact, places: int = 2, *, lang: str = "id", group: bool = False
+) -> str:
     """Format with :func:`format_id` or :func:`format_en` by language code."""
-    return format_en(value, places) if lang == "en" else format_id(value, places)
+    if lang == "en":
+        return format_en(value, places, group=group)
+    return format_id(value, places, group=group)

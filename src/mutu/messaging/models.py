@@ -1,6 +1,7 @@
 """The messaging app's one model: a phone's conversation session."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SmsConversation(models.Model):
@@ -34,6 +35,8 @@ class SmsConversation(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("percakapan SMS/WhatsApp")
+        verbose_name_plural = _("percakapan SMS/WhatsApp")
         db_table = "surveys_smsconversation"
         ordering = ["-updated_at"]
         constraints = [

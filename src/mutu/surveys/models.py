@@ -186,6 +186,8 @@ class ResponseFlag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tanda integritas respons")
+        verbose_name_plural = _("tanda integritas respons")
         ordering = ["response", "rule"]
         constraints = [
             models.UniqueConstraint(
@@ -213,6 +215,8 @@ class DailyRollup(models.Model):
     scope_path_field = "unit__path"
 
     class Meta:
+        verbose_name = _("rekap harian")
+        verbose_name_plural = _("rekap harian")
         ordering = ["unit", "day"]
         constraints = [
             models.UniqueConstraint(
@@ -290,6 +294,8 @@ class PeriodPopulation(models.Model):
     scope_path_field = "unit__path"
 
     class Meta:
+        verbose_name = _("populasi penerima layanan")
+        verbose_name_plural = _("populasi penerima layanan")
         ordering = ["unit", "period_key"]
         constraints = [
             models.UniqueConstraint(
@@ -330,6 +336,8 @@ class Publication(models.Model):
     scope_path_field = "unit__path"
 
     class Meta:
+        verbose_name = _("publikasi hasil SKM")
+        verbose_name_plural = _("publikasi hasil SKM")
         ordering = ["-published_at"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "period_key"], name="publish_once")
@@ -337,6 +345,13 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period_key} ({self.published_at})"
+
+    @property
+    def period_label(self) -> str:
+        """The period as people read it ("Triwulan III 2026"); the key is for URLs."""
+        from mutu.surveys.periods import period_from_key
+
+        return period_from_key(self.period_key).label
 
 
 class FollowUpItem(models.Model):

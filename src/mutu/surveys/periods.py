@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MONTHS_ID = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    _("Januari"), _("Februari"), _("Maret"), _("April"), _("Mei"), _("Juni"),
+    _("Juli"), _("Agustus"), _("September"), _("Oktober"), _("November"),
+    _("Desember"),
 )  # fmt: skip
 
 
@@ -53,15 +55,29 @@ class Period:
 
     @property
     def label(self) -> str:
-        """An Indonesian label: "Triwulan III 2025", "Juli 2025", "Tahun 2025"."""
+        """The label people read, in the active language: "Triwulan III 2025",
+        "Juli 2025", "Tahun 2025" (English "Q3 2025", "July 2025", "2025").
+
+        The :attr:`key` stays in URLs; pages and link texts show this label.
+        """
         year, month = self.start.year, self.start.month
         roman = ("I", "II", "III", "IV")
         if self.kind == PeriodKind.YEAR:
-            return f"Tahun {year}"
+            return gettext("Tahun %(year)s") % {"year": year}
         if self.kind == PeriodKind.SEMESTER:
-            return f"Semester {roman[(month - 1) // 6]} {year}"
+            number = (month - 1) // 6 + 1
+            return gettext("Semester %(roman)s %(year)s") % {
+                "roman": roman[number - 1],
+                "number": number,
+                "year": year,
+            }
         if self.kind == PeriodKind.QUARTER:
-            return f"Triwulan {roman[(month - 1) // 3]} {year}"
+            number = (month - 1) // 3 + 1
+            return gettext("Triwulan %(roman)s %(year)s") % {
+                "roman": roman[number - 1],
+                "number": number,
+                "year": year,
+            }
         return f"{MONTHS_ID[month - 1]} {year}"
 
     def previous(self) -> "Period":

@@ -9,11 +9,11 @@ problem on the :class:`SheetResult`."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import translation
+from django.utils import formats, translation
 
 from mutu.surveys.channels.paper.layout import COLUMNS
 from mutu.surveys.channels.paper.results import RowError, SheetResult, file_error
@@ -37,6 +37,18 @@ def _codes(choices: type[Sex] | type[Education] | type[Occupation]) -> dict[str,
     with translation.override("id"):
         labels = {str(label).casefold(): code for code, label in choices.choices}
     return labels | {code.casefold(): code for code in choices.values}
+
+
+def _written(day: date, lang: str) -> str:
+    """*day* as pages write it in *lang* ("2 Okt 2025", "2 Oct 2025"), so an error
+    on the import page reads like every other date (issue 10 item 7)."""
+    with translation.override(lang):
+        return formats.date_format(day)
+
+
+def _in_words(lang: str, label: Callable[[], str]) -> str:
+    with translation.override(lang):
+        return label()
 
 
 def _shown(value: Any) -> str:
@@ -139,23 +151,27 @@ class _Checker:
         if not self.window.contains_day(day):
             if day > self.window.latest_day:
                 return file_error(
-                    f"tanggal {day:%Y-%m-%d} belum terjadi",
-                    f"date {day:%Y-%m-%d} is in the future",
+                    f"tanggal {_written(day, 'id')} belum terjadi",
+                    f"date {_written(day, 'en')} is in the future",
                 )
             oldest = self.window.oldest_day
             return file_error(
-                f"tanggal {day:%Y-%m-%d} terlalu lama (sebelum {oldest:%Y-%m-%d}, "
-                f"batas {self.window.max_age_days} hari); periksa tahunnya",
-                f"date {day:%Y-%m-%d} is too old (before {oldest:%Y-%m-%d}, the "
-                f"limit is {self.window.max_age_days} days); check the year",
+                f"tanggal {_written(day, 'id')} terlalu lama (sebelum "
+                f"{_written(oldest, 'id')}, batas {self.window.max_age_days} hari); "
+                "periksa tahunnya",
+                f"date {_written(day, 'en')} is too old (before "
+                f"{_written(oldest, 'en')}, the limit is {self.window.max_age_days} "
+                "days); check the year",
             )
         period = self.closed.containing(day)
         if period is not None:
+            label_id = _in_words("id", lambda: period.label)
+            label_en = _in_words("en", lambda: period.label)
             return file_error(
-                f"tanggal {day:%Y-%m-%d} masuk periode {period.label} yang sudah "
+                f"tanggal {_written(day, 'id')} masuk periode {label_id} yang sudah "
                 "dipublikasikan; hasilnya tidak dapat diubah lagi",
-                f"date {day:%Y-%m-%d} falls in the published period {period.label}; "
-                "its figures can no longer change",
+                f"date {_written(day, 'en')} falls in the published period "
+                f"{label_en}; its figures can no longer change",
             )
         return day
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from mutu.measures.rounding import format_en, format_id
 from mutu.surveys.bulk.rows import BulkRow
 from mutu.surveys.channels.paper.cells import _blank, _Checker, _codes, _shown
 from mutu.surveys.channels.paper.layout import COLUMNS, ELEMENT_COLUMNS
@@ -119,10 +120,10 @@ def rows_check(
         if total > max_rows:
             result.errors = [
                 file_error(
-                    f"Berkas berisi lebih dari {max_rows} baris data. Bagi menjadi "
-                    "beberapa berkas.",
-                    f"The file holds more than {max_rows} data rows. Split it into "
-                    "several files.",
+                    f"Berkas berisi lebih dari {format_id(max_rows, 0, group=True)} "
+                    "baris data. Bagi menjadi beberapa berkas.",
+                    f"The file holds more than {format_en(max_rows, 0, group=True)} "
+                    "data rows. Split it into several files.",
                 )
             ]
             result.error_count = 1
