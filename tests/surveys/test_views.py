@@ -198,6 +198,8 @@ def test_survey_settings_explain_the_own_network(client, world):
     client.cookies["django_language"] = "id"
     bad = client.post(url, {"period_kind": "quarter", "own_networks": "10.18.9"})
     assert "mis. 192.168.1.0/24" in bad.content.decode()
+
+
 def _confirm_flag(html: str) -> str:
     match = re.search(r'<input type="hidden" name="confirmed" value="([^"]+)">', html)
     assert match, "no confirm flag on the page"
