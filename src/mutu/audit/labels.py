@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "cycle.deadlines": _("Perubahan tenggat siklus"),
     "cycle.open": _("Pembukaan siklus evaluasi"),
     "cycle.publish": _("Publikasi hasil siklus"),
+    "cycle.signing": _("Perubahan penerbit dan penanda tangan piagam"),
     "evaluator.score": _("Penilaian oleh evaluator"),
     "evidence.add": _("Unggah bukti dukung"),
     "follow_up.create": _("Rencana tindak lanjut dibuat"),
