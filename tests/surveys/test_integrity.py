@@ -29,8 +29,16 @@ def counter(world):
     return point
 
 
+def _end_of_today() -> datetime:
+    """Where the submission window is counted from, so that any time of today is
+    inside it whatever the hour the suite runs (``_at(0, 9)`` is in the future
+    before 09.00 WIB)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(23, 59)))
+
+
 def _submit(world, **extra):
     extra.setdefault("answers", {"U1": 3, "U2": 4})
+    extra.setdefault("now", _end_of_today())
     return response_submit(
         unit=world.dukcapil, service=world.ktp, channel="qr", **extra
     )
@@ -126,6 +134,7 @@ def test_rollups_equal_rebuild_after_random_submissions_and_exclusions(
             channel=channel,
             answers=answers,
             submitted_at=_at(days, 10),
+            now=_end_of_today(),
         ).response
         for answers, days, channel in batch
     ]
