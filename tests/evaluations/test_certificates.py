@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from mutu.audit.models import AuditEvent
@@ -100,7 +101,7 @@ def test_certificate_pdf_shows_signing_index_and_address(db, client, tmp_path):
     text = " ".join(_pdf_text(path).split())
     # then
     assert len(PdfReader(path).pages) == 1
-    issued = certificate.issued_at
+    issued = timezone.localtime(certificate.issued_at)  # the day in WIB, as printed
     months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli"]
     months += ["Agustus", "September", "Oktober", "November", "Desember"]
     date = f"{issued.day} {months[issued.month - 1]} {issued.year}"
