@@ -230,6 +230,60 @@ MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
 MUTU_WHATSAPP_APP_SECRET = os.environ.get("MUTU_WHATSAPP_APP_SECRET", "")
 MUTU_WHATSAPP_VERIFY_TOKEN = os.environ.get("MUTU_WHATSAPP_VERIFY_TOKEN", "")
 MUTU_SMS_OUTBOUND_SENDER = os.environ.get("MUTU_SMS_OUTBOUND_SENDER", "")
+# Outbound messages (docs/sms-whatsapp.md "Sending replies"): a sender is on when its
+# credentials are set. Base URLs are settings so tests point them at a local server.
+MUTU_WHATSAPP_API_BASE = os.environ.get(
+    "MUTU_WHATSAPP_API_BASE", "https://graph.facebook.com"
+)
+MUTU_WHATSAPP_API_VERSION = os.environ.get("MUTU_WHATSAPP_API_VERSION", "v21.0")
+MUTU_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("MUTU_WHATSAPP_PHONE_NUMBER_ID", "")
+MUTU_WHATSAPP_ACCESS_TOKEN = os.environ.get("MUTU_WHATSAPP_ACCESS_TOKEN", "")
+# purpose=template name pairs: the pre-approved templates used outside the 24-hour
+# window, e.g. "survey_invitation=mutu_undangan,complaint_update=mutu_aduan".
+MUTU_WHATSAPP_TEMPLATES = os.environ.get("MUTU_WHATSAPP_TEMPLATES", "")
+MUTU_WHATSAPP_TEMPLATE_LANGUAGE = os.environ.get(
+    "MUTU_WHATSAPP_TEMPLATE_LANGUAGE", "id"
+)
+MUTU_TWILIO_API_BASE = os.environ.get("MUTU_TWILIO_API_BASE", "https://api.twilio.com")
+MUTU_TWILIO_ACCOUNT_SID = os.environ.get("MUTU_TWILIO_ACCOUNT_SID", "")
+MUTU_TWILIO_AUTH_TOKEN = os.environ.get("MUTU_TWILIO_AUTH_TOKEN", "")
+MUTU_TWILIO_SMS_FROM = os.environ.get("MUTU_TWILIO_SMS_FROM", "")
+MUTU_TWILIO_WHATSAPP_FROM = os.environ.get("MUTU_TWILIO_WHATSAPP_FROM", "")
+# The generic HTTP gateway: inbound field mapping (dotted paths in a JSON or form
+# body) and the outbound request (URL, method, one auth header, a body template).
+MUTU_SMS_GATEWAY_TOKEN_HEADER = os.environ.get(
+    "MUTU_SMS_GATEWAY_TOKEN_HEADER", "X-Mutu-Token"
+)
+MUTU_SMS_GATEWAY_INBOUND_FIELDS = os.environ.get(
+    "MUTU_SMS_GATEWAY_INBOUND_FIELDS", "from=from,text=text,message_id=message_id"
+)
+MUTU_SMS_GATEWAY_SEND_URL = os.environ.get("MUTU_SMS_GATEWAY_SEND_URL", "")
+MUTU_SMS_GATEWAY_SEND_METHOD = os.environ.get("MUTU_SMS_GATEWAY_SEND_METHOD", "POST")
+MUTU_SMS_GATEWAY_AUTH_HEADER = os.environ.get("MUTU_SMS_GATEWAY_AUTH_HEADER", "")
+MUTU_SMS_GATEWAY_BODY_FORMAT = os.environ.get("MUTU_SMS_GATEWAY_BODY_FORMAT", "json")
+MUTU_SMS_GATEWAY_BODY_TEMPLATE = os.environ.get(
+    "MUTU_SMS_GATEWAY_BODY_TEMPLATE", '{"to": "{phone}", "text": "{text}"}'
+)
+MUTU_SMS_GATEWAY_PHONE_FORMAT = os.environ.get("MUTU_SMS_GATEWAY_PHONE_FORMAT", "62")
+MUTU_SMS_GATEWAY_ID_FIELD = os.environ.get("MUTU_SMS_GATEWAY_ID_FIELD", "id")
+MUTU_SMS_GATEWAY_CHANNEL = os.environ.get("MUTU_SMS_GATEWAY_CHANNEL", "sms")
+# The queue: attempts before a 5xx becomes a failure, the first backoff (doubled
+# each attempt), the HTTP timeout, the daily cap per number, quiet hours (WIB).
+MUTU_MESSAGING_MAX_ATTEMPTS = int(os.environ.get("MUTU_MESSAGING_MAX_ATTEMPTS", "5"))
+MUTU_MESSAGING_RETRY_SECONDS = int(os.environ.get("MUTU_MESSAGING_RETRY_SECONDS", "30"))
+MUTU_MESSAGING_HTTP_TIMEOUT_SECONDS = float(
+    os.environ.get("MUTU_MESSAGING_HTTP_TIMEOUT_SECONDS", "10")
+)
+MUTU_MESSAGING_DAILY_CAP = int(os.environ.get("MUTU_MESSAGING_DAILY_CAP", "60"))
+MUTU_MESSAGING_QUIET_START = int(os.environ.get("MUTU_MESSAGING_QUIET_START", "21"))
+MUTU_MESSAGING_QUIET_END = int(os.environ.get("MUTU_MESSAGING_QUIET_END", "6"))
+# Fernet keys (comma-separated, newest first) sealing the phone numbers kept for
+# later messages; empty: one key derived from SECRET_KEY (development only).
+MUTU_MESSAGING_KEYS = [
+    key.strip()
+    for key in os.environ.get("MUTU_MESSAGING_KEYS", "").split(",")
+    if key.strip()
+]
 MUTU_IMPORT_MAX_ROWS = int(os.environ.get("MUTU_IMPORT_MAX_ROWS", "200000"))
 MUTU_IMPORT_MAX_MB = int(os.environ.get("MUTU_IMPORT_MAX_MB", "50"))
 MUTU_EVIDENCE_MAX_MB = int(os.environ.get("MUTU_EVIDENCE_MAX_MB", "10"))

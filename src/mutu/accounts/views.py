@@ -1,6 +1,7 @@
 """Sign-in pages (password, then the two-factor code), the two-factor set-up and the
 signed-in user's starting page."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from axes.helpers import get_credentials, get_lockout_response
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.selectors import grant_list_for_user
 from mutu.audit.selectors import audit_readable
 from mutu.errors import MutuError
+from mutu.messaging.selectors import units_with_failures
 from mutu.registry.selectors import region_list_for_user, unit_list_for_user
 
 
@@ -212,7 +215,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "grants": grant_list_for_user(request.user),
             "regions": region_list_for_user(request.user),
-            "units": unit_list_for_user(request.user)[:200],
+            "units": units_with_failures(
+                unit_list_for_user(request.user),
+                timezone.now() - timedelta(days=30),
+            )[:200],
             "audit_readable": audit_readable(request.user),
         },
     )

@@ -7,14 +7,23 @@ any conversation: those live with the app that registered the conversation's key
 
 - ``generic``: a JSON gateway, ``{"from", "text", "message_id"}``, authenticated by
   the shared secret ``MUTU_SMS_GATEWAY_TOKEN`` in the ``X-Mutu-Token`` header.
+  The field names are configurable (``MUTU_SMS_GATEWAY_INBOUND_FIELDS``, dotted
+  paths) and the body may be JSON or form-encoded, so a regency's own gateway can
+  post in its own shape; the header name is ``MUTU_SMS_GATEWAY_TOKEN_HEADER``.
 - ``whatsapp``: the WhatsApp Cloud API webhook (Meta): a GET verification handshake
   with ``MUTU_WHATSAPP_VERIFY_TOKEN`` and POSTs signed with ``X-Hub-Signature-256``
-  (HMAC-SHA256 of the raw body under ``MUTU_WHATSAPP_APP_SECRET``).
+  (HMAC-SHA256 of the raw body under ``MUTU_WHATSAPP_APP_SECRET``); delivery
+  receipts (``value.statuses``) update the outbound rows.
+- ``twilio``: Twilio's form-encoded webhook (``From``, ``Body``, ``MessageSid``),
+  SMS or WhatsApp (``whatsapp:+62…``), checked with ``X-Twilio-Signature``
+  (base64 HMAC-SHA1 of the public URL and the sorted parameters under
+  ``MUTU_TWILIO_AUTH_TOKEN``).
 
 A channel whose secret is not configured is disabled (404): it fails closed. Phone
 numbers pass through here in memory only; they are never stored or logged.
 """
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -22,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.debug import sensitive_variables
 
 from mutu.errors import MutuError
@@ -41,6 +50,10 @@ class InboundMessage:
     phone: str
     text: str
     message_id: str = ""
+    channel: str = ""
+    """The channel when the provider carries several (Twilio); "" for the gateway's."""
+    unsupported: bool = False
+    """A message Mutu cannot read (image, voice, sticker …)."""
 
     def __repr__(self) -> str:
         # Keeps the phone number out of tracebacks and debug output.
@@ -55,6 +68,15 @@ class OutboundReply:
     to_hash: str
     messages: tuple[str, ...]
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A provider's delivery receipt for one message Mutu sent."""
+
+    provider_message_id: str
+    status: str
+    reason: str = ""
 
 
 class BadPayload(MutuError):
@@ -94,19 +116,46 @@ class Gateway(Protocol):
 
     def parse(self, request: HttpRequest) -> list[InboundMessage]: ...
 
+    def statuses(self, request: HttpRequest) -> list[StatusUpdate]: ...
+
     def texts(self, reply: OutboundReply) -> list[str]: ...
 
     def render(self, replies: Sequence[OutboundReply]) -> HttpResponse: ...
 
 
-class GenericGateway:
-    """A JSON SMS gateway: one message per request, the reply in the response body.
+def _dotted(data: Any, path: str) -> Any:
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, QueryDict):
+            data = data.get(part)
+        else:
+            return None
+    return data
 
-    Request: ``{"from": "+62812…", "text": "…", "message_id": "…"}`` with header
-    ``X-Mutu-Token: <MUTU_SMS_GATEWAY_TOKEN>``. Response: ``{"reply": "…",
-    "messages": ["…", …]}``: ``messages`` are the SMS to send, each at most 160
-    characters; ``reply`` is the same text joined by newlines for gateways that send
-    one (concatenated) SMS.
+
+def inbound_fields() -> dict[str, str]:
+    """``MUTU_SMS_GATEWAY_INBOUND_FIELDS`` as Mutu's field → the gateway's path."""
+    pairs = (
+        item.partition("=")
+        for item in settings.MUTU_SMS_GATEWAY_INBOUND_FIELDS.split(",")
+    )
+    fields = {"from": "from", "text": "text", "message_id": "message_id"}
+    fields.update({k.strip(): v.strip() for k, _s, v in pairs if k.strip() in fields})
+    return fields
+
+
+class GenericGateway:
+    """An SMS gateway: one message per request, the reply in the response body.
+
+    Request (default mapping): ``{"from": "+62812…", "text": "…", "message_id":
+    "…"}`` with header ``X-Mutu-Token: <MUTU_SMS_GATEWAY_TOKEN>``; a form-encoded
+    body is read the same way, and ``MUTU_SMS_GATEWAY_INBOUND_FIELDS`` maps other
+    field names (``from=msisdn,text=message,message_id=id``; dotted paths for
+    nested JSON). Response: ``{"reply": "…", "messages": ["…", …]}``: ``messages``
+    are the SMS to send, each at most 160 characters; ``reply`` is the same text
+    joined by newlines. When Mutu sends the replies itself
+    (``MUTU_SMS_GATEWAY_SEND_URL``) both are empty, so nothing goes twice.
     """
 
     name: str = "generic"
@@ -120,17 +169,23 @@ class GenericGateway:
 
     def verify(self, request: HttpRequest) -> bool:
         expected = settings.MUTU_SMS_GATEWAY_TOKEN
-        given = request.headers.get("X-Mutu-Token", "")
+        header = settings.MUTU_SMS_GATEWAY_TOKEN_HEADER or "X-Mutu-Token"
+        given = request.headers.get(header, "")
         return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
     @sensitive_variables("data")
     def parse(self, request: HttpRequest) -> list[InboundMessage]:
-        data = _json_body(request)
-        if not isinstance(data, dict):
-            raise BadPayload(
-                "Isi permintaan harus objek JSON.", "The body must be a JSON object."
-            )
-        phone = _text_field(data.get("from"), "from", limit=40)
+        data: Any
+        if request.content_type == "application/x-www-form-urlencoded":
+            data = request.POST
+        else:
+            data = _json_body(request)
+            if not isinstance(data, dict):
+                raise BadPayload(
+                    "Isi permintaan harus objek JSON.", "The body must be a JSON object."
+                )
+        fields = inbound_fields()
+        phone = _text_field(_dotted(data, fields["from"]), "from", limit=40)
         if not phone:
             raise BadPayload(
                 "Kolom from (nomor pengirim) wajib.",
@@ -140,33 +195,42 @@ class GenericGateway:
         return [
             InboundMessage(
                 phone=phone,
-                text=_text_field(data.get("text"), "text", limit=TEXT_MAX),
+                text=_text_field(_dotted(data, fields["text"]), "text", limit=TEXT_MAX),
                 message_id=_text_field(
-                    data.get("message_id"), "message_id", limit=MESSAGE_ID_MAX
+                    _dotted(data, fields["message_id"]),
+                    "message_id",
+                    limit=MESSAGE_ID_MAX,
                 ),
             )
         ]
+
+    def statuses(self, request: HttpRequest) -> list[StatusUpdate]:
+        return []
 
     def texts(self, reply: OutboundReply) -> list[str]:
         """One SMS of at most 160 characters per message."""
         return list(reply.messages)
 
     def render(self, replies: Sequence[OutboundReply]) -> HttpResponse:
+        if settings.MUTU_SMS_GATEWAY_SEND_URL:
+            return JsonResponse({"reply": "", "messages": []})
         messages = [text for reply in replies for text in self.texts(reply)]
         return JsonResponse({"reply": "\n".join(messages), "messages": messages})
 
 
 class WhatsAppCloudGateway:
-    """The WhatsApp Cloud API webhook (Meta), text messages only.
+    """The WhatsApp Cloud API webhook (Meta).
 
     POST body: ``{"object": "whatsapp_business_account", "entry": [{"changes":
     [{"field": "messages", "value": {"messages": [{"from": "62812…", "id":
-    "wamid…", "type": "text", "text": {"body": "…"}}]}}]}]}``. Status updates
-    (``value.statuses``) carry no message and are acknowledged with no reply; a
-    non-text message (image, voice …) is handled as an empty text, which gets help.
-    Mutu cannot call Meta from here, so the replies come back in the response body,
-    ``{"replies": [{"to_hash": …, "text": …}]}``, and go to the configured
-    :class:`OutboundSender` (no-op by default).
+    "wamid…", "type": "text", "text": {"body": "…"}}]}}]}]}``. A tapped reply
+    button or list row (``type: interactive``) or a template's quick reply
+    (``type: button``) reads as its id; any other type (image, voice, sticker …)
+    is unsupported and gets a short notice. Delivery receipts
+    (``value.statuses``) update the outbound rows and get no reply. Meta ignores
+    the body of the answer; the replies are sent by the queue through the Cloud
+    API (:class:`~mutu.messaging.senders.WhatsAppCloudSender`) and also listed in
+    the answer, ``{"replies": [{"to_hash": …, "text": …}]}``, for inspection.
     """
 
     name: str = "whatsapp"
@@ -227,14 +291,60 @@ class WhatsAppCloudGateway:
             raise BadPayload(
                 "Pesan WhatsApp tanpa pengirim.", "A WhatsApp message has no sender."
             )
-        text = ""
-        if item.get("type") == "text" and isinstance(item.get("text"), dict):
-            text = _text_field(item["text"].get("body"), "text.body", limit=TEXT_MAX)
+        kind = item.get("type")
+        body = item.get(kind) if isinstance(kind, str) else None
+        text, unsupported = "", False
+        if kind == "text" and isinstance(body, dict):
+            text = _text_field(body.get("body"), "text.body", limit=TEXT_MAX)
+        elif kind == "interactive" and isinstance(body, dict):
+            # A tapped reply button or list row: its id is the answer ("3").
+            choice = body.get("button_reply") or body.get("list_reply") or {}
+            if isinstance(choice, dict):
+                value = choice.get("id") or choice.get("title")
+                text = _text_field(value, "interactive", limit=TEXT_MAX)
+        elif kind == "button" and isinstance(body, dict):
+            # A quick-reply button of a template message.
+            value = body.get("payload") or body.get("text")
+            text = _text_field(value, "button", limit=TEXT_MAX)
+        else:
+            unsupported = True  # image, audio, sticker, location, reaction …
         return InboundMessage(
             phone=_text_field(item.get("from"), "from", limit=40),
             text=text,
             message_id=_text_field(item.get("id"), "id", limit=MESSAGE_ID_MAX),
+            unsupported=unsupported,
         )
+
+    @sensitive_variables("data")
+    def statuses(self, request: HttpRequest) -> list[StatusUpdate]:
+        """The delivery receipts of the body (``value.statuses[]``)."""
+        data = _json_body(request)
+        found: list[StatusUpdate] = []
+        for entry in data.get("entry", []) if isinstance(data, dict) else []:
+            changes = entry.get("changes", []) if isinstance(entry, dict) else []
+            for change in changes if isinstance(changes, list) else []:
+                value = change.get("value") if isinstance(change, dict) else None
+                items = value.get("statuses", []) if isinstance(value, dict) else []
+                for item in items if isinstance(items, list) else []:
+                    if not isinstance(item, dict):
+                        continue
+                    errors = item.get("errors") or [{}]
+                    error = errors[0] if isinstance(errors, list) and errors else {}
+                    reason = ""
+                    if isinstance(error, dict) and error:
+                        details = (error.get("error_data") or {}).get("details", "")
+                        reason = (
+                            f"({error.get('code', '')}) "
+                            f"{error.get('title') or error.get('message', '')} {details}"
+                        ).strip()
+                    found.append(
+                        StatusUpdate(
+                            str(item.get("id", ""))[:MESSAGE_ID_MAX],
+                            str(item.get("status", "")),
+                            reason[:300],
+                        )
+                    )
+        return found
 
     def texts(self, reply: OutboundReply) -> list[str]:
         """WhatsApp has no 160-character limit: one message per inbound message."""
@@ -252,9 +362,97 @@ class WhatsAppCloudGateway:
         )
 
 
+def twilio_signature_valid(request: HttpRequest) -> bool:
+    """Whether ``X-Twilio-Signature`` signs this request under the auth token.
+
+    Twilio signs the URL it called (``MUTU_PUBLIC_BASE_URL`` + the path and query:
+    behind a proxy the host Django sees may differ) followed by every POST
+    parameter, sorted by name, name and value concatenated.
+    """
+    token = settings.MUTU_TWILIO_AUTH_TOKEN
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not token or not given:
+        return False
+    url = settings.MUTU_PUBLIC_BASE_URL.rstrip("/") + request.get_full_path()
+    payload = url + "".join(
+        f"{key}{value}"
+        for key in sorted(request.POST)
+        for value in request.POST.getlist(key)
+    )
+    digest = hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()
+    expected = base64.b64encode(digest).decode()
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+class TwilioGateway:
+    """Twilio's messaging webhook: form-encoded, SMS or WhatsApp.
+
+    ``From`` is ``+62812…`` for an SMS and ``whatsapp:+62812…`` for WhatsApp;
+    ``Body`` the text; ``MessageSid`` the id (retries). A message with media and no
+    text is unsupported (a short notice). The answer is an empty TwiML
+    ``<Response/>``: the replies are sent through the Messages API.
+    """
+
+    name: str = "twilio"
+    channel: str = "sms"
+
+    def enabled(self) -> bool:
+        return bool(settings.MUTU_TWILIO_AUTH_TOKEN)
+
+    def handshake(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+
+    def verify(self, request: HttpRequest) -> bool:
+        return twilio_signature_valid(request)
+
+    @sensitive_variables("raw")
+    def parse(self, request: HttpRequest) -> list[InboundMessage]:
+        raw = _text_field(request.POST.get("From"), "From", limit=60)
+        if not raw:
+            raise BadPayload(
+                "Kolom From (nomor pengirim) wajib.",
+                "Field From (sender number) is required.",
+                field="From",
+            )
+        channel = "whatsapp" if raw.startswith("whatsapp:") else "sms"
+        text = _text_field(request.POST.get("Body"), "Body", limit=TEXT_MAX)
+        media = request.POST.get("NumMedia", "0")
+        return [
+            InboundMessage(
+                phone=raw.removeprefix("whatsapp:"),
+                text=text,
+                message_id=_text_field(
+                    request.POST.get("MessageSid"), "MessageSid", limit=MESSAGE_ID_MAX
+                ),
+                channel=channel,
+                unsupported=not text.strip() and media not in ("", "0"),
+            )
+        ]
+
+    def statuses(self, request: HttpRequest) -> list[StatusUpdate]:
+        """A status callback (``MessageStatus``) on Twilio's own route."""
+        sid = request.POST.get("MessageSid", "")
+        status = request.POST.get("MessageStatus", "")
+        if not sid or not status:
+            return []
+        code = request.POST.get("ErrorCode", "")
+        reason = f"Twilio error {code}" if code else ""
+        return [StatusUpdate(sid[:MESSAGE_ID_MAX], status, reason)]
+
+    def texts(self, reply: OutboundReply) -> list[str]:
+        return list(reply.messages)
+
+    def render(self, replies: Sequence[OutboundReply]) -> HttpResponse:
+        return HttpResponse(
+            '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+            content_type="text/xml",
+        )
+
+
 GATEWAYS: dict[str, Gateway] = {
     GenericGateway.name: GenericGateway(),
     WhatsAppCloudGateway.name: WhatsAppCloudGateway(),
+    TwilioGateway.name: TwilioGateway(),
 }
 
 

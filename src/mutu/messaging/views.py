@@ -8,19 +8,31 @@ sync, which checks a per-point token instead).
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import translation
+from django.shortcuts import render
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.errors import MutuError
-from mutu.messaging.gateways import Gateway, OutboundReply, gateway_get
+from mutu.messaging import selectors
+from mutu.messaging.gateways import (
+    GATEWAYS,
+    Gateway,
+    OutboundReply,
+    gateway_get,
+    twilio_signature_valid,
+)
+from mutu.messaging.outbound import delivery_status_record
 from mutu.messaging.phones import phone_normalize
-from mutu.messaging.senders import outbound_sender_get
 from mutu.messaging.services import conversation_handle
+from mutu.registry.selectors import unit_get_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +43,16 @@ def _error(error: MutuError, status: int) -> JsonResponse:
     )
 
 
+def _refused() -> JsonResponse:
+    return _error(
+        MutuError(
+            "Token atau tanda tangan webhook salah.",
+            "Wrong webhook token or signature.",
+        ),
+        403,
+    )
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @sensitive_variables("inbound", "message")
@@ -38,7 +60,9 @@ def sms_webhook(request: HttpRequest, provider: str) -> HttpResponse:
     """Receive citizen messages from *provider* and answer each with the next step.
 
     404 for an unknown or unconfigured provider, 403 for a wrong token or
-    signature, 400 for an unreadable body (nothing is written then).
+    signature, 400 for an unreadable body (nothing is written then). Each message
+    is one conversation step, its replies queued in the same transaction and sent
+    after it commits; delivery receipts in the same body update the sent rows.
     """
     gateway = gateway_get(provider)
     if gateway is None:
@@ -46,52 +70,79 @@ def sms_webhook(request: HttpRequest, provider: str) -> HttpResponse:
     if request.method == "GET":
         return gateway.handshake(request)
     if not gateway.verify(request):
-        return _error(
-            MutuError(
-                "Token atau tanda tangan webhook salah.",
-                "Wrong webhook token or signature.",
-            ),
-            403,
-        )
+        return _refused()
     try:
         inbound = gateway.parse(request)
         for message in inbound:
             phone_normalize(message.phone)  # refuse the whole batch before writing
+        statuses = gateway.statuses(request)
     except MutuError as error:
         return _error(error, 400)
+    for update in statuses:
+        delivery_status_record(
+            provider=gateway.name,
+            provider_message_id=update.provider_message_id,
+            status=update.status,
+            reason=update.reason,
+        )
     replies: list[OutboundReply] = []
     # Citizens get the default language, not the provider's Accept-Language.
     with translation.override(settings.LANGUAGE_CODE):
         for message in inbound:
             result = conversation_handle(
                 provider=gateway.name,
-                channel=gateway.channel,
+                channel=message.channel or gateway.channel,
                 phone=message.phone,
                 text=message.text,
                 message_id=message.message_id,
+                unsupported=message.unsupported,
             )
             replies.append(
                 OutboundReply(
                     message, result.phone_hash, result.messages, result.replayed
                 )
             )
-    _send(gateway, replies)
     return gateway.render(replies)
 
 
-@sensitive_variables("replies")
-def _send(gateway: Gateway, replies: list[OutboundReply]) -> None:
-    sender = outbound_sender_get()
-    for reply in replies:
-        if reply.replayed:
-            continue  # already sent when the message first arrived
-        for text in gateway.texts(reply):
-            try:
-                sender.send(provider=gateway.name, phone=reply.inbound.phone, text=text)
-            except Exception:
-                # The response is stored; the reply is also in the HTTP body.
-                logger.exception(
-                    "SMS sender failed (provider %s, to %s…)",
-                    gateway.name,
-                    reply.to_hash[:8],
-                )
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    """Twilio's status callback (``MessageSid``, ``MessageStatus``, ``ErrorCode``),
+    signed like its webhook: updates the outbound row; 403 for a bad signature,
+    404 while Twilio is not configured."""
+    gateway: Gateway = GATEWAYS["twilio"]
+    if not gateway.enabled():
+        raise Http404
+    if not twilio_signature_valid(request):
+        return _refused()
+    for update in gateway.statuses(request):
+        delivery_status_record(
+            provider="twilio",
+            provider_message_id=update.provider_message_id,
+            status=update.status,
+            reason=update.reason,
+        )
+    return HttpResponse(status=204)
+
+
+LOG_DAYS = 30
+
+
+@login_required
+@require_GET
+def message_log(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
+    """The unit's messaging log of the last 30 days: counts by status and the
+    failures with the provider's reason; never a phone number."""
+    unit = unit_get_for_user(request.user, unit_id)
+    since = timezone.now() - timedelta(days=LOG_DAYS)
+    return render(
+        request,
+        "messaging/log.html",
+        {
+            "unit": unit,
+            "days": LOG_DAYS,
+            "counts": selectors.status_counts(unit, since),
+            "failures": selectors.failure_list(unit, since),
+        },
+    )
