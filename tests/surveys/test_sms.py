@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mutu.hashing import device_hash
 from mutu.measures.skm_elements import ELEMENTS
-from mutu.messaging.models import SmsConversation
+from mutu.messaging.models import OutboundMessage, SmsConversation
 from mutu.messaging.services import conversation_handle
 from mutu.messaging.texts import SMS_MAX, sms_split
 from mutu.surveys.channels.sms.conversation import DONE, question_messages
@@ -383,13 +383,18 @@ def test_sms_every_reply_fits_one_sms_even_with_long_names(client, world):
     assert all(len(part) <= 160 for part in sms_split("x" * 400 + " y"))
 
 
-def test_sms_outbound_sender_gets_each_reply_once(client, point, settings):
-    """The configured sender is called per reply message, not again for a retry."""
+def test_sms_outbound_sender_gets_each_reply_once(
+    client, point, settings, django_capture_on_commit_callbacks
+):
+    """The configured sender is called per reply message (after the commit, with
+    the normalised number), not again for a retry."""
     settings.MUTU_SMS_OUTBOUND_SENDER = "tests.surveys.test_sms.RecordingSender"
     RecordingSender.sent.clear()
-    _, body = sms(client, "SKM dukcapil-1", "s1")
-    sms(client, "SKM dukcapil-1", "s1")
-    assert RecordingSender.sent == [("generic", PHONE, m) for m in body["messages"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        _, body = sms(client, "SKM dukcapil-1", "s1")
+        sms(client, "SKM dukcapil-1", "s1")
+    number = "62" + PHONE_DIGITS
+    assert RecordingSender.sent == [("generic", number, m) for m in body["messages"]]
 
 
 def test_whatsapp_handshake_echoes_the_challenge(client):
@@ -431,7 +436,8 @@ def test_whatsapp_full_conversation_stores_one_whatsapp_response(client, point):
 
 
 def test_whatsapp_status_updates_and_media_are_handled(client, point):
-    """Status callbacks get no reply; an image gets help instead of an answer."""
+    """Status callbacks get no reply; an image gets a short notice and help
+    instead of an answer."""
     status_only = _wa_payload()
     status_only["entry"][0]["changes"][0]["value"].pop("messages")
     status_only["entry"][0]["changes"][0]["value"]["statuses"] = [
@@ -442,6 +448,7 @@ def test_whatsapp_status_updates_and_media_are_handled(client, point):
     wa(client, "SKM dukcapil-1", "wamid.a")
     image = {"from": WA_PHONE, "id": "wamid.b", "type": "image", "image": {"id": "1"}}
     replies = wa_post(client, _wa_payload(image)).json()["replies"]
+    assert "tidak dapat dibaca" in replies[0]["text"]
     assert "Balas 1-4" in replies[0]["text"]
     assert SmsConversation.objects.get().step == 1
 
@@ -461,21 +468,30 @@ def test_sms_webhook_needs_no_csrf_token(point):
     assert form.status_code == 403
 
 
-def test_sms_failing_sender_still_stores_and_answers(client, point, settings, caplog):
-    """A sender error is logged without the number; the webhook still answers 200."""
+def test_sms_failing_sender_still_stores_and_answers(
+    client, point, settings, caplog, django_capture_on_commit_callbacks
+):
+    """A sender error leaves the reply queued for a retry, with the reason and
+    without the number; the webhook still answers 200."""
     settings.MUTU_SMS_OUTBOUND_SENDER = "tests.surveys.test_sms.FailingSender"
-    status, body = sms(client, "SKM dukcapil-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        status, body = sms(client, "SKM dukcapil-1")
     assert status == 200
     assert body["messages"]
-    assert "SMS sender failed" in caplog.text
+    first = OutboundMessage.objects.order_by("pk").first()
+    assert (first.status, first.attempts) == ("queued", 1)
+    assert "provider down" in first.error_reason
     assert PHONE_DIGITS not in caplog.text
 
 
-def test_whatsapp_sender_gets_one_message_per_inbound(client, point, settings):
+def test_whatsapp_sender_gets_one_message_per_inbound(
+    client, point, settings, django_capture_on_commit_callbacks
+):
     """Over WhatsApp the sender gets one text per inbound message, parts joined."""
     settings.MUTU_SMS_OUTBOUND_SENDER = "tests.surveys.test_sms.RecordingSender"
     RecordingSender.sent.clear()
-    replies = wa(client, "SKM dukcapil-1", "wamid.s")
+    with django_capture_on_commit_callbacks(execute=True):
+        replies = wa(client, "SKM dukcapil-1", "wamid.s")
     assert RecordingSender.sent == [("whatsapp", WA_PHONE, replies[0]["text"])]
 
 
