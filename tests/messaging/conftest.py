@@ -93,7 +93,10 @@ def wa_envelope(*, messages=(), statuses=()):
     return {
         "object": "whatsapp_business_account",
         "entry": [
-            {"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}
+            {
+                "id": "102290129340398",
+                "changes": [{"field": "messages", "value": value}],
+            }
         ],
     }
 

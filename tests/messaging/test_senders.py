@@ -10,7 +10,11 @@ from django.test import override_settings
 
 from mutu.errors import MutuError
 from mutu.messaging.models import OutboundMessage, SmsConversation
-from mutu.messaging.outbound import outbound_send, outbound_send_batch, outbound_send_due
+from mutu.messaging.outbound import (
+    outbound_send,
+    outbound_send_batch,
+    outbound_send_due,
+)
 from mutu.messaging.services import contact_keep, outbound_queue
 from tests.messaging.conftest import (
     DAY,
@@ -144,7 +148,10 @@ def test_gateway_json_template_header_and_id(world, providers, fake):
     assert (seen.method, seen.path) == ("POST", "/api/send")
     assert seen.headers["authorization"] == "Bearer gw-key"
     assert seen.json() == {
-        "message": {"destination": "081234567890", "content": 'Status "diproses" & dicek'},
+        "message": {
+            "destination": "081234567890",
+            "content": 'Status "diproses" & dicek',
+        },
         "sender": "PEMKAB",
     }
     row.refresh_from_db()
@@ -241,9 +248,7 @@ def test_4xx_is_a_permanent_failure_with_the_providers_reason(
     assert len(fake.requests) == 1
 
 
-def test_timeout_is_retried_once_and_marked_possibly_duplicated(
-    world, providers, fake
-):
+def test_timeout_is_retried_once_and_marked_possibly_duplicated(world, providers, fake):
     providers.MUTU_MESSAGING_HTTP_TIMEOUT_SECONDS = 0.3
     fake.script = [HANG, HANG]
     row = _queue(world)

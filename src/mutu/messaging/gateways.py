@@ -176,7 +176,10 @@ class GenericGateway:
     @sensitive_variables("data")
     def parse(self, request: HttpRequest) -> list[InboundMessage]:
         data: Any
-        if request.content_type == "application/x-www-form-urlencoded":
+        if request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             data = request.POST
         else:
             data = _json_body(request)
