@@ -364,7 +364,50 @@ def _two_factor_remove(c: Ctx) -> Call:
     return lambda fn: fn(actor=c.world.admin, user=c.world.head)
 
 
+def _contact(c: Ctx):
+    from mutu.messaging.services import contact_keep
+
+    return contact_keep(
+        phone="+6281234567890",
+        provider="twilio",
+        channel="sms",
+        purpose="complaint_update",
+        unit=c.world.dukcapil,
+    )
+
+
+def _contacts_erase_due(c: Ctx) -> Call:
+    from mutu.messaging.models import Contact
+
+    contact = _contact(c)
+    Contact.objects.filter(pk=contact.pk).update(
+        erase_after=timezone.now() - timedelta(days=1)
+    )
+    return lambda fn: fn()
+
+
+def _outbound_queue(c: Ctx) -> Call:
+    from django.test import override_settings
+
+    contact = _contact(c)
+
+    def call(fn: Callable[..., Any]) -> Any:
+        twilio = {"MUTU_TWILIO_ACCOUNT_SID": "AC1", "MUTU_TWILIO_AUTH_TOKEN": "t"}
+        with override_settings(**twilio):
+            return fn(actor=c.world.operator, contact=contact, text="Pembaruan")
+
+    return call
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
+    "mutu.messaging.services:contact_erase": lambda c: (
+        lambda fn, contact=_contact(c): fn(contact=contact, actor=c.world.operator)
+    ),
+    "mutu.messaging.services:contact_erase_schedule": lambda c: (
+        lambda fn, contact=_contact(c): fn(contact=contact, closed_at=timezone.now())
+    ),
+    "mutu.messaging.services:contacts_erase_due": _contacts_erase_due,
+    "mutu.messaging.services:outbound_queue": _outbound_queue,
     "mutu.accounts.services:totp_enrol_start": lambda c: (
         lambda fn: fn(actor=c.world.head, user=c.world.head)
     ),
@@ -554,6 +597,9 @@ CITIZEN_WRITES = {
     # One inbound SMS/WhatsApp message of a citizen, and the conversation state it
     # moves (the response it may complete is stored by response_submit).
     "mutu.messaging.services:conversation_handle": "a message",
+    # A citizen's number kept sealed for the later messages of what they filed (a
+    # complaint); its erasure and every message sent to it are audited.
+    "mutu.messaging.services:contact_keep": "a citizen's contact",
     # A service user's F-03 rating of a unit in an evaluation: a citizen's answer
     # like an SKM response, idempotent by its client id.
     "mutu.evaluations.services.user_assessment:user_assessment_add": "an F-03 answer",

@@ -23,6 +23,8 @@ from mutu.measures.rounding import format_number
 ACTION_LABELS: dict[str, Promise] = {
     "assignment.evaluators": _("Penugasan evaluator"),
     "certificate.issue": _("Penerbitan piagam"),
+    "contact.erase": _("Nomor kontak warga dihapus"),
+    "contact.erase_schedule": _("Jadwal penghapusan nomor kontak warga"),
     "cycle.deadlines": _("Perubahan tenggat siklus"),
     "cycle.open": _("Pembukaan siklus evaluasi"),
     "cycle.publish": _("Publikasi hasil siklus"),
@@ -34,6 +36,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "grant.create": _("Pemberian peran"),
     "grant.revoke": _("Pencabutan peran"),
     "grant.update": _("Perubahan peran"),
+    "message.queue": _("Pesan susulan kepada warga diantrekan"),
     "mpp.create": _("MPP ditambahkan"),
     "mpp.update": _("MPP diubah"),
     "paper_import.done": _("Impor formulir kertas selesai"),

@@ -9,6 +9,7 @@ from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure, totp_device_preset
 from mutu.demo import data
 from mutu.demo.evaluation import cycle_load
+from mutu.demo.messages import messages_load
 from mutu.demo.responses import responses_load
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import (
@@ -98,6 +99,7 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
         head=users["kepala.dukcapil"],
         operator=users["operator.dukcapil"],
     )
+    messages_load(units["dukcapil"])
     if not evaluation:
         return report
     cycle_load(
