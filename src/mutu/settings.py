@@ -266,7 +266,6 @@ MUTU_SMS_GATEWAY_BODY_TEMPLATE = os.environ.get(
 )
 MUTU_SMS_GATEWAY_PHONE_FORMAT = os.environ.get("MUTU_SMS_GATEWAY_PHONE_FORMAT", "62")
 MUTU_SMS_GATEWAY_ID_FIELD = os.environ.get("MUTU_SMS_GATEWAY_ID_FIELD", "id")
-MUTU_SMS_GATEWAY_CHANNEL = os.environ.get("MUTU_SMS_GATEWAY_CHANNEL", "sms")
 # The queue: attempts before a 5xx becomes a failure, the first backoff (doubled
 # each attempt), the HTTP timeout, the daily cap per number, quiet hours (WIB).
 MUTU_MESSAGING_MAX_ATTEMPTS = int(os.environ.get("MUTU_MESSAGING_MAX_ATTEMPTS", "5"))

@@ -329,13 +329,6 @@ class OutboundSender(Protocol):
     def send(self, *, provider: str, phone: str, text: str) -> None: ...
 
 
-class NullSender:
-    """Sends nothing: the replies travel in the webhook's HTTP answer only."""
-
-    def send(self, *, provider: str, phone: str, text: str) -> None:
-        return None
-
-
 class CustomSender:
     """A deployment's :class:`OutboundSender` wearing the built-in senders' shape."""
 
