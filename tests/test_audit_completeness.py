@@ -386,6 +386,16 @@ def _contacts_erase_due(c: Ctx) -> Call:
     return lambda fn: fn()
 
 
+def _contact_erase(c: Ctx) -> Call:
+    contact = _contact(c)
+    return lambda fn: fn(contact=contact, actor=c.world.operator)
+
+
+def _contact_erase_schedule(c: Ctx) -> Call:
+    contact = _contact(c)
+    return lambda fn: fn(contact=contact, closed_at=timezone.now())
+
+
 def _outbound_queue(c: Ctx) -> Call:
     from django.test import override_settings
 
@@ -400,12 +410,8 @@ def _outbound_queue(c: Ctx) -> Call:
 
 
 SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
-    "mutu.messaging.services:contact_erase": lambda c: (
-        lambda fn, contact=_contact(c): fn(contact=contact, actor=c.world.operator)
-    ),
-    "mutu.messaging.services:contact_erase_schedule": lambda c: (
-        lambda fn, contact=_contact(c): fn(contact=contact, closed_at=timezone.now())
-    ),
+    "mutu.messaging.services:contact_erase": _contact_erase,
+    "mutu.messaging.services:contact_erase_schedule": _contact_erase_schedule,
     "mutu.messaging.services:contacts_erase_due": _contacts_erase_due,
     "mutu.messaging.services:outbound_queue": _outbound_queue,
     "mutu.accounts.services:totp_enrol_start": lambda c: (

@@ -392,7 +392,8 @@ def test_quiet_hours_delay_follow_ups_but_not_direct_replies(
         now=night,
     )
     replies = OutboundMessage.objects.filter(kind="reply")
-    assert replies and all(r.send_after is None for r in replies)
+    assert replies
+    assert all(r.send_after is None for r in replies)
     assert outbound_send_due(now=night) == replies.count()
     assert outbound_send_due(now=later.send_after - timedelta(minutes=1)) == 0
     assert outbound_send_due(now=later.send_after) == 1

@@ -185,7 +185,8 @@ class GenericGateway:
             data = _json_body(request)
             if not isinstance(data, dict):
                 raise BadPayload(
-                    "Isi permintaan harus objek JSON.", "The body must be a JSON object."
+                    "Isi permintaan harus objek JSON.",
+                    "The body must be a JSON object.",
                 )
         fields = inbound_fields()
         phone = _text_field(_dotted(data, fields["from"]), "from", limit=40)

@@ -175,7 +175,7 @@ def replies_record(
     if sender_for(provider) is None:
         return []
     already = sent_today_count(phone_hash, now)
-    rows = []
+    rows: list[OutboundMessage] = []
     for text in reply_texts(channel, messages):
         rows.append(
             row_record(
@@ -296,7 +296,9 @@ def _send_one(
         row.possibly_duplicated = True
         row.timeouts += 1
         if row.timeouts > 1 or row.attempts >= settings.MUTU_MESSAGING_MAX_ATTEMPTS:
-            _finish(row, Status.FAILED, now, f"{error.reason} (twice); may have arrived")
+            _finish(
+                row, Status.FAILED, now, f"{error.reason} (twice); may have arrived"
+            )
         else:
             retry_at = now + _backoff(row.attempts)
             row.error_reason = error.reason

@@ -142,7 +142,9 @@ def _dotted(data: Any, path: str) -> Any:
 
 def templates_configured() -> dict[str, str]:
     """``MUTU_WHATSAPP_TEMPLATES`` as purpose → template name."""
-    pairs = (item.partition("=") for item in settings.MUTU_WHATSAPP_TEMPLATES.split(","))
+    pairs = (
+        item.partition("=") for item in settings.MUTU_WHATSAPP_TEMPLATES.split(",")
+    )
     return {k.strip(): v.strip() for k, _sep, v in pairs if k.strip() and v.strip()}
 
 
@@ -154,7 +156,8 @@ class WhatsAppCloudSender:
     @staticmethod
     def configured() -> bool:
         return bool(
-            settings.MUTU_WHATSAPP_ACCESS_TOKEN and settings.MUTU_WHATSAPP_PHONE_NUMBER_ID
+            settings.MUTU_WHATSAPP_ACCESS_TOKEN
+            and settings.MUTU_WHATSAPP_PHONE_NUMBER_ID
         )
 
     def needs_template(self, message: Outgoing, *, in_window: bool) -> str:
@@ -216,7 +219,9 @@ class TwilioSender:
 
     @staticmethod
     def configured() -> bool:
-        return bool(settings.MUTU_TWILIO_ACCOUNT_SID and settings.MUTU_TWILIO_AUTH_TOKEN)
+        return bool(
+            settings.MUTU_TWILIO_ACCOUNT_SID and settings.MUTU_TWILIO_AUTH_TOKEN
+        )
 
     def needs_template(self, message: Outgoing, *, in_window: bool) -> str:
         # Outside the window Twilio answers 4xx (error 63016): a permanent failure
@@ -295,7 +300,9 @@ class HttpGatewaySender:
     @sensitive_variables("message", "fields", "kwargs")
     def send(self, message: Outgoing) -> SendResult:
         fields = {
-            "phone": gateway_phone(message.phone, settings.MUTU_SMS_GATEWAY_PHONE_FORMAT),
+            "phone": gateway_phone(
+                message.phone, settings.MUTU_SMS_GATEWAY_PHONE_FORMAT
+            ),
             "text": message.text,
         }
         template = settings.MUTU_SMS_GATEWAY_BODY_TEMPLATE
@@ -363,7 +370,9 @@ def sender_for(provider: str) -> Sender | None:
     (the replies travel in the webhook's answer only and no row is queued).
     """
     if settings.MUTU_SMS_OUTBOUND_SENDER:
-        return CustomSender(provider, import_string(settings.MUTU_SMS_OUTBOUND_SENDER)())
+        return CustomSender(
+            provider, import_string(settings.MUTU_SMS_OUTBOUND_SENDER)()
+        )
     cls = BUILT_IN.get(provider)
     if cls is None or not cls.configured():
         return None

@@ -1,6 +1,9 @@
 """One inbound message applied to its sender's conversation, whoever owns it."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +28,10 @@ from mutu.messaging.outbound import (
 from mutu.messaging.phones import phone_normalize
 from mutu.messaging.senders import sender_for
 from mutu.messaging.texts import sms_pack
+from mutu.registry.models import ServiceUnit
+
+if TYPE_CHECKING:
+    from mutu.accounts.models import User
 
 CHANNELS = ("sms", "whatsapp")
 """The channels a conversation runs on (the gateways' ``channel``)."""
@@ -48,8 +55,10 @@ CONTACT_KEEP_DAYS_AFTER_CLOSE = 30
 
 def _stop_reply() -> tuple[str, ...]:
     return sms_pack(
-        _("Anda tidak akan menerima pesan lagi dari nomor ini. Kirim MULAI untuk "
-          "menerima pesan lagi.")
+        _(
+            "Anda tidak akan menerima pesan lagi dari nomor ini. Kirim MULAI untuk "
+            "menerima pesan lagi."
+        )
     )
 
 
@@ -274,7 +283,7 @@ def contact_keep(
     provider: str,
     channel: str,
     purpose: str,
-    unit: object | None = None,
+    unit: ServiceUnit | None = None,
     now: datetime | None = None,
 ) -> Contact:
     """Keep *phone* sealed for later messages to the same person (D15).
@@ -307,7 +316,11 @@ def contact_keep(
 
 @transaction.atomic
 def contact_erase(
-    *, contact: Contact, actor: object | None = None, reason: str = "", now: datetime | None = None
+    *,
+    contact: Contact,
+    actor: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Contact:
     """Erase the sealed number of *contact* (its hash stays, for the opt-out and
     the log). Erasing an erased contact changes nothing."""
@@ -319,7 +332,7 @@ def contact_erase(
     contact.erased_at = now
     contact.save(update_fields=["sealed", "erased_at"])
     audit_record(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         action="contact.erase",
         target=contact,
         changes={"sealed": ["(tersegel)", ""]},
@@ -330,7 +343,7 @@ def contact_erase(
 
 @transaction.atomic
 def contact_erase_schedule(
-    *, contact: Contact, closed_at: datetime, actor: object | None = None
+    *, contact: Contact, closed_at: datetime, actor: User | None = None
 ) -> Contact:
     """The owner closed: erase *contact* ``CONTACT_KEEP_DAYS_AFTER_CLOSE`` (30) days
     after *closed_at*, or earlier if already scheduled earlier (D15)."""
@@ -342,7 +355,7 @@ def contact_erase_schedule(
     contact.erase_after = due
     contact.save(update_fields=["erase_after"])
     audit_record(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         action="contact.erase_schedule",
         target=contact,
         changes={"erase_after": [old.isoformat() if old else None, due.isoformat()]},
@@ -366,7 +379,7 @@ def contacts_erase_due(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def outbound_queue(
     *,
-    actor: object | None,
+    actor: User | None,
     contact: Contact,
     text: str,
     purpose: str = "",
@@ -413,7 +426,7 @@ def outbound_queue(
         for index, part in enumerate(texts)
     ]
     audit_record(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         action="message.queue",
         target=contact,
         changes={"status": [None, [row.status for row in rows]]},
