@@ -349,8 +349,30 @@ def test_sms_and_whatsapp_webhook_fuzz_is_never_a_server_error(world, channels, 
         optional={
             "from": _phone(),
             "id": st.text(max_size=20) | json_values,
-            "type": st.sampled_from(["text", "image"]) | json_values,
+            "type": st.sampled_from(["text", "image", "interactive", "button"])
+            | json_values,
             "text": st.fixed_dictionaries({"body": st.text(max_size=20) | json_values})
+            | json_values,
+            "interactive": st.fixed_dictionaries(
+                {}, optional={"button_reply": json_values, "list_reply": json_values}
+            )
+            | json_values,
+            "button": json_values,
+        },
+    )
+    receipt = st.fixed_dictionaries(
+        {},
+        optional={
+            "id": st.text(max_size=20) | json_values,
+            "status": st.sampled_from(["sent", "delivered", "read", "failed"])
+            | json_values,
+            "errors": st.lists(
+                st.fixed_dictionaries(
+                    {}, optional={"code": json_values, "error_data": json_values}
+                )
+                | json_values,
+                max_size=2,
+            )
             | json_values,
         },
     )
@@ -368,7 +390,11 @@ def test_sms_and_whatsapp_webhook_fuzz_is_never_a_server_error(world, channels, 
                                         {
                                             "messages": st.lists(message, max_size=3)
                                             | json_values
-                                        }
+                                        },
+                                        optional={
+                                            "statuses": st.lists(receipt, max_size=2)
+                                            | json_values
+                                        },
                                     )
                                     | json_values,
                                 }

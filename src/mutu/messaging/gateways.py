@@ -336,7 +336,10 @@ class WhatsAppCloudGateway:
                     error = errors[0] if isinstance(errors, list) and errors else {}
                     reason = ""
                     if isinstance(error, dict) and error:
-                        details = (error.get("error_data") or {}).get("details", "")
+                        data_ = error.get("error_data")
+                        details = (
+                            data_.get("details", "") if isinstance(data_, dict) else ""
+                        )
                         reason = (
                             f"({error.get('code', '')}) "
                             f"{error.get('title') or error.get('message', '')} {details}"

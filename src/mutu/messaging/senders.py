@@ -91,7 +91,8 @@ def _reason(response: httpx.Response) -> str:
     if isinstance(data, dict):
         error = data.get("error")
         if isinstance(error, dict):  # WhatsApp Cloud API
-            details = (error.get("error_data") or {}).get("details", "")
+            data_ = error.get("error_data")
+            details = data_.get("details", "") if isinstance(data_, dict) else ""
             text = error.get("message", "")
             code = error.get("code", "")
             return f"HTTP {response.status_code} ({code}): {text} {details}".strip()
