@@ -91,6 +91,7 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
         if secret:
             totp_device_preset(actor=None, user=user, secret=secret)
             report.totp_secrets[user_spec["username"]] = secret
+    messages_load(units["dukcapil"])
     if not surveys:
         return report
     report.responses = responses_load(
@@ -99,7 +100,6 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
         head=users["kepala.dukcapil"],
         operator=users["operator.dukcapil"],
     )
-    messages_load(units["dukcapil"])
     if not evaluation:
         return report
     cycle_load(
