@@ -46,7 +46,7 @@ STOP_WORDS = {"berhenti", "stop", "unsubscribe"}
 """A message whose first word is one of these stops every message to the number
 (docs/regulations.md D15)."""
 START_WORDS = {"mulai", "start"}
-"""…and one of these lifts that stop."""
+"""…and one of these, from a number that stopped, lifts that stop."""
 
 CONTACT_KEEP_DAYS_AFTER_CLOSE = 30
 """A sealed contact is erased at the latest this many days after its owner closed
@@ -136,8 +136,9 @@ def conversation_handle(
     When *provider* has a sender (:func:`mutu.messaging.senders.sender_for`), the
     replies are recorded as outbound rows in this same transaction and sent after
     it commits (:func:`mutu.messaging.outbound.replies_record`): a step that rolls
-    back sends nothing. "BERHENTI"/"STOP" as first word stops every later message
-    to the number (a confirmation is the last one), "MULAI" lifts it (D15). An
+    back sends nothing. A message that is just "BERHENTI"/"STOP" stops every later
+    message to the number (a confirmation is the last one); "MULAI" from such a
+    number lifts it, from any other it goes to the conversation (D15). An
     *unsupported* message (an image, a sticker, a voice note) gets a short notice
     and the owner's answer to an empty text. Raises :class:`MutuError` for an
     invalid phone number or channel; nothing is written then.
@@ -163,7 +164,10 @@ def conversation_handle(
 
     words = (text or "").lower().split()
     first = words[0].strip(".,!?:") if words else ""
-    if len(words) == 1 and first in STOP_WORDS | START_WORDS:
+    opting_in = first in START_WORDS and OptOut.objects.filter(
+        phone_hash=phone_hash
+    ).exists()
+    if len(words) == 1 and (first in STOP_WORDS or opting_in):
         return _opt_out_step(
             conversation,
             stop=first in STOP_WORDS,
