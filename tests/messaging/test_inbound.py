@@ -414,3 +414,13 @@ def test_webhook_without_a_sender_queues_nothing(client, point, settings):
     )
     assert response.json()["messages"]
     assert OutboundMessage.objects.count() == 0
+
+
+def test_mulai_from_a_number_that_never_stopped_is_an_ordinary_message(
+    point, providers
+):
+    reply = conversation_handle(
+        provider="twilio", channel="sms", phone="+6281234567890", text="Mulai", now=DAY
+    )
+    assert "Selamat datang" in reply.messages[0]
+    assert not OptOut.objects.exists()
