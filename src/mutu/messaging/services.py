@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -164,9 +164,9 @@ def conversation_handle(
 
     words = (text or "").lower().split()
     first = words[0].strip(".,!?:") if words else ""
-    opting_in = first in START_WORDS and OptOut.objects.filter(
-        phone_hash=phone_hash
-    ).exists()
+    opting_in = (
+        first in START_WORDS and OptOut.objects.filter(phone_hash=phone_hash).exists()
+    )
     if len(words) == 1 and (first in STOP_WORDS or opting_in):
         return _opt_out_step(
             conversation,
