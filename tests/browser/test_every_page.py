@@ -408,6 +408,7 @@ def test_every_page_for_every_role_at_phone_and_desktop_width(
             crawl.failures.append(str(error))
     loaded = time.monotonic()
     english_pages = []
+    opened: set[str] = set()
     for role, context, page in _contexts(chromium, live_server.url):
         for route, url in plan:
             rule = ROUTES[route.name].get
@@ -425,6 +426,7 @@ def test_every_page_for_every_role_at_phone_and_desktop_width(
                 crawl.status(context, role, url, expected, route.name not in NOT_PAGES)
                 continue
             crawl.page(page, role, url, status=STATUS.get(route.name, 200))
+            opened.add(route.name)
             if route.name in ENGLISH.get(role, ()):
                 english_pages.append((role, url))
         if role in ENGLISH:
@@ -448,3 +450,33 @@ def test_every_page_for_every_role_at_phone_and_desktop_width(
         sys.stdout.write(f"\n{summary}\n")
     assert crawl.failures == [], summary + "\n" + "\n".join(crawl.failures)
     assert crawl.english == sum(len(pages) for pages in ENGLISH.values()), summary
+    pages = {r.name for r, _ in plan if ROUTES[r.name].get not in (None, API)}
+    unopened = pages - opened - set(NOT_PAGES) - set(OTHERS_PAGES)
+    assert unopened == set(), f"pages no role opens, so nothing checks them: {unopened}"
+
+
+def test_the_text_check_tells_dates_and_decimals_from_codes_times_and_thousands():
+    """What the crawl refuses in visible text, and what it lets through."""
+    codes = {"18.09"}
+    text = (
+        "Kode 18.09 · buka 08.00–15.00 · 200.000 baris · 1.234.567 · "
+        "10.18.9.0/24 · OpenAPI 3.0.3 · 2026-Q3 · 4 Des 2026 · 3,64"
+    )
+    assert _text_problems(text, "id", codes) == []
+    assert _text_problems("IPP 3.64 pada 2025-05-31", "id", codes) == [
+        "ISO date '2025-05-31'",
+        "dot decimal '3.64' in …'IPP 3.64 pada 2025'",
+    ]
+    assert _text_problems("IPP 3.64, 200,000 rows", "en", codes) == []
+    assert _text_problems("IPP = 0,75 × F-02", "en", codes) == ["comma decimal '0,75'"]
+
+
+def test_a_parameter_without_a_demo_value_fails_loudly():
+    """A pattern added later whose parameter the crawl cannot fill says so."""
+    route = Route(
+        "complaints:detail", "pengaduan/<int:complaint_id>/", ("complaint_id",)
+    )
+    with pytest.raises(
+        LookupError, match="no demo value for the parameter 'complaint_id'"
+    ):
+        _url(Demo(unit=ServiceUnit()), route)
