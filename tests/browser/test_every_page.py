@@ -368,12 +368,17 @@ ENGLISH = {
     "anonymous": (
         "home",
         "public_results",
+        "surveys:public_unit",
         "surveys:public_result",
+        "evaluations:public_cycle",
         "evaluations:verify",
+        "web:form",
     ),
     "admin": (
         "accounts:dashboard",
+        "registry:unit_detail",
         "surveys:unit_results",
+        "evaluations:cycle",
         "evaluations:assignment",
         "audit:log",
     ),

@@ -18,6 +18,8 @@ def result_basis(result: Result) -> str:
     if not (get_language() or "id").startswith("en"):
         return result.basis
     combination = cycle_instrument(result.assignment.cycle).combination
+    if combination is None:  # not a PEKPPP instrument: it could not have a result
+        return result.basis
     return index_basis(
         combination,
         respondents=result.user_respondents,
