@@ -21,13 +21,14 @@ redirect), and:
 - show no ISO date (2025-05-31) and no dot decimal (3.64) in its visible Indonesian
   text, nor an ISO date or a comma decimal (3,64) in English.
 
-A pattern that is neither opened nor in :data:`NOT_PAGES` (answers that are not HTML
-pages, checked by status only), or whose parameter has no demo value in
-:data:`PARAMETERS`, fails the crawl: pages added later join it by themselves, or say
-loudly what they need.
+A pattern is opened, or fetched and checked by status only when it is not an HTML page
+of ours (:data:`NOT_PAGES`, :data:`OTHERS_PAGES`, POST-only routes), or is out of the
+crawl (:data:`OUT_OF_CRAWL`, the Django admin); a pattern without a row in the
+matrix, or whose parameter has no demo value in :data:`PARAMETERS`, fails the crawl:
+pages added later join it by themselves, or say loudly what they need.
 
-Heavy (about a minute and a half alone on two cores): runs once, on PostgreSQL, like
-the access matrix.
+Heavy (the demo load and some 200 pages in Chromium; several minutes on a busy
+two-core machine): runs once, on PostgreSQL, like the access matrix.
 """
 
 import re
