@@ -8,6 +8,7 @@ from mutu.measures.errors import MeasureInputError
 from mutu.measures.evaluation import (
     evaluate,
     evaluation_input_from_json,
+    index_basis,
     scores_from_csv,
 )
 from mutu.measures.instrument import load_instrument
@@ -90,6 +91,26 @@ def test_evaluate_too_few_respondents_uses_f02_only() -> None:
     assert "minimum 10" in result.basis_id
     assert "fewer than the minimum 10" in result.basis_en
     assert result.predicate.letter == "B"  # 3,97
+
+
+@pytest.mark.parametrize("respondents", [0, 9, 10, 12])
+def test_index_basis_rebuilds_what_evaluate_said(respondents: int) -> None:
+    """A stored result keeps only the Indonesian basis; the English page rebuilds it
+    from the instrument, the respondents and whether F-03 was used: the same words
+    evaluate gave, with English decimals ("0.75", never "0,75")."""
+    instrument = load_instrument("pekppp-2022")
+    users = [[5, 5, 5]] * respondents or None
+    result = evaluate(instrument, _scores(), user_scores=users)
+    rebuilt = index_basis(
+        instrument.combination,
+        respondents=result.user_respondents,
+        used=result.user_index_used,
+    )
+    assert rebuilt == (result.basis_id, result.basis_en)
+    if respondents >= 10:
+        assert rebuilt[1] == (
+            f"IPP = 0.75 × F-02 + 0.25 × F-03 ({respondents} respondents; D6)"
+        )
 
 
 def test_evaluate_without_user_scores() -> None:

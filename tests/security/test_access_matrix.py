@@ -23,7 +23,7 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -38,7 +38,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
@@ -62,6 +62,8 @@ from tests.accounts.login import login
 from tests.api.factories import ALL_FOUR
 from tests.evaluations.conftest import PDF_BYTES
 from tests.registry import factories
+from tests.routes import Route
+from tests.routes import routes as all_routes
 
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
@@ -493,51 +495,9 @@ API_BODIES: dict[str, Body] = {
 # --- the routes -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str
-    pattern: str
-    parameters: tuple[str, ...]
-
-    @property
-    def targeted(self) -> bool:
-        """Whether a parameter names an object of a unit."""
-        return bool(set(self.parameters) - set(FIXED_PARAMETERS.get(self.name, {})))
-
-
-def _walk(
-    patterns: list, prefix: str = "", namespace: str = "", parameters: tuple = ()
-) -> Iterator[Route]:
-    for pattern in patterns:
-        names = (
-            *parameters,
-            *getattr(pattern.pattern, "converters", {}),
-            *(
-                name
-                for name in pattern.pattern.regex.groupindex
-                if name not in getattr(pattern.pattern, "converters", {})
-            ),
-        )
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                # The Django admin: checked through its index (ROUTES["admin:index"]).
-                yield Route("admin:index", prefix + str(pattern.pattern), ())
-                continue
-            inner = (
-                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            )
-            yield from _walk(
-                pattern.url_patterns, prefix + str(pattern.pattern), inner, names
-            )
-        elif isinstance(pattern, URLPattern):
-            yield Route(
-                f"{namespace}{pattern.name}", prefix + str(pattern.pattern), names
-            )
-
-
-def _routes() -> list[Route]:
-    """Every URL pattern of the project, named as ``reverse`` takes it."""
-    return list(_walk(get_resolver().url_patterns))
+def _targeted(route: Route) -> bool:
+    """Whether a parameter of *route* names an object of a unit."""
+    return bool(set(route.parameters) - set(FIXED_PARAMETERS.get(route.name, {})))
 
 
 def _url(m: Matrix, route: Route, target: Target | None) -> str:
@@ -689,7 +649,7 @@ def _check_routes(run: Run, routes: list[Route], api_paths: set[str]) -> None:
     assert m is not None
     for route in routes:
         expect = ROUTES[route.name]
-        targets = TARGETS if route.targeted else (None,)
+        targets = TARGETS if _targeted(route) else (None,)
         for method, rule in (("GET", expect.get), ("POST", expect.post)):
             if rule == API:
                 url = _url(m, route, None)
@@ -762,7 +722,7 @@ def test_every_route_answers_every_role_as_expected(matrix, capsys):
     if connection.vendor != "postgresql" and not ON_SQLITE:
         pytest.skip("the role × route matrix runs once, on PostgreSQL")
     started = time.monotonic()
-    routes = _routes()
+    routes = all_routes()
     operations = _api_operations()
     names = [route.name for route in routes]
     assert sorted(set(names) - set(ROUTES)) == [], "routes without an expectation"

@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.instrument import (
+    Combination,
     Indicator,
     Instrument,
     list_instruments,
@@ -43,6 +44,7 @@ __all__ = [
     "EvaluationResult",
     "evaluate",
     "evaluation_input_from_json",
+    "index_basis",
     "list_instruments",
     "load_instrument",
     "scores_from_csv",
@@ -161,6 +163,40 @@ def _scored(item: Indicator, instrument: Instrument) -> bool:
     return False
 
 
+def index_basis(
+    combination: Combination, *, respondents: int, used: bool
+) -> tuple[str, str]:
+    """How an IPP was formed, in Indonesian and in English (D6): with the weights of
+    *combination* when the user index was *used* (from *respondents* F-03 answers),
+    else why it was not. Stored results keep the Indonesian text; a page in English
+    rebuilds the English one from the same three facts."""
+    ew, uw = combination.evaluator_weight, combination.user_weight
+    minimum = combination.user_min_respondents
+    if used:
+        return (
+            f"IPP = {format_id(ew)} × F-02 + {format_id(uw)} × F-03 "
+            f"({respondents} responden; D6)",
+            f"IPP = {format_en(ew)} × F-02 + {format_en(uw)} × F-03 "
+            f"({respondents} respondents; D6)",
+        )
+    if uw == 0:
+        return (
+            "IPP = F-02 saja: instrumen ini tidak memakai penilaian pengguna",
+            "IPP = F-02 only: this instrument does not use user scores",
+        )
+    if not respondents:
+        return (
+            "IPP = F-02 saja: tidak ada penilaian pengguna (F-03) (D6)",
+            "IPP = F-02 only: there is no user assessment (F-03) (D6)",
+        )
+    return (
+        f"IPP = F-02 saja: penilaian pengguna (F-03) dari {respondents} "
+        f"responden, kurang dari minimum {minimum} (D6)",
+        f"IPP = F-02 only: the user assessment (F-03) has {respondents} "
+        f"respondents, fewer than the minimum {minimum} (D6)",
+    )
+
+
 def evaluate(
     instrument: Instrument,
     scores: Mapping[str, object],
@@ -228,32 +264,10 @@ def evaluate(
     if user is not None and uw > 0 and minimum is not None and respondents >= minimum:
         index = ew * evaluator + uw * user
         used = True
-        basis_id = (
-            f"IPP = {format_id(ew)} × F-02 + {format_id(uw)} × F-03 "
-            f"({respondents} responden; D6)"
-        )
-        basis_en = (
-            f"IPP = {format_en(ew)} × F-02 + {format_en(uw)} × F-03 "
-            f"({respondents} respondents; D6)"
-        )
     else:
         index = evaluator
         used = False
-        if uw == 0:
-            basis_id = "IPP = F-02 saja: instrumen ini tidak memakai penilaian pengguna"
-            basis_en = "IPP = F-02 only: this instrument does not use user scores"
-        elif user is None:
-            basis_id = "IPP = F-02 saja: tidak ada penilaian pengguna (F-03) (D6)"
-            basis_en = "IPP = F-02 only: there is no user assessment (F-03) (D6)"
-        else:
-            basis_id = (
-                f"IPP = F-02 saja: penilaian pengguna (F-03) dari {respondents} "
-                f"responden, kurang dari minimum {minimum} (D6)"
-            )
-            basis_en = (
-                f"IPP = F-02 only: the user assessment (F-03) has {respondents} "
-                f"respondents, fewer than the minimum {minimum} (D6)"
-            )
+    basis_id, basis_en = index_basis(combination, respondents=respondents, used=used)
     if used and maximum is not None and respondents > maximum:
         notes.append(
             (
