@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from mutu.evaluations.feeds import GATHERERS, feeds_for
-from mutu.measures.feed_sources import FEED_SOURCES
+from mutu.measures.feed_sources import FEED_SOURCES, FeedWindow
 from mutu.measures.instrument import load_instrument
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import ServiceStandard
@@ -84,7 +84,7 @@ def test_unit_without_data_gets_level_zero_everywhere(world):
     """A unit with no standard, survey, publication or plan proposes 0 with reasons."""
     # given Dinas Sosial, which has no service and no survey data
     # when its feeds are computed
-    feeds = feeds_for(world.dinsos, 2026)
+    feeds = feeds_for(world.dinsos, FeedWindow.for_year(2026))
     # then each fed indicator proposes 0 and says why; complaints propose nothing
     assert feeds == {
         "Q1": _feed(
@@ -134,7 +134,7 @@ def test_q1_follows_completeness_then_decree(world, standards, level, value):
     retired.is_active = False
     retired.save()
     # when / then
-    assert feeds_for(world.dinsos, 2026)["Q1"] == _feed(
+    assert feeds_for(world.dinsos, FeedWindow.for_year(2026))["Q1"] == _feed(
         level, value, Q1_HOW, "registri standar pelayanan"
     )
 
@@ -144,7 +144,7 @@ def test_q1_counts_a_decree_only_on_a_complete_standard(world):
     factories.service(world.dinsos, **_complete())
     service = factories.service(world.dinsos)
     ServiceStandard.objects.filter(service=service).update(decree_number="SK 9")
-    assert feeds_for(world.dinsos, 2026)["Q1"] == _feed(
+    assert feeds_for(world.dinsos, FeedWindow.for_year(2026))["Q1"] == _feed(
         1,
         "1/2 lengkap 14 komponen, 0 ditetapkan SK",
         Q1_HOW,
@@ -172,7 +172,7 @@ def test_q6_is_cumulative_over_publication_and_follow_up(
         _publish(world, "2026-Q1", date(2026, 4, 6), media)
     _follow_ups(world, "2026-Q1", [date(2026, 9, 1) if done else None])
     # when / then
-    assert feeds_for(world.dukcapil, 2026)["Q6"] == _feed(
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"] == _feed(
         level, value, Q6_HOW, "survei SKM Mutu"
     )
 
@@ -181,7 +181,7 @@ def test_q6_looks_only_at_the_evaluation_year(world):
     """Responses of another year do not count as running the survey (D11)."""
     _responses(world, date(2025, 12, 31))
     _publish(world, "2026-Q1", date(2026, 4, 6), ["print", "website"])
-    assert feeds_for(world.dukcapil, 2026)["Q6"]["level"] == 0
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"]["level"] == 0
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_q7_counts_distinct_media_of_the_year(world, publications, level, value)
     for number, media in enumerate(publications, start=1):
         _publish(world, f"2026-Q{number}", date(2026, 3 * number + 1, 5), media)
     _publish(world, "2025-Q4", date(2026, 1, 5), ["app", "billboard", "screen"])
-    assert feeds_for(world.dukcapil, 2026)["Q7"] == _feed(
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q7"] == _feed(
         level, value, Q7_HOW, "publikasi hasil SKM"
     )
 
@@ -223,7 +223,7 @@ def test_q8_follows_the_share_of_plan_items_done(world, done, total, level, valu
     # the shown share is a whole percent; halves go to the even neighbour (12, 38)
     _follow_ups(world, "2026-S1", [date(2026, 8, 1)] * done + [None] * (total - done))
     _follow_ups(world, "2025-S2", [None, None])
-    assert feeds_for(world.dukcapil, 2026)["Q8"] == _feed(
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q8"] == _feed(
         level, value, Q8_HOW, "rencana tindak lanjut SKM"
     )
 
@@ -249,7 +249,7 @@ def test_q9_follows_the_slowest_completed_period(world, completed, level, value)
     _publish(world, "2026-Q2", date(2026, 4, 10), ["print"])
     _follow_ups(world, "2026-Q2", [date(2026, 4, 20), None])
     # when / then
-    assert feeds_for(world.dukcapil, 2026)["Q9"] == _feed(
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"] == _feed(
         level, value, Q9_HOW, "publikasi dan RTL SKM"
     )
 
@@ -258,10 +258,10 @@ def test_q9_reaches_back_one_year_only(world):
     """Q9 counts publications of the evaluation year and the year before, no older."""
     _publish(world, "2024-Q4", date(2024, 12, 10), ["print"])
     _follow_ups(world, "2024-Q4", [date(2026, 6, 1)])
-    assert feeds_for(world.dukcapil, 2026)["Q9"]["level"] == 0
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"]["level"] == 0
     _publish(world, "2025-Q1", date(2025, 3, 10), ["print"])
     _follow_ups(world, "2025-Q1", [date(2026, 6, 1)])
-    assert feeds_for(world.dukcapil, 2026)["Q9"] == _feed(
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"] == _feed(
         0, "tuntas 15 bulan setelah publikasi", Q9_HOW, "publikasi dan RTL SKM"
     )
 
@@ -271,7 +271,7 @@ def test_q9_ignores_a_done_item_without_completion_date(world):
     _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
     _follow_ups(world, "2026-Q1", [date(2026, 2, 1)])
     FollowUpItem.objects.update(completed_at=None)
-    assert feeds_for(world.dukcapil, 2026)["Q9"]["level"] == 0
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"]["level"] == 0
 
 
 def test_every_feed_source_has_a_gatherer():
@@ -281,7 +281,12 @@ def test_every_feed_source_has_a_gatherer():
 
 def test_an_instrument_without_fed_indicators_gets_no_feeds(world):
     """PEKPPP 2017 declares no fed indicator, so nothing is proposed."""
-    assert feeds_for(world.dukcapil, 2026, load_instrument("pekppp-2017")) == {}
+    assert (
+        feeds_for(
+            world.dukcapil, FeedWindow.for_year(2026), load_instrument("pekppp-2017")
+        )
+        == {}
+    )
 
 
 def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries):
@@ -294,5 +299,5 @@ def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queri
         _publish(world, f"2025-Q{quarter}", date(2025, 3 * quarter, 5), ["print"])
         _follow_ups(world, f"2025-Q{quarter}", [date(2025, 12, 1), None])
     with django_assert_max_num_queries(8):
-        feeds = feeds_for(world.dukcapil, 2026)
+        feeds = feeds_for(world.dukcapil, FeedWindow.for_year(2026))
     assert feeds["Q9"]["value"] == "tuntas 9 bulan setelah publikasi"

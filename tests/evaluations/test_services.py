@@ -10,6 +10,7 @@ from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Cycle
 from mutu.evaluations.services import cycle_open
+from mutu.measures.feed_sources import FeedWindow
 from tests.accounts.login import login
 
 
@@ -77,7 +78,7 @@ def test_sniff_recognises_only_pdf_png_jpeg(head, expected):
 
 def test_feeds_describe_their_source(world):
     """Q1 is fed from the registry: one standard with 1/14 components gives level 1."""
-    feeds = feeds_for(world.dukcapil, 2026)
+    feeds = feeds_for(world.dukcapil, FeedWindow.for_year(2026))
     assert feeds["Q1"]["level"] == 1
     assert "14 komponen" in feeds["Q1"]["how"]
     assert feeds["Q6"]["level"] == 0

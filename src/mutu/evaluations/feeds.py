@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from mutu.measures.feed_sources import FigureValue, months_between
+from mutu.measures.feed_sources import FeedWindow, FigureValue, months_between
 from mutu.measures.feeds import feed_propose
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
@@ -30,7 +30,7 @@ NON_ELECTRONIC_MEDIA = frozenset({Publication.Medium.PRINT.value})
 """Publication media that count as non-electronic (cetak) for indicator 6 (§1.7)."""
 
 
-def standard_figures(unit: ServiceUnit, year: int) -> Figures:
+def standard_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     """Source ``standards``: the unit's active services' standards, complete, decreed.
 
     A standard is complete with all 14 components (UU 25/2009 Ps. 21) and counts as
@@ -51,8 +51,9 @@ def _done(item: FollowUpItem) -> bool:
     return item.status == FollowUpItem.Status.DONE
 
 
-def skm_figures(unit: ServiceUnit, year: int) -> Figures:
+def skm_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     """Source ``skm``: the year's responses, publications and their media, plan done."""
+    year = window.year
     publications = surveys.publication_list_for_year(unit, year)
     media = {medium for p in publications for medium in p.media}
     printed = media & NON_ELECTRONIC_MEDIA
@@ -79,13 +80,14 @@ def _months_to_finish(
     return months_between(publication.published_at, last)
 
 
-def follow_up_figures(unit: ServiceUnit, year: int) -> Figures:
+def follow_up_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     """Source ``skm_follow_up``: the year's plan items and how fast plans finished.
 
     Speed looks at the periods published for the evaluation year and the year
     before (§1.7, indicator 9: the last two years); a period counts once every item
     of its plan is done with a completion date.
     """
+    year = window.year
     items = surveys.follow_up_list_for_year(unit, year)
     publications = surveys.publication_list_for_year(
         unit, year
@@ -108,12 +110,12 @@ def follow_up_figures(unit: ServiceUnit, year: int) -> Figures:
     }
 
 
-def complaint_figures(unit: ServiceUnit, year: int) -> Figures:
+def complaint_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     """Source ``complaints``: no figures until the complaints app exists (D13)."""
     return {}
 
 
-GATHERERS: Mapping[str, Callable[[ServiceUnit, int], Figures]] = {
+GATHERERS: Mapping[str, Callable[[ServiceUnit, FeedWindow], Figures]] = {
     "standards": standard_figures,
     "skm": skm_figures,
     "skm_follow_up": follow_up_figures,
@@ -123,9 +125,9 @@ GATHERERS: Mapping[str, Callable[[ServiceUnit, int], Figures]] = {
 
 
 def feeds_for(
-    unit: ServiceUnit, year: int, instrument: Instrument | None = None
+    unit: ServiceUnit, window: FeedWindow, instrument: Instrument | None = None
 ) -> dict[str, dict[str, Any]]:
-    """The proposed level of every fed indicator of *instrument* for *unit* in *year*.
+    """The proposed level of every fed indicator of *instrument* for *unit* over *window*.
 
     Keyed by indicator number; each value is the stored feed ``{"level", "value",
     "how", "source"}``. *instrument* defaults to the default PEKPPP instrument (D8).
@@ -139,6 +141,6 @@ def feeds_for(
         if rule is None:
             continue
         if rule.source not in gathered:
-            gathered[rule.source] = GATHERERS[rule.source](unit, year)
+            gathered[rule.source] = GATHERERS[rule.source](unit, window)
         feeds[indicator.number] = feed_propose(rule, gathered[rule.source]).as_dict()
     return feeds

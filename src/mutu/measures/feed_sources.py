@@ -22,6 +22,7 @@ from mutu.measures.errors import MeasureInputError
 __all__ = [
     "FEED_SOURCES",
     "FeedSource",
+    "FeedWindow",
     "Figure",
     "FigureValue",
     "Value",
@@ -48,6 +49,39 @@ class Figure:
     kind: str
     text: str
     optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedWindow:
+    """The data a feed reads: ``start``–``end`` (both included), evaluated on a day.
+
+    The evaluation year by default (docs/regulations.md D11: the cycle's year, not
+    the day the cycle opened); ``evaluated_on`` is the day the figures are taken
+    (an unfinished plan, say, counts up to it).
+    """
+
+    start: date
+    end: date
+    evaluated_on: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise MeasureInputError(
+                f"Akhir periode data ({self.end}) sebelum awalnya ({self.start})",
+                f"The data period ends ({self.end}) before it starts ({self.start})",
+                column="end",
+            )
+
+    @classmethod
+    def for_year(cls, year: int, evaluated_on: date | None = None) -> FeedWindow:
+        """The calendar year *year*, evaluated on *evaluated_on* (default 31 December)."""
+        end = date(year, 12, 31)
+        return cls(date(year, 1, 1), end, evaluated_on or end)
+
+    @property
+    def year(self) -> int:
+        """The year the window ends in (the evaluation year)."""
+        return self.end.year
 
 
 def _no_derivation(values: Mapping[str, Value]) -> dict[str, Value]:

@@ -17,6 +17,7 @@ from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.models import Answer, Assignment, Cycle
 from mutu.evaluations.services.rules import _can_manage_cycle, _refuse
 from mutu.measures.errors import MeasureInputError
+from mutu.measures.feed_sources import FeedWindow
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
     load_instrument,
@@ -96,7 +97,9 @@ def cycle_open(
     cycle.save()
     for unit in units:
         assignment = Assignment.objects.create(cycle=cycle, unit=unit)
-        feeds = feeds_for(unit, year, instrument)  # the fed indicators it declares
+        feeds = feeds_for(
+            unit, FeedWindow.for_year(year), instrument
+        )  # the fed indicators it declares
         Answer.objects.bulk_create(
             Answer(
                 assignment=assignment,
