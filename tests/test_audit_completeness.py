@@ -492,6 +492,23 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
             actor=c.world.admin, mpp=c.mpp, data={"address": "Jl. Raya Kedondong"}
         )
     ),
+    "mutu.registry.services:unit_delete": lambda c: (
+        lambda fn: fn(
+            actor=c.world.admin, unit=factories.unit(c.world.gov_pesawaran, "Typo")
+        )
+    ),
+    "mutu.registry.services:service_delete": lambda c: (
+        lambda fn: fn(
+            actor=c.world.operator,
+            service=factories.service(c.world.dukcapil, "Duplikat"),
+        )
+    ),
+    "mutu.registry.services:service_point_delete": lambda c: (
+        lambda fn: fn(actor=c.world.operator, point=c.point)
+    ),
+    "mutu.registry.services:mpp_delete": lambda c: (
+        lambda fn: fn(actor=c.world.admin, mpp=c.mpp)
+    ),
     "mutu.surveys.services:response_set_excluded": _excluded,
     "mutu.surveys.publishing:population_set": lambda c: (
         lambda fn: fn(

@@ -4,7 +4,13 @@ the registry services: same rules, audit rows with old → new, the admin as act
 from django.urls import reverse
 
 from mutu.audit.models import AuditEvent
-from mutu.registry.models import Mpp, Service, ServicePoint, ServiceStandard
+from mutu.registry.models import (
+    Mpp,
+    Service,
+    ServicePoint,
+    ServiceStandard,
+    ServiceUnit,
+)
 from tests.accounts.login import login
 from tests.admin_forms import admin_form_data
 from tests.registry import factories
@@ -160,3 +166,60 @@ def test_mpp_added_in_admin_is_audited(world, superuser, client):
     mpp = Mpp.objects.get()
     event = AuditEvent.objects.get(action="mpp.create")
     assert (event.actor, event.target_id) == (superuser, str(mpp.pk))
+
+
+def delete_url(obj):
+    return reverse(f"admin:registry_{obj._meta.model_name}_delete", args=[obj.pk])
+
+
+def test_unused_counter_deleted_in_admin_is_audited(world, superuser, client):
+    """A counter nobody used is deleted through service_point_delete: one audit row
+    keeps what it held (old → None)."""
+    point = factories.point(world.dukcapil, "dukcapil-7")
+    login(client, superuser)
+    response = client.post(delete_url(point), {"post": "yes"})
+    assert response.status_code == 302
+    assert not ServicePoint.objects.filter(pk=point.pk).exists()
+    (event,) = AuditEvent.objects.filter(action="service_point.delete")
+    assert (event.actor, event.target_id) == (superuser, str(point.pk))
+    assert event.changes["code"] == ["dukcapil-7", None]
+
+
+def test_rated_service_cannot_be_deleted_in_admin(world, superuser, client):
+    """A service with a response cannot be deleted (Django's admin sees the protected
+    responses before the service runs); the service stays and nothing is audited."""
+    from tests.surveys.test_services import submit
+
+    submit(world)
+    service = world.ktp
+    login(client, superuser)
+    response = client.post(delete_url(service), {"post": "yes"}, follow=True)
+    assert Service.objects.filter(pk=service.pk).exists()
+    assert "Tidak dapat menghapus" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="service.delete").exists()
+
+
+def test_bulk_delete_of_units_refuses_all_when_one_is_used(world, superuser, client):
+    """The admin's bulk action runs in one transaction: one used unit refuses the
+    whole action, so the unused one stays too."""
+    from tests.surveys.test_services import submit
+
+    spare = factories.unit(world.gov_pesawaran, "Unit Cadangan")
+    submit(world)
+    login(client, superuser)
+    client.post(
+        reverse("admin:registry_serviceunit_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [spare.pk, world.dukcapil.pk],
+            "post": "yes",
+        },
+    )
+    assert ServiceUnit.objects.filter(pk__in=[spare.pk, world.dukcapil.pk]).count() == 2
+    assert not AuditEvent.objects.filter(action="unit.delete").exists()
+
+
+def test_regions_governments_and_standards_have_no_delete(world, superuser, client):
+    login(client, superuser)
+    for obj in (world.pesawaran, world.gov_pesawaran, world.ktp.standard):
+        assert client.get(delete_url(obj)).status_code == 403

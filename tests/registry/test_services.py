@@ -7,7 +7,8 @@ import pytest
 from mutu.accounts.models import Role
 from mutu.audit.models import AuditEvent
 from mutu.errors import MutuError
-from mutu.registry.models import Mpp, ServicePoint, ServiceUnit
+from mutu.registry import services
+from mutu.registry.models import Mpp, Service, ServicePoint, ServiceUnit
 from mutu.registry.services import (
     mpp_create,
     mpp_update,
@@ -291,3 +292,33 @@ def test_mpp_operator_unit_must_belong_to_its_government(world):
             data={"name": "MPP Pesawaran", "operator_unit": world.dukcapil_bandung},
         )
     assert refused.value.details == {"field": "operator_unit"}
+
+
+def test_unit_with_role_grants_cannot_be_deleted(world):
+    """Deleting Dukcapil would take its operator's grant along: refused, naming what
+    is in the way in each language, and nothing is deleted or audited."""
+    with pytest.raises(MutuError) as refused:
+        services.unit_delete(actor=world.admin, unit=world.dukcapil)
+    assert "tidak dapat dihapus karena sudah dipakai" in refused.value.message_for("id")
+    assert "Switch it off instead" in refused.value.message_for("en")
+    assert ServiceUnit.objects.filter(pk=world.dukcapil.pk).exists()
+    assert not AuditEvent.objects.filter(action="unit.delete").exists()
+
+
+def test_rated_service_cannot_be_deleted(world):
+    from tests.surveys.test_services import submit
+
+    submit(world)
+    with pytest.raises(MutuError):
+        services.service_delete(actor=world.operator, service=world.ktp)
+    assert Service.objects.filter(pk=world.ktp.pk).exists()
+
+
+def test_operator_cannot_delete_a_unit(world):
+    spare = factories.unit(world.gov_pesawaran, "Unit Cadangan")
+    with pytest.raises(MutuError):
+        services.unit_delete(actor=world.operator, unit=spare)
+    services.unit_delete(actor=world.admin, unit=spare)
+    assert not ServiceUnit.objects.filter(pk=spare.pk).exists()
+    (event,) = AuditEvent.objects.filter(action="unit.delete")
+    assert event.changes["name"] == ["Unit Cadangan", None]

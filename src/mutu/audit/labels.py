@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "message.queue": _("Pesan susulan kepada warga diantrekan"),
     "mpp.create": _("MPP ditambahkan"),
     "mpp.update": _("MPP diubah"),
+    "mpp.delete": _("MPP dihapus"),
     "paper_import.done": _("Impor formulir kertas selesai"),
     "paper_import.refused": _("Impor formulir kertas ditolak"),
     "paper_import.upload": _("Unggah formulir kertas"),
@@ -54,8 +55,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "self.submit": _("Pengiriman penilaian mandiri"),
     "service.create": _("Layanan ditambahkan"),
     "service.update": _("Layanan diubah"),
+    "service.delete": _("Layanan dihapus"),
     "service_point.create": _("Titik layanan ditambahkan"),
     "service_point.update": _("Titik layanan diubah"),
+    "service_point.delete": _("Titik layanan dihapus"),
     "standard.update": _("Standar pelayanan diubah"),
     "survey_settings.update": _("Pengaturan survei diubah"),
     "two_factor.confirm": _("Verifikasi dua langkah diaktifkan"),
@@ -65,6 +68,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "two_factor.remove": _("Verifikasi dua langkah dihapus"),
     "unit.create": _("Unit layanan ditambahkan"),
     "unit.update": _("Unit layanan diubah"),
+    "unit.delete": _("Unit layanan dihapus"),
     "visit.record": _("Catatan kunjungan lapangan"),
 }
 

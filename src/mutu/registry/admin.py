@@ -1,8 +1,9 @@
 """Django admin for the registry. Units, services, service points and MPPs are added
 and changed, and standards changed, through :mod:`mutu.registry.services` with the
 admin user as the actor, so the admin obeys the same rules and leaves the same audit
-rows as the pages. Regions and governments are loaded data (``mutu registry
-load-regions``); deletes are still Django's own (there are no delete services)."""
+rows as the pages. Deletes go through the delete services too (refused once anything
+was recorded against the row). Regions and governments are loaded data (``mutu
+registry load-regions``) and standards belong to their service: none is deleted here."""
 
 from typing import Any
 
@@ -31,8 +32,30 @@ def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
     return {name: value for name, value in data.items() if name != key}
 
 
+class DeleteThroughService:
+    """Mixin for a ``ModelAdmin``: deletes, one or a bulk action, call ``delete_service``
+    (, a registry delete service taking ``actor`` and the object by ``keyword``)."""
+
+    delete_service: Any
+    keyword: str
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, **{self.keyword: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class NotDeletable:
+    """Mixin for a ``ModelAdmin`` of rows that are loaded or owned, never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NotDeletable, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -41,7 +64,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Government)
-class GovernmentAdmin(admin.ModelAdmin):
+class GovernmentAdmin(NotDeletable, admin.ModelAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "region__name"]
@@ -60,7 +83,9 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(ServiceUnit)
-class ServiceUnitAdmin(RefusalAsMessage, admin.ModelAdmin):
+class ServiceUnitAdmin(DeleteThroughService, RefusalAsMessage, admin.ModelAdmin):
+    delete_service = services.unit_delete
+    keyword = "unit"
     list_display = ["name", "kind", "government", "head_name"]
     list_filter = ["kind", "government__kind"]
     search_fields = ["name", "short_name", "head_name", "government__name"]
@@ -86,12 +111,11 @@ class ServiceUnitAdmin(RefusalAsMessage, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """The inline's new services through ``service_create``, changed ones through
-        ``service_update``. A service ticked for deletion is deleted as Django does
-        (there is no delete service; a service that was rated is protected by its
-        responses, and one that is retired is better switched off)."""
+        ``service_update``, and one ticked for deletion through ``service_delete``
+        (refused for a service that was rated: switch it off instead)."""
         formset.save(commit=False)  # sorts the forms; writes nothing
         for service in formset.deleted_objects:
-            service.delete()
+            services.service_delete(actor=request.user, service=service)
         for service, fields in formset.changed_objects:
             saved = services.service_update(
                 actor=request.user,
@@ -111,8 +135,11 @@ class ServiceUnitAdmin(RefusalAsMessage, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(RefusalAsMessage, admin.ModelAdmin):
+class ServiceAdmin(DeleteThroughService, RefusalAsMessage, admin.ModelAdmin):
     """A service stays with its unit: its responses and rollups are the unit's."""
+
+    delete_service = services.service_delete
+    keyword = "service"
 
     list_display = ["name", "unit", "is_active"]
     list_filter = ["is_active"]
@@ -137,7 +164,7 @@ class ServiceAdmin(RefusalAsMessage, admin.ModelAdmin):
 
 
 @admin.register(ServiceStandard)
-class ServiceStandardAdmin(RefusalAsMessage, admin.ModelAdmin):
+class ServiceStandardAdmin(NotDeletable, RefusalAsMessage, admin.ModelAdmin):
     list_display = ["service", "completeness_label", "decree_number"]
     search_fields = ["service__name", "service__unit__name"]
     raw_id_fields = ["service"]
@@ -159,7 +186,10 @@ class ServiceStandardAdmin(RefusalAsMessage, admin.ModelAdmin):
 
 
 @admin.register(Mpp)
-class MppAdmin(RefusalAsMessage, admin.ModelAdmin):
+class MppAdmin(DeleteThroughService, RefusalAsMessage, admin.ModelAdmin):
+    delete_service = services.mpp_delete
+    keyword = "mpp"
+
     list_display = ["name", "government", "operator_unit"]
     search_fields = ["name"]
     raw_id_fields = ["government", "operator_unit"]
@@ -179,8 +209,11 @@ class MppAdmin(RefusalAsMessage, admin.ModelAdmin):
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(RefusalAsMessage, admin.ModelAdmin):
+class ServicePointAdmin(DeleteThroughService, RefusalAsMessage, admin.ModelAdmin):
     """A point stays with its unit (its posters and responses belong there)."""
+
+    delete_service = services.service_point_delete
+    keyword = "point"
 
     list_display = ["name", "code", "unit", "mpp"]
     list_filter = ["mpp"]

@@ -5,12 +5,12 @@ a national admin):
 
 ==============================  ===================================================
 unit's head, operator           the unit's services and standards, its head and
-(:data:`EDITOR_ROLES`, and      contact details, its service points (counters)
-everyone below)
+(:data:`EDITOR_ROLES`, and      contact details, its service points (counters);
+everyone below)                 delete an unused service or counter
 coordinator, national admin     also: add a unit or an MPP under a government in
 (:data:`MANAGER_ROLES`)         scope; rename or re-classify a unit; move a unit
                                 or an MPP to another government (in scope at both
-                                ends); change an MPP
+                                ends); change an MPP; delete an unused unit or MPP
 ==============================  ===================================================
 
 Every write is atomic, diffs against the stored (locked) row, and records an audit
@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import translation
 from django.utils.text import capfirst
 
@@ -463,3 +464,96 @@ def _check_operator(mpp: Mpp) -> None:
             "The operator unit must belong to the government running the MPP.",
             field="operator_unit",
         )
+
+
+def _deletable(instance: models.Model) -> dict[str, list]:
+    """What *instance* holds, as the audit diff of its delete ``{field: [old, None]}``.
+
+    Only registry rows may go with it (its services, counters, standards): a delete
+    that would take anything else along — responses, rollups, publications, plans,
+    evaluations, role grants — is refused, because those are records of what
+    happened and a registry entry that served anyone is switched off instead.
+    """
+    collector = Collector(using="default")
+    try:
+        collector.collect([instance])
+    except (ProtectedError, RestrictedError) as error:
+        raise _still_used(instance) from error
+    others = {
+        model
+        for model, rows in collector.data.items()
+        if rows and model._meta.app_label != "registry"
+    } | {
+        qs.model
+        for qs in collector.fast_deletes
+        if qs.model._meta.app_label != "registry" and qs.exists()
+    }
+    if others:
+        raise _still_used(instance, others)
+    return {
+        field.attname: [_jsonable(getattr(instance, field.attname)), None]
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _still_used(
+    instance: models.Model, others: Iterable[type[models.Model]] = ()
+) -> MutuError:
+    def listed(language: str, otherwise: str) -> str:
+        with translation.override(language):
+            names = sorted(str(m._meta.verbose_name_plural) for m in others)
+        return ", ".join(names) or otherwise
+
+    return MutuError(
+        f"{capfirst(str(instance))} tidak dapat dihapus karena sudah dipakai "
+        f"({listed('id', 'data lain')}). Nonaktifkan saja.",
+        f"{capfirst(str(instance))} cannot be deleted because it is in use "
+        f"({listed('en', 'other data')}). Switch it off instead.",
+    )
+
+
+@transaction.atomic
+def unit_delete(*, actor: User, unit: ServiceUnit) -> None:
+    """Delete a unit nobody has used yet (a typo, a duplicate), with an audit row.
+
+    Coordinators and national admins in scope only; refused once the unit holds
+    anything beyond its own services, counters and standards (see :func:`_deletable`).
+    """
+    unit = ServiceUnit.objects.select_for_update().get(pk=unit.pk)
+    _require_manager(actor, unit)
+    changes = _deletable(unit)
+    audit_record(actor=actor, action="unit.delete", target=unit, changes=changes)
+    unit.delete()
+
+
+@transaction.atomic
+def service_delete(*, actor: User, service: Service) -> None:
+    """Delete a service that was never rated or published (its editors may)."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    _require_editor(actor, service.unit)
+    changes = _deletable(service)
+    audit_record(actor=actor, action="service.delete", target=service, changes=changes)
+    service.delete()
+
+
+@transaction.atomic
+def service_point_delete(*, actor: User, point: ServicePoint) -> None:
+    """Delete a counter no response came through (its unit's editors may)."""
+    point = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    _require_editor(actor, point.unit)
+    changes = _deletable(point)
+    audit_record(
+        actor=actor, action="service_point.delete", target=point, changes=changes
+    )
+    point.delete()
+
+
+@transaction.atomic
+def mpp_delete(*, actor: User, mpp: Mpp) -> None:
+    """Delete an MPP that hosts no counter (move its counters out first)."""
+    mpp = Mpp.objects.select_for_update().get(pk=mpp.pk)
+    _require_manager(actor, mpp.government)
+    changes = _deletable(mpp)
+    audit_record(actor=actor, action="mpp.delete", target=mpp, changes=changes)
+    mpp.delete()
