@@ -4,7 +4,8 @@ Modules: ``skm`` (SKM IKM, PermenPANRB 14/2017), ``tally`` and ``skm_csv`` (answ
 counts), ``sampling`` (Krejcie & Morgan), ``uncertainty`` (intervals and tests),
 ``evaluation`` and ``instrument`` (PEKPPP IPP; ``instrument_fields`` reads the
 files), ``feeds`` and ``feed_sources`` (levels proposed from measured figures, D11),
-``predicates`` (grade tables), ``standards`` (service-standard components), ``cli``
+``comparison`` (regional figures and fair rankings, D10, D12), ``predicates``
+(grade tables), ``standards`` (service-standard components), ``cli``
 (``mutu measure``). Every rule cites docs/regulations.md (docs/regulations.md); bad input
 raises ``errors.MeasureInputError``.
 """
