@@ -60,6 +60,7 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py
 	$(BIN)/python bench/import_paper.py
 	$(BIN)/python bench/submit_http.py
+	$(BIN)/python bench/skm_report.py
 
 ## bench-quick: every benchmark once on a tiny size, so that CI notices one that no longer
 ## runs (the figures mean nothing at this size); needs what `bench` needs
@@ -67,6 +68,7 @@ bench-quick: $(VENV)/.test
 	$(BIN)/python bench/measure_skm.py --rows 20000 --repeat 1
 	$(BIN)/python bench/import_paper.py --rows 2000
 	$(BIN)/python bench/submit_http.py --seconds 2 --slices 2 --rate 50
+	$(BIN)/python bench/skm_report.py --units 2 --responses 20
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

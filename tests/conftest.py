@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from mutu.accounts.models import Role, User
 from mutu.registry.models import Government, Region, Service, ServiceUnit
@@ -18,6 +19,16 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Indonesian): a request through
+    the test client leaves its language active in the thread (LocaleMiddleware
+    never deactivates it), so an English page would turn the next test English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -26,3 +26,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A PDF per publish would slow every test that publishes; the report tests turn it on.
+MUTU_REPORTS_KEEP_ON_PUBLISH = False

@@ -49,7 +49,7 @@ from mutu.surveys.channels.paper.layout import COLUMNS, SHEET_DATA, XLSX_MIME
 from mutu.surveys.channels.paper.upload import import_job_create
 from mutu.surveys.models import FollowUpItem
 from mutu.surveys.periods import PeriodKind, period_containing
-from mutu.surveys.publishing import follow_up_create
+from mutu.surveys.publishing import follow_up_create, result_publish
 from mutu.surveys.services import response_submit
 from tests.accounts.login import enrol, totp_code_fresh
 from tests.registry import factories
@@ -253,6 +253,25 @@ def _excluded(c: Ctx) -> Call:
         excluded=True,
         reason="dari jaringan kantor",
     )
+
+
+def _report_keep(c: Ctx) -> Call:
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER).previous()
+    response_submit(
+        unit=c.world.dukcapil,
+        service=c.world.ktp,
+        channel="web",
+        answers={"U1": 3},
+        submitted_at=timezone.make_aware(datetime.combine(period.start, time(10))),
+    )
+    result_publish(
+        actor=c.world.head,
+        unit=c.world.dukcapil,
+        period_key=period.key,
+        published_at=period.end + timedelta(days=1),
+        media=["website"],
+    )
+    return lambda fn: fn(unit=c.world.dukcapil, period_key=period.key)
 
 
 def _import_job(c: Ctx):
@@ -510,6 +529,7 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
         lambda fn: fn(actor=c.world.admin, mpp=c.mpp)
     ),
     "mutu.surveys.services:response_set_excluded": _excluded,
+    "mutu.reports.services:skm_report_keep": _report_keep,
     "mutu.surveys.publishing:population_set": lambda c: (
         lambda fn: fn(
             actor=c.world.operator,

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mutu.messaging",
     "mutu.surveys",
     "mutu.evaluations",
+    "mutu.reports",
     "mutu.demo",
     "mutu.ops",
 ]
@@ -201,6 +202,9 @@ MUTU_SURVEY_INTEGRITY_DELAY_SECONDS = float(
 # this far ahead of the server's clock (the kiosk files a time outside it at the
 # time of receipt; the API and the paper import refuse it).
 MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400"))
+# The official SKM report of a period is rendered and kept by the worker when the
+# period is published (otherwise at its first download); mutu.reports.services.
+MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
 MUTU_SURVEY_MAX_SKEW_MINUTES = int(os.environ.get("MUTU_SURVEY_MAX_SKEW_MINUTES", "5"))
 MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 # Request body limits (mutu.error_answers, mutu.api.parsers). The API's fits its

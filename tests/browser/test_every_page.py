@@ -91,6 +91,9 @@ NOT_PAGES = {
     "paper:template": "the paper form's XLSX template (a download)",
     "reports:unit_posters": "the unit's QR posters (a PDF download)",
     "reports:point_poster": "one counter's QR poster (a PDF download)",
+    "reports:skm_report_pdf": "the official SKM report (a PDF download)",
+    "reports:skm_report_xlsx": "the SKM report's tables (an XLSX download)",
+    "reports:region_skm_reports": "a region's SKM reports (a ZIP download)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
 }
@@ -143,6 +146,7 @@ PARAMETERS: dict[str, Value] = {
 
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda d: d.unit.government.region.code},
+    "reports:region_skm_reports": {"code": lambda d: d.unit.government.region.code},
     "evaluations:verify": {"code": lambda d: d.values["certificate"].verification_code},
     "evaluations:certificate_pdf": {
         "code": lambda d: d.values["certificate"].verification_code

@@ -68,7 +68,7 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 1968
+MINIMUM_CHECKS = 2076
 """The matrix sent 1,968 requests when the messaging log and Twilio's status callback
 joined it (72 routes, the admin's index among them, and 2 API operations): it may
 grow, never silently shrink."""
@@ -173,6 +173,9 @@ ROUTES: dict[str, Expect] = {
     "messaging:log": Expect(get=STAFF),
     "reports:unit_posters": Expect(get=STAFF),
     "reports:point_poster": Expect(get=STAFF),
+    "reports:skm_report_pdf": Expect(get=EVERYONE),  # published periods only
+    "reports:skm_report_xlsx": Expect(get=EVERYONE),
+    "reports:region_skm_reports": Expect(get=MANAGERS),
     "evaluations:index": Expect(get=SIGNED_IN),
     "evaluations:cycle_create": Expect(get=MANAGERS, post=MANAGERS),
     # An evaluator opens the cycle he is assigned in, read-only and showing only his
@@ -409,6 +412,12 @@ PARAMETERS: dict[str, Value] = {
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda m, t: t.region_code},
     "surveys:public_result": {"period_key": lambda m, t: m.published_key},
+    "reports:skm_report_pdf": {"period_key": lambda m, t: m.published_key},
+    "reports:skm_report_xlsx": {"period_key": lambda m, t: m.published_key},
+    "reports:region_skm_reports": {
+        "code": lambda m, t: t.region_code,
+        "period_key": lambda m, t: m.published_key,
+    },
     "evaluations:verify": {"code": lambda m, t: t.certificate_code},
     "evaluations:certificate_pdf": {"code": lambda m, t: t.certificate_code},
     "evaluations:f03": {

@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "population.update": _("Populasi penerima layanan diubah"),
     "response.exclude": _("Pengecualian respons"),
     "result.finalize": _("Penetapan hasil evaluasi"),
+    "report.keep": _("Laporan SKM disimpan"),
     "result.publish": _("Publikasi hasil SKM"),
     "result.publish_update": _("Pembaruan hasil SKM yang dipublikasikan"),
     "result.revise": _("Revisi hasil evaluasi"),

@@ -13,7 +13,8 @@ from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
 from mutu.registry.forms import ServiceForm, StandardForm
-from mutu.surveys.selectors import unit_has_publication
+from mutu.surveys.periods import period_from_key
+from mutu.surveys.selectors import published_period_keys, unit_has_publication
 
 
 def _can_edit(request: HttpRequest, unit) -> bool:
@@ -151,13 +152,17 @@ def standard_edit(
 @require_GET
 def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_for_user(request.user, code)
+    units = selectors.region_unit_list(request.user, region)
     return render(
         request,
         "registry/region_detail.html",
         {
             "region": region,
             "children": selectors.region_children_with_units(request.user, region),
-            "units": selectors.region_unit_list(request.user, region),
+            "units": units,
+            "report_periods": [
+                period_from_key(key) for key in published_period_keys(units)
+            ],
         },
     )
 

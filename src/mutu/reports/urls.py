@@ -1,4 +1,5 @@
-"""Routes of the printed outputs (namespace ``reports``): a unit's QR posters."""
+"""Routes of the printed outputs (namespace ``reports``): a unit's QR posters, the
+official SKM report of a published period, a region's reports in one ZIP."""
 
 from django.urls import path
 
@@ -12,5 +13,20 @@ urlpatterns = [
         "unit/<int:unit_id>/poster/<slug:code>.pdf",
         views.point_poster,
         name="point_poster",
+    ),
+    path(
+        "hasil/unit/<int:unit_id>/<str:period_key>/laporan.pdf",
+        views.skm_report_pdf,
+        name="skm_report_pdf",
+    ),
+    path(
+        "hasil/unit/<int:unit_id>/<str:period_key>/laporan.xlsx",
+        views.skm_report_xlsx,
+        name="skm_report_xlsx",
+    ),
+    path(
+        "wilayah/<str:code>/laporan-skm/<str:period_key>.zip",
+        views.region_skm_reports,
+        name="region_skm_reports",
     ),
 ]

@@ -1,17 +1,34 @@
-"""Printed outputs as PDF: the QR posters of a unit's service points.
+"""Printed outputs: the QR posters of a unit's service points (PDF), the official
+SKM report of a published period (PDF, XLSX), and a region's reports in one ZIP.
 
 Evaluation certificates are in :mod:`mutu.evaluations.certificates`; charts in
 :mod:`mutu.reports.charts`.
 """
 
+import io
+import zipfile
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from mutu.accounts.http import AuthenticatedHttpRequest
-from mutu.registry.selectors import unit_get_for_user
+from mutu.errors import MutuError
+from mutu.registry.models import ServiceUnit
+from mutu.registry.selectors import (
+    region_get_for_user,
+    region_unit_list,
+    unit_get_for_user,
+)
+from mutu.reports.models import KeptReport
 from mutu.reports.posters import posters_pdf
+from mutu.reports.services import skm_report_keep
+from mutu.surveys.models import Publication
+from mutu.surveys.periods import period_from_key
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _request_base_url(request: HttpRequest) -> str:
@@ -55,4 +72,88 @@ def point_poster(
     return _pdf(
         posters_pdf([point], base_url=_request_base_url(request)),
         f"poster-skm-{point.code}.pdf",
+    )
+
+
+def _kept(unit: ServiceUnit, period_key: str) -> dict[str, KeptReport]:
+    try:
+        period_from_key(period_key)
+        return skm_report_keep(unit=unit, period_key=period_key)
+    except (MutuError, ValueError) as error:
+        raise Http404 from error
+
+
+def _report_name(unit: ServiceUnit, period_key: str, extension: str) -> str:
+    return (
+        f"laporan-skm-{slugify(unit.short_name or unit.name)}-{period_key}.{extension}"
+    )
+
+
+@require_GET
+def skm_report_pdf(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
+    """``/hasil/unit/<id>/<period>/laporan.pdf``: the official SKM report of a
+    published period, as kept (public like the published result; 404 before)."""
+    unit = get_object_or_404(
+        ServiceUnit.objects.select_related("government"), pk=unit_id
+    )
+    kept = _kept(unit, period_key)[KeptReport.Kind.SKM_PDF]
+    return _pdf(bytes(kept.content), _report_name(unit, period_key, "pdf"))
+
+
+@require_GET
+def skm_report_xlsx(
+    request: HttpRequest, unit_id: int, period_key: str
+) -> HttpResponse:
+    """``/hasil/unit/<id>/<period>/laporan.xlsx``: the report's tables, as kept."""
+    unit = get_object_or_404(
+        ServiceUnit.objects.select_related("government"), pk=unit_id
+    )
+    kept = _kept(unit, period_key)[KeptReport.Kind.SKM_XLSX]
+    name = _report_name(unit, period_key, "xlsx")
+    return HttpResponse(
+        bytes(kept.content),
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@login_required
+@require_GET
+def region_skm_reports(
+    request: AuthenticatedHttpRequest, code: str, period_key: str
+) -> HttpResponse:
+    """``/wilayah/<code>/laporan-skm/<period>.zip``: the kept SKM reports (PDF) of
+    every unit of the region the coordinator sees that published the period, and a
+    list of those that did not (``belum-dipublikasikan.txt``)."""
+    region = region_get_for_user(request.user, code)
+    try:
+        period_from_key(period_key)
+    except ValueError as error:
+        raise Http404 from error
+    units = list(region_unit_list(request.user, region).select_related("government"))
+    published = set(
+        Publication.objects.filter(unit__in=units, period_key=period_key).values_list(
+            "unit_id", flat=True
+        )
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        for unit in units:
+            if unit.pk in published:
+                kept = skm_report_keep(unit=unit, period_key=period_key)
+                bundle.writestr(
+                    _report_name(unit, period_key, "pdf"),
+                    bytes(kept[KeptReport.Kind.SKM_PDF].content),
+                )
+        waiting = [u.name for u in units if u.pk not in published]
+        if waiting:
+            bundle.writestr("belum-dipublikasikan.txt", "\n".join(waiting) + "\n")
+    return HttpResponse(
+        buffer.getvalue(),
+        content_type="application/zip",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="laporan-skm-{region.code}-{period_key}.zip"'
+            )
+        },
     )

@@ -27,6 +27,7 @@ from mutu.surveys.models import (
     UnitSurveySettings,
 )
 from mutu.surveys.periods import PeriodKind, period_from_key
+from mutu.surveys.signals import result_published
 
 PUBLISHER_ROLES = (Role.UNIT_HEAD, Role.NATIONAL_ADMIN)
 """Publication is the unit head's act (the national admin may act for a unit)."""
@@ -154,6 +155,7 @@ def result_publish(
         defaults={"published_at": published_at, "media": media, "published_by": actor},
     )
     if created:
+        result_published.send(sender=Publication, unit=unit, period_key=period_key)
         audit_record(
             actor=actor,
             action="result.publish",

@@ -29,7 +29,7 @@ from mutu.surveys.models import (
     Sex,
     UnitSurveySettings,
 )
-from mutu.surveys.periods import Period
+from mutu.surveys.periods import Period, period_from_key
 
 
 def _rollups(unit: ServiceUnit, period: Period, service_id: int | None) -> QuerySet:
@@ -326,6 +326,14 @@ def follow_up_progress(unit: ServiceUnit, period: Period) -> FollowUpProgress:
 
 def publication_for(unit: ServiceUnit, period: Period) -> Publication | None:
     return Publication.objects.filter(unit=unit, period_key=period.key).first()
+
+
+def published_period_keys(units: QuerySet[ServiceUnit], *, most: int = 4) -> list[str]:
+    """The *most* newest period keys that some of *units* published, newest first."""
+    keys = set(
+        Publication.objects.filter(unit__in=units).values_list("period_key", flat=True)
+    )
+    return sorted(keys, key=lambda key: period_from_key(key).start, reverse=True)[:most]
 
 
 def publication_list_for_unit(unit: ServiceUnit) -> list[Publication]:
