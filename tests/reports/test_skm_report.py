@@ -198,3 +198,15 @@ def test_region_page_links_the_bundle_of_published_periods(world, client, period
     code = world.dukcapil.government.region.code
     page = client.get(reverse("registry:region_detail", args=[code])).content.decode()
     assert reverse("reports:region_skm_reports", args=[code, period.key]) in page
+
+
+def test_equal_nrrs_share_their_place(world, period):
+    """U1 at 2, U2–U9 all at 4: U2–U9 share place 1 and U1 is 9th."""
+    from mutu.reports.skm_report import skm_report_gather
+
+    _answer(world, period)
+    places = {
+        e["code"]: e["rank"] for e in skm_report_gather(world.dukcapil, period).elements
+    }
+    assert places["U1"] == 9
+    assert {places[f"U{i}"] for i in range(2, 10)} == {1}

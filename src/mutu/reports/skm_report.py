@@ -59,18 +59,19 @@ class SkmReport:
 
     @property
     def elements(self) -> list[dict[str, Any]]:
-        """Per element: code, name, NRR, weighted NRR, rank (1 = best), counts."""
+        """Per element: code, name, NRR, weighted NRR, place (1 = best), counts."""
         result = self.data.result
         if result is None:
             return []
-        best_first = list(reversed(result.ranking))
+        nrrs = [item.nrr for item in result.elements]
         return [
             {
                 "code": item.code,
                 "name": element_name(item.code),
                 "nrr": format_id(item.nrr, 2),
                 "weighted": format_id(item.weighted_nrr, 3),
-                "rank": best_first.index(item.code) + 1,
+                # Equal NRRs share a place (1 = best), as in the league tables.
+                "rank": 1 + sum(other > item.nrr for other in nrrs),
                 "counts": item.counts,
                 "answered": item.answered,
                 "interval": self._element_interval(item.code),
