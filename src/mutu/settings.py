@@ -205,6 +205,13 @@ MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400")
 # The official SKM report of a period is rendered and kept by the worker when the
 # period is published (otherwise at its first download); mutu.reports.services.
 MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
+# The licence of the open data at /data/ (name and the URL of its text).
+MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(
+    "MUTU_OPEN_DATA_LICENCE_NAME", "Creative Commons Atribusi 4.0 Internasional"
+)
+MUTU_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "MUTU_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.id"
+)
 MUTU_SURVEY_MAX_SKEW_MINUTES = int(os.environ.get("MUTU_SURVEY_MAX_SKEW_MINUTES", "5"))
 MUTU_API_BULK_MAX = int(os.environ.get("MUTU_API_BULK_MAX", "1000"))
 # Request body limits (mutu.error_answers, mutu.api.parsers). The API's fits its

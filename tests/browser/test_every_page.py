@@ -94,6 +94,9 @@ NOT_PAGES = {
     "reports:skm_report_pdf": "the official SKM report (a PDF download)",
     "reports:skm_report_xlsx": "the SKM report's tables (an XLSX download)",
     "reports:region_skm_reports": "a region's SKM reports (a ZIP download)",
+    "reports:open_data_csv": "an open dataset (CSV)",
+    "reports:open_data_json": "an open dataset (JSON)",
+    "api-v1-open-data": "an open dataset through the API (JSON)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
 }

@@ -68,7 +68,7 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 2076
+MINIMUM_CHECKS = 2148
 """The matrix sent 1,968 requests when the messaging log and Twilio's status callback
 joined it (72 routes, the admin's index among them, and 2 API operations): it may
 grow, never silently shrink."""
@@ -176,6 +176,11 @@ ROUTES: dict[str, Expect] = {
     "reports:skm_report_pdf": Expect(get=EVERYONE),  # published periods only
     "reports:skm_report_xlsx": Expect(get=EVERYONE),
     "reports:region_skm_reports": Expect(get=MANAGERS),
+    "reports:open_data": Expect(get=EVERYONE),
+    "reports:open_data_dictionary": Expect(get=EVERYONE),
+    "reports:open_data_csv": Expect(get=EVERYONE),
+    "reports:open_data_json": Expect(get=EVERYONE),
+    "api-v1-open-data": Expect(get=API),
     "evaluations:index": Expect(get=SIGNED_IN),
     "evaluations:cycle_create": Expect(get=MANAGERS, post=MANAGERS),
     # An evaluator opens the cycle he is assigned in, read-only and showing only his
@@ -208,6 +213,7 @@ ROUTES: dict[str, Expect] = {
 API_OPERATIONS: dict[str, Access] = {
     "responses_create": STAFF,
     "responses_bulk_create": STAFF,
+    "open_data": EVERYONE,  # published figures only (issue 15 item 8)
 }
 """Every operation of the OpenAPI document by operationId: who passes (an
 evaluator's token writes nothing)."""
@@ -429,6 +435,9 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
 FIXED_PARAMETERS: dict[str, dict[str, str]] = {
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     "messaging:webhook": {"provider": "generic"},
+    "reports:open_data_csv": {"dataset": "skm"},
+    "reports:open_data_json": {"dataset": "skm"},
+    "api-v1-open-data": {"dataset": "skm"},
 }
 """Parameters that name no unit's object: such a route is requested once per role."""
 
@@ -494,6 +503,9 @@ def _api_item(m: Matrix, t: Target) -> dict[str, Any]:
         "answers": ALL_FOUR,
     }
 
+
+API_PATH_VALUES = {"{dataset}": "skm"}
+"""Values of the path parameters of the API operations."""
 
 API_BODIES: dict[str, Body] = {
     "responses_create": _api_item,
@@ -696,11 +708,19 @@ def _api_operations() -> list[tuple[str, str, str]]:
     ]
 
 
+def _api_path(template: str) -> str:
+    """An operation's path with its parameters filled in (:data:`API_PATH_VALUES`)."""
+    for name, value in API_PATH_VALUES.items():
+        template = template.replace(name, value)
+    return template
+
+
 def _check_api(run: Run, operations: list[tuple[str, str, str]]) -> None:
     m = run.matrix
     assert m is not None
-    for operation_id, method, path in operations:
+    for operation_id, method, template in operations:
         access = API_OPERATIONS[operation_id]
+        path = _api_path(template)
         for target in TARGETS:
             for role in ROLES:
                 body = API_BODIES.get(operation_id, lambda m, t: None)(
@@ -755,7 +775,7 @@ def test_every_route_answers_every_role_as_expected(matrix, capsys):
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # thousands of expected 404s
     try:
-        _check_routes(run, routes, {path for _, _, path in operations})
+        _check_routes(run, routes, {_api_path(path) for _, _, path in operations})
         _check_api(run, operations)
     finally:
         quiet.setLevel(level)

@@ -9,6 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from mutu.api.views import ApiDocsView
+from mutu.reports.api import OpenDataView
 from mutu.surveys.channels.api import views as surveys_api
 
 v1 = [
@@ -22,6 +23,7 @@ v1 = [
         surveys_api.ResponseBulkView.as_view(),
         name="api-v1-responses-bulk",
     ),
+    path("data/<str:dataset>", OpenDataView.as_view(), name="api-v1-open-data"),
 ]
 
 urlpatterns = [

@@ -1,5 +1,6 @@
 """Routes of the printed outputs (namespace ``reports``): a unit's QR posters, the
-official SKM report of a published period, a region's reports in one ZIP."""
+official SKM report of a published period, a region's reports in one ZIP, the
+open data pages and files."""
 
 from django.urls import path
 
@@ -29,4 +30,8 @@ urlpatterns = [
         views.region_skm_reports,
         name="region_skm_reports",
     ),
+    path("data/", views.open_data, name="open_data"),
+    path("data/kamus/", views.open_data_dictionary, name="open_data_dictionary"),
+    path("data/<slug:dataset>.csv", views.open_data_csv, name="open_data_csv"),
+    path("data/<slug:dataset>.json", views.open_data_json, name="open_data_json"),
 ]

@@ -9,8 +9,14 @@ import io
 import zipfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -23,6 +29,7 @@ from mutu.registry.selectors import (
     unit_get_for_user,
 )
 from mutu.reports.models import KeptReport
+from mutu.reports.open_data import DATASETS, Dataset, csv_lines, json_document, licence
 from mutu.reports.posters import posters_pdf
 from mutu.reports.services import skm_report_keep
 from mutu.surveys.models import Publication
@@ -157,3 +164,49 @@ def region_skm_reports(
             )
         },
     )
+
+
+def _dataset(slug: str) -> Dataset:
+    found = DATASETS.get(slug)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    """``/data/``: the published datasets, their files and the licence."""
+    return render(
+        request,
+        "reports/open_data.html",
+        {"datasets": DATASETS.values(), "licence": licence()},
+    )
+
+
+@require_GET
+def open_data_dictionary(request: HttpRequest) -> HttpResponse:
+    """``/data/kamus/``: every dataset's columns, their types and meanings."""
+    return render(
+        request,
+        "reports/open_data_dictionary.html",
+        {"datasets": DATASETS.values(), "licence": licence()},
+    )
+
+
+@require_GET
+def open_data_csv(request: HttpRequest, dataset: str) -> StreamingHttpResponse:
+    """``/data/<dataset>.csv``, streamed row by row."""
+    found = _dataset(dataset)
+    return StreamingHttpResponse(
+        csv_lines(found),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="mutu-{found.slug}.csv"'
+        },
+    )
+
+
+@require_GET
+def open_data_json(request: HttpRequest, dataset: str) -> JsonResponse:
+    """``/data/<dataset>.json``: the same document as the API."""
+    return JsonResponse(json_document(_dataset(dataset)))
