@@ -136,12 +136,9 @@ def standard_publication_figures(unit: ServiceUnit, window: FeedWindow) -> Figur
 
 
 def _unit_record(unit: ServiceUnit) -> UnitRecord:
-    """The unit's record, read once per unit object (the reverse one-to-one caches
-    it, or its absence, on *unit*)."""
-    try:
-        return unit.record
-    except UnitRecord.DoesNotExist:
-        return UnitRecord(unit=unit)
+    """The unit's record as stored now (not ``unit.record``, which a long-lived
+    unit object would keep stale); an empty one when it has recorded nothing."""
+    return UnitRecord.objects.filter(unit=unit).first() or UnitRecord(unit=unit)
 
 
 def charter_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
