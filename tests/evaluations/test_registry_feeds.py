@@ -36,7 +36,13 @@ def test_q5_follows_the_maklumat_the_operator_records(world, client):
     url = _records_url(world)
     steps = [
         ({"charter_text": "Dengan ini kami menyatakan sanggup ..."}, 1),
-        ({"charter_decree_number": "SK 12/2026", "charter_decree_date": "2026-02-01"}, 2),
+        (
+            {
+                "charter_decree_number": "SK 12/2026",
+                "charter_decree_date": "2026-02-01",
+            },
+            2,
+        ),
         ({"charter_content_checked": "on"}, 3),
         ({"charter_print": "on"}, 4),
         ({"charter_electronic": "on"}, 5),

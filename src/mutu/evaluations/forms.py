@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutu.date_inputs import IsoDateInput
-from mutu.evaluations.models import Cycle
 from mutu.evaluations.instruments import openable_instruments
+from mutu.evaluations.models import Cycle
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
     UserAssessment,

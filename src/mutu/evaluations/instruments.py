@@ -94,7 +94,9 @@ def cycle_instrument(cycle: Cycle) -> Instrument:
     return instrument_get(cycle.instrument_id, cycle.instrument_version)
 
 
-def instrument_for_opening(instrument_id: str, version: str | None = None) -> Instrument:
+def instrument_for_opening(
+    instrument_id: str, version: str | None = None
+) -> Instrument:
     """The PEKPPP instrument a new cycle opens with (D19).
 
     Without *version*: the shipped file *instrument_id*, or else its newest uploaded

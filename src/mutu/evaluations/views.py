@@ -45,6 +45,7 @@ from mutu.evaluations.models import (
     Evidence,
     InstrumentVersion,
 )
+from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT
 from mutu.ratelimit import rate_limited
 from mutu.registry.models import Region, ServiceUnit
 
@@ -103,6 +104,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         if region is None:
             form.add_error("region", _("Kode wilayah tidak dikenal."))
         else:
+            instrument = _instrument_choice(data.get("instrument") or "")
             try:
                 cycle = services.cycle_open(
                     actor=request.user,
@@ -113,7 +115,8 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     units=data["units"],
                     self_assessment_due=data["self_assessment_due"],
                     verification_due=data["verification_due"],
-                    **_instrument_choice(data.get("instrument") or ""),
+                    instrument_id=instrument[0],
+                    instrument_version=instrument[1],
                 )
             except MutuError as error:
                 form.add_error(None, error.message_for(get_language()))
@@ -123,12 +126,13 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/cycle_form.html", {"form": form}, status=status)
 
 
-def _instrument_choice(value: str) -> dict[str, str]:
-    """``id@version`` from the cycle form as cycle_open's arguments (D19)."""
+def _instrument_choice(value: str) -> tuple[str, str | None]:
+    """``id@version`` from the cycle form: cycle_open's instrument and version
+    (D19); the default instrument's shipped file when none was chosen."""
     if "@" not in value:
-        return {}
+        return DEFAULT_PEKPPP_INSTRUMENT, None
     instrument_id, version = value.split("@", 1)
-    return {"instrument_id": instrument_id, "instrument_version": version}
+    return instrument_id, version
 
 
 @login_required

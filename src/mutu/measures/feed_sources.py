@@ -249,8 +249,7 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
                 Figure(
                     "complete",
                     "count",
-                    "standar yang seluruh komponen service delivery-nya "
-                    "dipublikasikan",
+                    "standar yang seluruh komponen service delivery-nya dipublikasikan",
                 ),
                 Figure(
                     "fewest_media",
@@ -268,9 +267,7 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
             (
                 Figure("drafted", "flag", "naskah maklumat tercatat"),
                 Figure("decreed", "flag", "ditetapkan: nomor dan tanggal penetapan"),
-                Figure(
-                    "content_checked", "flag", "isi diperiksa sesuai peraturan"
-                ),
+                Figure("content_checked", "flag", "isi diperiksa sesuai peraturan"),
                 Figure("print", "flag", "dipublikasikan di media non-elektronik"),
                 Figure("electronic", "flag", "dipublikasikan di media elektronik"),
             ),
@@ -290,9 +287,7 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
                 Figure("extra_hours", "flag", "jam pelayanan tambahan/lembur"),
                 Figure("holiday", "flag", "pelayanan pada hari libur"),
             ),
-            derived=(
-                Figure("elements", "count", "unsur lain selain kebijakan (0–4)"),
-            ),
+            derived=(Figure("elements", "count", "unsur lain selain kebijakan (0–4)"),),
             derive=_service_hours,
         ),
         FeedSource(

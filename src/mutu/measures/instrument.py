@@ -287,7 +287,9 @@ def _rubric(
     return tuple(levels)
 
 
-def _evidence(r: FieldReader, item: Mapping[str, object], where: str) -> tuple[str, ...]:
+def _evidence(
+    r: FieldReader, item: Mapping[str, object], where: str
+) -> tuple[str, ...]:
     if item.get("evidence") is None:
         return ()
     path = f"{where}.evidence"

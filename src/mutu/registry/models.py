@@ -278,9 +278,7 @@ class ServiceStandard(TimeStamped):
     publication_complete = models.BooleanField(
         _("seluruh komponen service delivery dipublikasikan"), default=False
     )
-    on_sippn = models.BooleanField(
-        _("dipublikasikan di SIPP Nasional"), default=False
-    )
+    on_sippn = models.BooleanField(_("dipublikasikan di SIPP Nasional"), default=False)
 
     scope_path_field = "service__unit__path"
 
@@ -364,9 +362,7 @@ class UnitRecord(TimeStamped):
     hours_extra = models.BooleanField(
         _("jam pelayanan tambahan (lembur) bila diperlukan"), default=False
     )
-    hours_holiday = models.BooleanField(
-        _("pelayanan pada hari libur"), default=False
-    )
+    hours_holiday = models.BooleanField(_("pelayanan pada hari libur"), default=False)
     queue_numbers = models.BooleanField(_("nomor antrian"), default=False)
     queue_machine = models.BooleanField(_("mesin nomor antrian"), default=False)
     queue_display = models.BooleanField(

@@ -47,7 +47,9 @@ def unit_records(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespons
     """The unit's records that feed the evaluation (D19): Maklumat Pelayanan (Q5),
     service hours (Q10), queue system (Q31). Its editors only."""
     unit = selectors.unit_get_for_editor(request.user, unit_id)
-    form = UnitRecordForm(request.POST or None, instance=selectors.unit_record_get(unit))
+    form = UnitRecordForm(
+        request.POST or None, instance=selectors.unit_record_get(unit)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_record_update(

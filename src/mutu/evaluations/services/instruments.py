@@ -70,12 +70,15 @@ def instrument_version_upload(
             f"{name}: kind: only PEKPPP evaluation instruments can be uploaded.",
             field="file",
         )
-    taken = any(
-        (shipped.id, shipped.version) == (instrument.id, instrument.version)
-        for shipped in list_instruments()
-    ) or InstrumentVersion.objects.filter(
-        instrument_id=instrument.id, version=instrument.version
-    ).exists()
+    taken = (
+        any(
+            (shipped.id, shipped.version) == (instrument.id, instrument.version)
+            for shipped in list_instruments()
+        )
+        or InstrumentVersion.objects.filter(
+            instrument_id=instrument.id, version=instrument.version
+        ).exists()
+    )
     if taken:
         raise _refuse(
             f"{name}: version: instrumen {instrument.id} versi {instrument.version} "
