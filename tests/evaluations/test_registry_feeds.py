@@ -179,3 +179,21 @@ def test_the_self_assessment_form_shows_evidence_and_unofficial_texts(
     assert "teks resmi belum dimuat" not in q1
     assert "teks resmi belum dimuat" in q18
     assert page.count("teks resmi belum dimuat") == 14  # Q18–Q31
+
+
+@pytest.mark.parametrize("level", range(6))
+def test_demo_records_propose_the_level_asked_for(world, level):
+    """mutu.demo.records writes records whose feeds propose the level it is given."""
+    from mutu.demo.records import records_load
+
+    if level == 5:  # Q10's fifth level needs the counters' hours too
+        ServicePoint.objects.create(
+            unit=world.dukcapil,
+            name="Loket 1",
+            code="dk-1",
+            opens_at=time(8),
+            closes_at=time(15),
+        )
+    records_load({"dukcapil": world.dukcapil}, {"dukcapil": level})
+    feeds = feeds_for(world.dukcapil, WINDOW)
+    assert [feeds[n]["level"] for n in ("Q3", "Q5", "Q10", "Q31")] == [level] * 4
