@@ -118,6 +118,18 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _instrument_file(version: str) -> bytes:
+    """The shipped PEKPPP 2022 file as a new version (D19)."""
+    from importlib import resources
+
+    text = (
+        resources.files("mutu.measures")
+        .joinpath("instruments", "pekppp-2022.json")
+        .read_text(encoding="utf-8")
+    )
+    return text.replace('"version": "2022"', f'"version": "{version}"', 1).encode()
+
+
 @dataclass
 class Ctx:
     """The shared ``world`` plus objects built on first use."""
@@ -487,6 +499,13 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
             actor=c.world.operator, service=c.world.ktp, data={"fee": "Gratis"}
         )
     ),
+    "mutu.registry.services:unit_record_update": lambda c: (
+        lambda fn: fn(
+            actor=c.world.operator,
+            unit=c.world.dukcapil,
+            data={"hours_policy": "SK Kepala Dinas 5/2026", "queue_numbers": True},
+        )
+    ),
     "mutu.registry.services:service_point_create": lambda c: (
         lambda fn: fn(
             actor=c.world.operator,
@@ -597,6 +616,20 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
             self_assessment_due=timezone.localdate() + timedelta(days=40),
             verification_due=timezone.localdate() + timedelta(days=70),
             reason="banjir",
+        )
+    ),
+    "mutu.evaluations.services.instruments:instrument_version_upload": lambda c: (
+        lambda fn: fn(
+            actor=c.world.admin, file_name="v.json", data=_instrument_file("audit")
+        )
+    ),
+    "mutu.evaluations.services.instruments:instrument_version_retire": lambda c: (
+        lambda fn: fn(
+            actor=c.world.admin,
+            record=evaluations.instrument_version_upload(
+                actor=c.world.admin, file_name="v.json", data=_instrument_file("r")
+            ),
+            reason="Diganti",
         )
     ),
     "mutu.evaluations.services.cycles:cycle_signing_set": lambda c: (

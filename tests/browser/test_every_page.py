@@ -157,6 +157,8 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "evaluations:f03": {
         "token": lambda d: signing.dumps(d.values["assignment"].pk, salt=F03_SALT)
     },
+    # POST only: the crawl checks that a GET is refused, so no version need exist
+    "evaluations:instrument_retire": {"version_id": lambda d: 1},
 }
 """Where a route's parameter of that name means something else."""
 

@@ -58,7 +58,7 @@ def test_cycle_keeps_its_instrument_version(world):
     cycle = _open(world, world.admin, "nasional", [world.dukcapil])
     Cycle.objects.filter(pk=cycle.pk).update(instrument_version="1999")
     cycle.refresh_from_db()
-    with pytest.raises(MutuError, match="berubah"):
+    with pytest.raises(MutuError, match="versi 1999 tidak ditemukan"):
         cycle_instrument(cycle)
 
 

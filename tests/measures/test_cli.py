@@ -184,8 +184,9 @@ def test_cli_instruments(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.splitlines()[1].startswith("pekppp-2022  2022")
     assert main(["instruments", "--json"]) == 0
-    ids = [item["id"] for item in json.loads(capsys.readouterr().out)]
-    assert ids == ["pekppp-2017", "pekppp-2022", "skm-2017"]
+    items = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in items] == ["pekppp-2017", "pekppp-2022", "skm-2017"]
+    assert all(len(item["sha256"]) == 64 for item in items)  # D19
 
 
 BAD_INPUTS = [

@@ -41,7 +41,16 @@ def test_every_source_names_its_figures_once():
             "flag",
             "text",
         }
-    assert set(FEED_SOURCES) == {"standards", "skm", "skm_follow_up", "complaints"}
+    assert set(FEED_SOURCES) == {
+        "standards",
+        "skm",
+        "skm_follow_up",
+        "complaints",
+        "standard_publication",  # Q3 (D19)
+        "service_charter",  # Q5
+        "service_hours",  # Q10
+        "queue_system",  # Q31
+    }
 
 
 @pytest.mark.parametrize(

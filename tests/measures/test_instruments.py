@@ -62,18 +62,41 @@ def test_pekppp_2022_matches_sections_2_2_and_2_3() -> None:
 
 
 def test_pekppp_2022_rubrics_from_the_regulation() -> None:
-    """Q1, Q2, Q4 (§2.3) and Q6–Q9 (§1.7) carry regulation text; others are generic."""
+    """Q1–Q17 carry the official level texts verbatim (docs/regulations.md §7b, with
+    the source's typos); Q18–Q31 have none loaded and stay generic (D19)."""
     instrument = load_instrument("pekppp-2022")
-    q6 = instrument.indicator("Q6").rubric
-    assert [level.level for level in q6] == [0, 1, 2, 3, 4, 5]
-    assert q6[0].text == "Belum melaksanakan SKM"
-    assert not any(level.generic for level in q6)
-    assert instrument.indicator("Q8").rubric[5].text.endswith("100 %")
-    q2 = instrument.indicator("Q2").rubric
-    assert (q2[0].generic, q2[3].generic, q2[5].generic) == (False, True, False)
-    q3 = instrument.indicator("Q3").rubric
-    assert all(level.generic for level in q3)
-    assert "rubrik lengkap lihat pedoman F-02" in q3[3].text
+    q1 = instrument.indicator("Q1").rubric
+    assert [level.level for level in q1] == [0, 1, 2, 3, 4, 5]
+    assert q1[0].text == "Tidak tersedia Standar Pelayanan."
+    assert instrument.indicator("Q5").rubric[1].text == (
+        "Tersedia Maklumat Pelayanan namum belum ditetapkan."
+    )
+    assert instrument.indicator("Q8").rubric[5].text == (
+        "Tindak lanjut hasil SKM dilaksanakan 100%, dibuktikan dengan laporan "
+        "pelaksanaannya."
+    )
+    assert instrument.indicator("Q17").rubric[5].text == (
+        "Toilet pengguna layanan dengan lebih dari 5 atau lebih kondisi."
+    )
+    official = [i.number for i in instrument.indicators if i.official_rubric]
+    assert official == [f"Q{n}" for n in range(1, 18)]
+    q18 = instrument.indicator("Q18").rubric
+    assert all(level.generic for level in q18)
+    assert "rubrik lengkap lihat pedoman F-02" in q18[3].text
+
+
+def test_pekppp_2022_lists_the_expected_evidence_of_every_indicator() -> None:
+    """Bukti dukung of all 31 indicators, verbatim, one document per entry (§7b)."""
+    instrument = load_instrument("pekppp-2022")
+    assert all(i.evidence for i in instrument.indicators)
+    assert instrument.indicator("Q21").evidence == (
+        "Akun pengguna SIPPN",
+        "Screenshoot tampilan akun unit layanan pada SIPPN yang menampilkan jumlah "
+        "layanan yang telah diinput pada SIPPN",
+    )
+    assert instrument.indicator("Q11").evidence == (
+        "Dokumen kode etik dan kode perilaku",
+    )
 
 
 def test_pekppp_2017_keeps_the_regulations_numbers() -> None:
@@ -192,21 +215,39 @@ def test_broken_instrument_json_syntax(tmp_path: Path) -> None:
 
 
 def test_pekppp_2022_declares_its_fed_indicators() -> None:
-    """Q1, Q6–Q9 are fed from Mutu's data; Q25–Q28 from complaints, no level yet."""
+    """Q1, Q3, Q5–Q10, Q31 are fed from Mutu's data; Q25–Q28 from complaints."""
     instrument = load_instrument("pekppp-2022")
     fed = {i.number: i.feed for i in instrument.fed_indicators}
-    assert list(fed) == ["Q1", "Q6", "Q7", "Q8", "Q9", "Q25", "Q26", "Q27", "Q28"]
+    assert list(fed) == [
+        "Q1",
+        "Q3",
+        "Q5",
+        "Q6",
+        "Q7",
+        "Q8",
+        "Q9",
+        "Q10",
+        "Q25",
+        "Q26",
+        "Q27",
+        "Q28",
+        "Q31",
+    ]
     sources = {number: rule.source for number, rule in fed.items() if rule}
     assert sources == {
         "Q1": "standards",
+        "Q3": "standard_publication",
+        "Q5": "service_charter",
         "Q6": "skm",
         "Q7": "skm",
         "Q8": "skm_follow_up",
         "Q9": "skm_follow_up",
+        "Q10": "service_hours",
         "Q25": "complaints",
         "Q26": "complaints",
         "Q27": "complaints",
         "Q28": "complaints",
+        "Q31": "queue_system",
     }
     assert all(
         rule.basis and rule.basis.startswith("docs/regulations.md")

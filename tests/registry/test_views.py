@@ -14,6 +14,8 @@ def unit_pages(unit, service):
     both = {"unit_id": unit.pk, "service_id": service.pk}
     return [
         ("get", reverse("registry:unit_detail", kwargs=ids)),
+        ("get", reverse("registry:unit_records", kwargs=ids)),
+        ("post", reverse("registry:unit_records", kwargs=ids)),
         ("get", reverse("registry:service_create", kwargs=ids)),
         ("post", reverse("registry:service_create", kwargs=ids)),
         ("get", reverse("registry:service_detail", kwargs=both)),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from hashlib import sha256
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ from django.apps import apps
 from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -52,7 +54,11 @@ from mutu.evaluations.models import (
     Evidence,
     Result,
 )
-from mutu.evaluations.services import cycle_open, evaluators_assign
+from mutu.evaluations.services import (
+    cycle_open,
+    evaluators_assign,
+    instrument_version_upload,
+)
 from mutu.evaluations.views import F03_SALT
 from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
 from mutu.surveys.models import FollowUpItem, ImportJob, Publication
@@ -71,7 +77,8 @@ ON_SQLITE = False
 MINIMUM_CHECKS = 2148
 """The matrix sent 1,968 requests when the messaging log and Twilio's status callback
 joined it (72 routes, the admin's index among them, and 2 API operations): it may
-grow, never silently shrink."""
+grow, never silently shrink. 2,064 when the instrument versions (D19) and the unit's
+evaluation records joined it (76 routes)."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -106,6 +113,8 @@ EVALUATOR_SIDE: Access = {"evaluator": frozenset({A})}
 PUBLISHED: Access = dict.fromkeys(ROLES, frozenset({B}))
 """Public once published: only B's cycle is published and holds a certificate."""
 NOBODY: Access = {}
+NATIONAL: Access = {"admin": ALL}
+"""National admins only: instrument versions (D19)."""
 OPEN = "open"
 """Anyone reaches it, and it checks its own token or signature: any answer but a
 405 or a 5xx."""
@@ -150,6 +159,7 @@ ROUTES: dict[str, Expect] = {
     "registry:service_create": Expect(get=STAFF, post=STAFF),
     "registry:service_edit": Expect(get=STAFF, post=STAFF),
     "registry:standard_edit": Expect(get=STAFF, post=STAFF),
+    "registry:unit_records": Expect(get=STAFF, post=STAFF),
     "registry:region_detail": Expect(get=MANAGERS),
     "surveys:unit_results": Expect(get=STAFF),
     "surveys:population": Expect(post=STAFF),
@@ -183,6 +193,10 @@ ROUTES: dict[str, Expect] = {
     "api-v1-open-data": Expect(get=API),
     "evaluations:index": Expect(get=SIGNED_IN),
     "evaluations:cycle_create": Expect(get=MANAGERS, post=MANAGERS),
+    # Instrument versions (D19): national admins only.
+    "evaluations:instruments": Expect(get=NATIONAL),
+    "evaluations:instrument_upload": Expect(post=NATIONAL),
+    "evaluations:instrument_retire": Expect(post=NATIONAL),
     # An evaluator opens the cycle he is assigned in, read-only and showing only his
     # own assignments (issue 10): A and A2 share the Pesawaran cycle, so he reaches
     # it through both; B's cycle, where he has no assignment, stays 404.
@@ -245,6 +259,7 @@ class Matrix:
     other_evaluator: User
     open_key: str
     published_key: str
+    instrument_version_id: int = 0
 
 
 def _target(
@@ -394,6 +409,9 @@ def matrix(world, settings, tmp_path) -> Matrix:
         other_evaluator=other_evaluator,
         open_key=quarter.key,
         published_key=key,
+        instrument_version_id=instrument_version_upload(
+            actor=world.admin, file_name="matriks.json", data=_instrument_file("m1")
+        ).pk,
     )
 
 
@@ -429,6 +447,9 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "evaluations:f03": {
         "token": lambda m, t: signing.dumps(t.assignment.pk, salt=F03_SALT)
     },
+    "evaluations:instrument_retire": {
+        "version_id": lambda m, t: m.instrument_version_id
+    },
 }
 """Where a route's parameter of that name means something else."""
 
@@ -447,6 +468,7 @@ POST_BODIES: dict[str, Body] = {
     "registry:service_create": lambda m, t: {"name": "Legalisir", "is_active": "on"},
     "registry:service_edit": lambda m, t: {"name": "Diganti", "is_active": "on"},
     "registry:standard_edit": lambda m, t: {"fee": "Rp 10.000"},
+    "registry:unit_records": lambda m, t: {"hours_policy": "SK 1/2026"},
     "surveys:population": lambda m, t: {"population": "500"},
     "surveys:publish": lambda m, t: {
         "published_at": timezone.localdate().isoformat(),
@@ -490,9 +512,23 @@ POST_BODIES: dict[str, Body] = {
     "evaluations:revision": lambda m, t: {"note": "Lengkapi bukti"},
     "evaluations:visit": lambda m, t: {"visited_on": "2026-08-01", "note": "Rapi"},
     "evaluations:revise": lambda m, t: {"indicator": "Q1", "score": 1, "reason": "X"},
+    "evaluations:instrument_upload": lambda m, t: {
+        "file": SimpleUploadedFile("baru.json", _instrument_file("m2"))
+    },
+    "evaluations:instrument_retire": lambda m, t: {"reason": "Diganti"},
 }
 """What each POST sends: a body that would write if the role were allowed, so a
 refusal that still wrote is caught (others send an empty form)."""
+
+
+def _instrument_file(version: str) -> bytes:
+    """The shipped PEKPPP 2022 file as a new version *version* (D19)."""
+    data = json.loads(
+        resources.files("mutu.measures")
+        .joinpath("instruments", "pekppp-2022.json")
+        .read_text(encoding="utf-8")
+    )
+    return json.dumps(data | {"version": version}).encode()
 
 
 def _api_item(m: Matrix, t: Target) -> dict[str, Any]:

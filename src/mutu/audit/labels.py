@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "evidence.add": _("Unggah bukti dukung"),
     "follow_up.create": _("Rencana tindak lanjut dibuat"),
     "follow_up.update": _("Rencana tindak lanjut diubah"),
+    "instrument_version.retire": _("Versi instrumen dipensiunkan"),
+    "instrument_version.upload": _("Versi instrumen diunggah"),
     "grant.create": _("Pemberian peran"),
     "grant.revoke": _("Pencabutan peran"),
     "grant.update": _("Perubahan peran"),
@@ -70,6 +72,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "unit.create": _("Unit layanan ditambahkan"),
     "unit.update": _("Unit layanan diubah"),
     "unit.delete": _("Unit layanan dihapus"),
+    "unit_record.update": _("Catatan unit untuk evaluasi diubah"),
     "visit.record": _("Catatan kunjungan lapangan"),
 }
 

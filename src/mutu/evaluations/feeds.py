@@ -20,7 +20,12 @@ from mutu.measures.instrument import (
     Instrument,
     load_instrument,
 )
-from mutu.registry.models import ServiceStandard, ServiceUnit
+from mutu.registry.models import (
+    ServicePoint,
+    ServiceStandard,
+    ServiceUnit,
+    UnitRecord,
+)
 from mutu.surveys import selectors as surveys
 from mutu.surveys.models import FollowUpItem, Publication
 
@@ -110,6 +115,71 @@ def follow_up_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     }
 
 
+def standard_publication_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
+    """Source ``standard_publication`` (Q3, D19): where the active services'
+    standards publish their service-delivery components, and SIPP Nasional.
+
+    The registry keeps the current state (not a history), so the window does not
+    narrow it; the weakest standard sets ``fewest_media``.
+    """
+    standards = list(
+        ServiceStandard.objects.filter(service__unit=unit, service__is_active=True)
+    )
+    published = [s for s in standards if s.publication_media]
+    return {
+        "standards": len(standards),
+        "published": len(published),
+        "complete": sum(s.publication_complete for s in published),
+        "fewest_media": min((len(s.publication_media) for s in standards), default=0),
+        "sippn": sum(s.on_sippn for s in standards),
+    }
+
+
+def _unit_record(unit: ServiceUnit) -> UnitRecord:
+    """The unit's record as stored now (not ``unit.record``, which a long-lived
+    unit object would keep stale); an empty one when it has recorded nothing."""
+    return UnitRecord.objects.filter(unit=unit).first() or UnitRecord(unit=unit)
+
+
+def charter_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
+    """Source ``service_charter`` (Q5, D19): the unit's Maklumat Pelayanan record."""
+    record = _unit_record(unit)
+    return {
+        "drafted": record.charter_drafted,
+        "decreed": record.charter_decreed,
+        "content_checked": record.charter_content_checked,
+        "print": record.charter_print,
+        "electronic": record.charter_electronic,
+    }
+
+
+def service_hours_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
+    """Source ``service_hours`` (Q10, D19): the hours policy and its elements; the
+    counters' opening hours count when every counter has them (at least one)."""
+    record = _unit_record(unit)
+    points = list(ServicePoint.objects.filter(unit=unit))
+    return {
+        "policy": bool(record.hours_policy.strip()),
+        "counter_hours": bool(points)
+        and all(p.opens_at and p.closes_at for p in points),
+        "no_break": record.hours_no_break,
+        "extra_hours": record.hours_extra,
+        "holiday": record.hours_holiday,
+    }
+
+
+def queue_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
+    """Source ``queue_system`` (Q31, D19): the queue system at the unit's counters."""
+    record = _unit_record(unit)
+    return {
+        "queue": record.has_queue,
+        "machine": record.queue_machine,
+        "display": record.queue_display,
+        "online": record.queue_online,
+        "priority": record.queue_priority,
+    }
+
+
 def complaint_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
     """Source ``complaints``: no figures until the complaints app exists (D13)."""
     return {}
@@ -120,6 +190,10 @@ GATHERERS: Mapping[str, Callable[[ServiceUnit, FeedWindow], Figures]] = {
     "skm": skm_figures,
     "skm_follow_up": follow_up_figures,
     "complaints": complaint_figures,
+    "standard_publication": standard_publication_figures,
+    "service_charter": charter_figures,
+    "service_hours": service_hours_figures,
+    "queue_system": queue_figures,
 }
 """One gatherer per source of :data:`mutu.measures.feed_sources.FEED_SOURCES`."""
 

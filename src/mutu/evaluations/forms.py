@@ -6,8 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutu.date_inputs import IsoDateInput
+from mutu.evaluations.instruments import openable_instruments
 from mutu.evaluations.models import Cycle
-from mutu.measures.instrument import UserAssessment
+from mutu.measures.instrument import (
+    DEFAULT_PEKPPP_INSTRUMENT,
+    UserAssessment,
+    load_instrument,
+)
 from mutu.registry.models import ServiceUnit
 
 LEVELS = [(str(level), str(level)) for level in range(6)]
@@ -31,9 +36,23 @@ class CycleForm(forms.Form):
         label=_("Tenggat verifikasi"), widget=IsoDateInput()
     )
 
+    instrument = forms.ChoiceField(
+        label=_("Instrumen"),
+        required=False,
+        help_text=_("Siklus memakai versi ini selamanya (D8)."),
+    )
+
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
+        choices = [
+            (entry.key, f"{entry.instrument.title} ({entry.key})")
+            for entry in openable_instruments()
+        ]
+        field = cast(forms.ChoiceField, self.fields["instrument"])
+        field.choices = choices
+        default = load_instrument(DEFAULT_PEKPPP_INSTRUMENT)
+        field.initial = f"{default.id}@{default.version}"
 
 
 class DeadlinesForm(forms.Form):
@@ -116,3 +135,14 @@ class F03Form(forms.Form):
 
     def scores(self) -> list[int]:
         return [self.cleaned_data[f"item{n}"] for n in range(1, self.item_count + 1)]
+
+
+class InstrumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas instrumen (JSON)"),
+        help_text=_("Skema berkas: docs/regulations.md D8, D19."),
+    )
+
+
+class InstrumentRetireForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pensiun"), max_length=500)

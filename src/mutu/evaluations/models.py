@@ -337,3 +337,47 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class InstrumentVersion(models.Model):
+    """An instrument version uploaded by a national admin (D8, D19).
+
+    Kept beside the files shipped in ``mutu.measures``: ``content`` is the file's
+    text exactly as uploaded (validated on upload) and ``sha256`` the checksum of
+    its bytes. A version is never changed or deleted, only retired: a retired
+    version opens no new cycle, while the cycles opened with it keep it.
+    """
+
+    instrument_id = models.CharField(_("instrumen"), max_length=40)
+    version = models.CharField(_("versi"), max_length=20)
+    kind = models.CharField(_("jenis"), max_length=10)
+    title = models.CharField(_("judul"), max_length=300)
+    file_name = models.CharField(_("nama berkas"), max_length=200)
+    content = models.TextField(_("isi berkas (JSON)"))
+    sha256 = models.CharField(_("sidik berkas (SHA-256)"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("dipensiunkan"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retire_reason = models.TextField(_("alasan pensiun"), blank=True)
+
+    class Meta:
+        ordering = ["instrument_id", "-uploaded_at"]
+        verbose_name = _("versi instrumen")
+        verbose_name_plural = _("versi instrumen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument_id", "version"], name="instrument_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} {self.version}"

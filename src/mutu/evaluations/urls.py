@@ -7,6 +7,17 @@ app_name = "evaluations"
 urlpatterns = [
     path("evaluasi/", views.index, name="index"),
     path("evaluasi/siklus/baru/", views.cycle_create, name="cycle_create"),
+    path("evaluasi/instrumen/", views.instrument_list, name="instruments"),
+    path(
+        "evaluasi/instrumen/unggah/",
+        views.instrument_upload,
+        name="instrument_upload",
+    ),
+    path(
+        "evaluasi/instrumen/<int:version_id>/pensiun/",
+        views.instrument_retire,
+        name="instrument_retire",
+    ),
     path("evaluasi/siklus/<int:cycle_id>/", views.cycle_detail, name="cycle"),
     path(
         "evaluasi/siklus/<int:cycle_id>/tenggat/",

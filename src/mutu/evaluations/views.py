@@ -19,7 +19,7 @@ from django.views.decorators.http import (
 )
 
 from mutu.accounts.models import Role, User
-from mutu.accounts.scoping import scope_queryset
+from mutu.accounts.scoping import has_role, scope_queryset
 from mutu.errors import MutuError
 from mutu.evaluations import selectors, services
 from mutu.evaluations.certificates import certificate_pdf
@@ -29,14 +29,23 @@ from mutu.evaluations.forms import (
     DeadlinesForm,
     EvidenceForm,
     F03Form,
+    InstrumentRetireForm,
+    InstrumentUploadForm,
     ReviseForm,
     ScoreForm,
     SelfAnswerForm,
     SigningForm,
     VisitForm,
 )
-from mutu.evaluations.instruments import cycle_instrument
-from mutu.evaluations.models import Assignment, Certificate, Cycle, Evidence
+from mutu.evaluations.instruments import cycle_instrument, instrument_catalogue
+from mutu.evaluations.models import (
+    Assignment,
+    Certificate,
+    Cycle,
+    Evidence,
+    InstrumentVersion,
+)
+from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT
 from mutu.ratelimit import rate_limited
 from mutu.registry.models import Region, ServiceUnit
 
@@ -71,6 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "cycles": selectors.cycle_list_for_user(request.user),
             "openable": selectors.cycle_ids_openable(request.user),
             "can_open": selectors.can_open_cycle(request.user),
+            "can_manage_instruments": has_role(request.user, Role.NATIONAL_ADMIN),
         },
     )
 
@@ -94,6 +104,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         if region is None:
             form.add_error("region", _("Kode wilayah tidak dikenal."))
         else:
+            instrument = _instrument_choice(data.get("instrument") or "")
             try:
                 cycle = services.cycle_open(
                     actor=request.user,
@@ -104,6 +115,8 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     units=data["units"],
                     self_assessment_due=data["self_assessment_due"],
                     verification_due=data["verification_due"],
+                    instrument_id=instrument[0],
+                    instrument_version=instrument[1],
                 )
             except MutuError as error:
                 form.add_error(None, error.message_for(get_language()))
@@ -111,6 +124,84 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                 return redirect("evaluations:cycle", cycle_id=cycle.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "evaluations/cycle_form.html", {"form": form}, status=status)
+
+
+def _instrument_choice(value: str) -> tuple[str, str | None]:
+    """``id@version`` from the cycle form: cycle_open's instrument and version
+    (D19); the default instrument's shipped file when none was chosen."""
+    if "@" not in value:
+        return DEFAULT_PEKPPP_INSTRUMENT, None
+    instrument_id, version = value.split("@", 1)
+    return instrument_id, version
+
+
+@login_required
+@require_GET
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    """Instrument versions, shipped and uploaded, with the upload form (D19).
+    National admins only (404 to others)."""
+    if not has_role(request.user, Role.NATIONAL_ADMIN):
+        raise Http404
+    return render(
+        request,
+        "evaluations/instruments.html",
+        {
+            "entries": instrument_catalogue(),
+            "form": InstrumentUploadForm(),
+            "retire_form": InstrumentRetireForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def instrument_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a new instrument version; a refused file shows why (400)."""
+    if not has_role(request.user, Role.NATIONAL_ADMIN):
+        raise Http404
+    form = InstrumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.instrument_version_upload(
+                actor=request.user, file_name=upload.name, data=upload.read()
+            )
+        except MutuError as error:
+            form.add_error("file", error.message_for(get_language()))
+        else:
+            messages.success(
+                request,
+                _("Instrumen %(name)s diunggah.") % {"name": str(record)},
+            )
+            return redirect("evaluations:instruments")
+    return render(
+        request,
+        "evaluations/instruments.html",
+        {
+            "entries": instrument_catalogue(),
+            "form": form,
+            "retire_form": InstrumentRetireForm(),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def instrument_retire(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Retire an uploaded instrument version (reason required)."""
+    if not has_role(request.user, Role.NATIONAL_ADMIN):
+        raise Http404
+    record = get_object_or_404(InstrumentVersion, pk=version_id)
+    form = InstrumentRetireForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run(
+        request,
+        lambda: services.instrument_version_retire(
+            actor=request.user, record=record, reason=reason
+        ),
+        reverse("evaluations:instruments"),
+    )
 
 
 def _managed_cycle(request: HttpRequest, cycle_id: int) -> Cycle:

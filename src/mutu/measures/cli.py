@@ -6,7 +6,7 @@ render. Runs without Django (``python -m mutu.measures.cli``). Subcommands::
     mutu measure skm FILE [--json] [--legacy-weight 0.111|0.11] [--lang id|en]
     mutu measure sample-size POPULATION [--collected N] [--json]
     mutu measure evaluation [--instrument pekppp-2022] FILE [--allow-missing] [--json]
-    mutu measure instruments [--json]
+    mutu measure instruments [--json]   (shipped files only, with sha256; D19)
 
 ``skm`` reads a CSV of raw responses (``.csv``) or JSON tallies (``.json``,
 ``{"n": 29, "U1": [n1, n2, n3, n4], …}``); without either extension a first
@@ -45,6 +45,7 @@ from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
     list_instruments,
     load_instrument,
+    shipped_checksum,
 )
 from mutu.measures.rounding import format_number, round_half_up
 from mutu.measures.sampling import margin_of_error, meets, required_sample
@@ -429,6 +430,7 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
                     "version": i.version,
                     "kind": i.kind,
                     "title": i.title_for(args.lang),
+                    "sha256": shipped_checksum(i.id),
                 }
                 for i in items
             ]

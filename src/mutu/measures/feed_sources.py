@@ -21,6 +21,8 @@ from mutu.measures.errors import MeasureInputError
 
 __all__ = [
     "FEED_SOURCES",
+    "HOURS_ELEMENTS",
+    "QUEUE_FEATURES",
     "FeedSource",
     "FeedWindow",
     "Figure",
@@ -157,6 +159,32 @@ def _skm_follow_up(values: Mapping[str, Value]) -> dict[str, Value]:
     return {"done_percent": Fraction(done * 100, items) if items else None}
 
 
+def _standard_publication(values: Mapping[str, Value]) -> dict[str, Value]:
+    _at_most(values, "complete", "published")
+    _at_most(values, "published", "standards")
+    _at_most(values, "sippn", "standards")
+    return {}
+
+
+def _flags(values: Mapping[str, Value], names: tuple[str, ...]) -> int:
+    return sum(1 for name in names if values[name] is True)
+
+
+HOURS_ELEMENTS = ("counter_hours", "no_break", "extra_hours", "holiday")
+"""The elements besides the policy that indicator 10 counts (Mutu's reading, D19)."""
+
+QUEUE_FEATURES = ("machine", "display", "online", "priority")
+"""The queue features beyond numbering that indicator 31 counts (Mutu's, D19)."""
+
+
+def _service_hours(values: Mapping[str, Value]) -> dict[str, Value]:
+    return {"elements": _flags(values, HOURS_ELEMENTS)}
+
+
+def _queue_system(values: Mapping[str, Value]) -> dict[str, Value]:
+    return {"features": _flags(values, QUEUE_FEATURES)}
+
+
 FEED_SOURCES: Mapping[str, FeedSource] = {
     source.id: source
     for source in (
@@ -208,6 +236,74 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
                 Figure("done_percent", "number", "done × 100 / items", optional=True),
             ),
             derive=_skm_follow_up,
+        ),
+        FeedSource(
+            "standard_publication",
+            "Publikasi standar pelayanan: media komponen service delivery dan "
+            "SIPP Nasional (registri, per standar)",
+            (
+                Figure("standards", "count", "layanan aktif yang punya standar"),
+                Figure(
+                    "published", "count", "standar yang dipublikasikan di ≥ 1 media"
+                ),
+                Figure(
+                    "complete",
+                    "count",
+                    "standar yang seluruh komponen service delivery-nya dipublikasikan",
+                ),
+                Figure(
+                    "fewest_media",
+                    "count",
+                    "jumlah media standar dengan media paling sedikit (0 bila ada "
+                    "yang belum dipublikasikan)",
+                ),
+                Figure("sippn", "count", "standar yang tayang di SIPP Nasional"),
+            ),
+            derive=_standard_publication,
+        ),
+        FeedSource(
+            "service_charter",
+            "Maklumat Pelayanan unit (registri)",
+            (
+                Figure("drafted", "flag", "naskah maklumat tercatat"),
+                Figure("decreed", "flag", "ditetapkan: nomor dan tanggal penetapan"),
+                Figure("content_checked", "flag", "isi diperiksa sesuai peraturan"),
+                Figure("print", "flag", "dipublikasikan di media non-elektronik"),
+                Figure("electronic", "flag", "dipublikasikan di media elektronik"),
+            ),
+        ),
+        FeedSource(
+            "service_hours",
+            "Waktu pelayanan unit: kebijakan jam pelayanan dan unsur lainnya "
+            "(registri, loket)",
+            (
+                Figure("policy", "flag", "kebijakan jam pelayanan/kerja tercatat"),
+                Figure(
+                    "counter_hours",
+                    "flag",
+                    "jam buka setiap loket tercatat (minimal satu loket)",
+                ),
+                Figure("no_break", "flag", "pelayanan bergilir tanpa jeda istirahat"),
+                Figure("extra_hours", "flag", "jam pelayanan tambahan/lembur"),
+                Figure("holiday", "flag", "pelayanan pada hari libur"),
+            ),
+            derived=(Figure("elements", "count", "unsur lain selain kebijakan (0–4)"),),
+            derive=_service_hours,
+        ),
+        FeedSource(
+            "queue_system",
+            "Sistem antrian di loket unit (registri)",
+            (
+                Figure("queue", "flag", "ada nomor antrian"),
+                Figure("machine", "flag", "mesin nomor antrian"),
+                Figure("display", "flag", "layar/suara pemanggil antrian"),
+                Figure("online", "flag", "antrian daring"),
+                Figure("priority", "flag", "antrian prioritas kelompok rentan"),
+            ),
+            derived=(
+                Figure("features", "count", "fasilitas selain nomor antrian (0–4)"),
+            ),
+            derive=_queue_system,
         ),
         FeedSource(
             "complaints",

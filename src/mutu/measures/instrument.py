@@ -25,6 +25,7 @@ as ``"100/13"`` for exact fractions)::
                                   "weight": 17, "placeholder": false,
                                   "rubric": [{"level": 0, "text": "...",
                                               "generic": false}, ...],
+                                  "evidence": ["Dokumen ...", ...],
                                   "feed": {...}}]}]}
 
 ``user_assessment`` is the user form (F-03) the instrument takes from service users,
@@ -34,7 +35,16 @@ its items in order and their scale; ``null`` when the instrument has none (PEKPP
 the instrument awards none. ``feed`` (optional) makes an indicator *fed*: Mutu
 proposes its level from its own data by the rule given there (format and sources in
 :mod:`mutu.measures.feeds`; D11, D13); which indicators are fed is the instrument's
-choice, read through :attr:`Instrument.fed_indicators`.
+choice, read through :attr:`Instrument.fed_indicators`. ``evidence`` (optional) lists
+the documents the evaluation expects as proof (bukti dukung), shown on the
+self-assessment form. A rubric level marked ``generic`` is a stand-in, not the
+regulation's wording: an indicator with one has no official level texts loaded
+(:attr:`Indicator.official_rubric`; docs/regulations.md §7b).
+
+An instrument is identified by its ``id`` and ``version``: a new version of an
+instrument is a new file with the same ``id``; uploaded versions live in the
+database beside the shipped files (D8, D19), each with the sha256 checksum of its
+bytes (:func:`instrument_checksum`).
 
 Validation on load (errors name the file and the field path, e.g.
 ``pekppp-2022.json: aspects[2].indicators[1].weight: ...``): scored aspect weights
@@ -54,6 +64,7 @@ it is unambiguous and otherwise raises naming the candidates.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -77,10 +88,12 @@ __all__ = [
     "Instrument",
     "RubricLevel",
     "UserAssessment",
+    "instrument_checksum",
     "instrument_from_json",
     "list_instruments",
     "load_instrument",
     "load_instrument_file",
+    "shipped_checksum",
 ]
 
 DEFAULT_PEKPPP_INSTRUMENT = "pekppp-2022"
@@ -88,6 +101,8 @@ DEFAULT_PEKPPP_INSTRUMENT = "pekppp-2022"
 
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _KINDS = ("pekppp", "skm")
+_ID_MAX = 40  # Cycle.instrument_id
+_VERSION_MAX = 20  # Cycle.instrument_version
 HUNDRED = Fraction(100)
 
 
@@ -112,6 +127,12 @@ class Indicator:
     placeholder: bool
     aspect: str
     feed: FeedRule | None = None
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def official_rubric(self) -> bool:
+        """Whether every level text is the regulation's (none is a stand-in)."""
+        return not any(level.generic for level in self.rubric)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +285,18 @@ def _rubric(
             f"in order; found {found}",
         )
     return tuple(levels)
+
+
+def _evidence(
+    r: FieldReader, item: Mapping[str, object], where: str
+) -> tuple[str, ...]:
+    if item.get("evidence") is None:
+        return ()
+    path = f"{where}.evidence"
+    texts = []
+    for index, raw in enumerate(r.items(item["evidence"], path)):
+        texts.append(r.text(raw, f"{path}[{index}]"))
+    return tuple(texts)
 
 
 def _combination(r: FieldReader, value: object, kind: str) -> Combination | None:
@@ -447,6 +480,7 @@ def _aspect(
                 feed=None
                 if item.get("feed") is None
                 else feed_rule_from_json(r, item["feed"], f"{where}.feed", scale),
+                evidence=_evidence(r, item, where),
             )
         )
     weights = sum((i.weight for i in indicators), Fraction(0))
@@ -477,10 +511,18 @@ def _aspect(
     )
 
 
-def instrument_from_json(text: str, *, filename: str) -> Instrument:
+def instrument_checksum(data: bytes) -> str:
+    """The sha256 checksum (hex) of an instrument file's bytes (D19)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def instrument_from_json(
+    text: str, *, filename: str, match_filename: bool = True
+) -> Instrument:
     """Parse and validate an instrument from JSON text.
 
-    ``filename`` is used in error messages and must be ``<id>.json``. Raises
+    ``filename`` is used in error messages and, with ``match_filename`` (shipped
+    files), must be ``<id>.json``; an uploaded file may have any name. Raises
     :class:`InstrumentError` naming the file and the field path.
     """
     r = FieldReader(filename)
@@ -494,11 +536,26 @@ def instrument_from_json(text: str, *, filename: str) -> Instrument:
         ) from None
     data = r.obj(raw, "")
     ident = r.text(r.field(data, "id", ""), "id")
-    if not _ID_RE.match(ident) or f"{ident}.json" != Path(filename).name:
+    if not _ID_RE.match(ident) or len(ident) > _ID_MAX:
+        raise r.fail(
+            "id",
+            f"id {ident!r} harus huruf kecil, angka dan tanda hubung "
+            f"(paling banyak {_ID_MAX} karakter)",
+            f"id {ident!r} must be lowercase letters, digits and hyphens "
+            f"(at most {_ID_MAX} characters)",
+        )
+    if match_filename and f"{ident}.json" != Path(filename).name:
         raise r.fail(
             "id",
             f"id {ident!r} harus sama dengan nama berkas tanpa .json",
             f"id {ident!r} must equal the file name without .json",
+        )
+    version = r.text(r.field(data, "version", ""), "version").strip()
+    if len(version) > _VERSION_MAX:
+        raise r.fail(
+            "version",
+            f"paling banyak {_VERSION_MAX} karakter",
+            f"at most {_VERSION_MAX} characters",
         )
     kind = r.text(r.field(data, "kind", ""), "kind")
     if kind not in _KINDS:
@@ -547,7 +604,7 @@ def instrument_from_json(text: str, *, filename: str) -> Instrument:
         )
     return Instrument(
         id=ident,
-        version=r.text(r.field(data, "version", ""), "version"),
+        version=version,
         kind=kind,
         title=r.text(r.field(data, "title", ""), "title"),
         title_en=r.text(data.get("title_en", data.get("title")), "title_en"),
@@ -602,6 +659,12 @@ def load_instrument(instrument_id: str) -> Instrument:
             column="instrument",
         )
     return instrument_from_json(files[instrument_id], filename=f"{instrument_id}.json")
+
+
+def shipped_checksum(instrument_id: str) -> str:
+    """The sha256 checksum of the shipped file ``instrument_id`` (D19)."""
+    folder = resources.files("mutu.measures").joinpath("instruments")
+    return instrument_checksum(folder.joinpath(f"{instrument_id}.json").read_bytes())
 
 
 def list_instruments() -> tuple[Instrument, ...]:

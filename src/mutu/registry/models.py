@@ -269,6 +269,16 @@ class ServiceStandard(TimeStamped):
         _("nomor SK penetapan"), max_length=120, blank=True
     )
     decree_date = models.DateField(_("tanggal penetapan"), null=True, blank=True)
+    # Where the standard's service-delivery components are published (PEKPPP
+    # indicator Q3, docs/regulations.md §7b, D19): the media, whether every
+    # service-delivery component is shown there, and SIPP Nasional.
+    publication_media = models.JSONField(
+        _("media publikasi standar"), default=list, blank=True
+    )
+    publication_complete = models.BooleanField(
+        _("seluruh komponen service delivery dipublikasikan"), default=False
+    )
+    on_sippn = models.BooleanField(_("dipublikasikan di SIPP Nasional"), default=False)
 
     scope_path_field = "service__unit__path"
 
@@ -297,6 +307,92 @@ class ServiceStandard(TimeStamped):
     @property
     def completeness(self) -> Completeness:
         return standard_completeness(self.component_values())
+
+
+class StandardMedium(models.TextChoices):
+    """Media a service standard is published on (Q3 counts them, D19)."""
+
+    BOARD = "board", _("Papan informasi/banner")
+    LEAFLET = "leaflet", _("Brosur/leaflet/buku saku")
+    SCREEN = "screen", _("Layar/TV/kios informasi")
+    WEBSITE = "website", _("Situs web")
+    SOCIAL = "social", _("Media sosial")
+    APP = "app", _("Aplikasi")
+
+
+class UnitRecord(TimeStamped):
+    """What a unit keeps on record for the evaluation's fed indicators (D19).
+
+    Maklumat Pelayanan (Q5), the service-hours policy and its elements (Q10), the
+    queue system at its counters (Q31). One row per unit, created on first edit;
+    a unit without one has recorded nothing (every feed reads it as "no").
+    """
+
+    unit = models.OneToOneField(
+        ServiceUnit,
+        on_delete=models.CASCADE,
+        related_name="record",
+        verbose_name=_("unit"),
+    )
+    charter_text = models.TextField(_("naskah Maklumat Pelayanan"), blank=True)
+    charter_decree_number = models.CharField(
+        _("nomor penetapan maklumat"), max_length=120, blank=True
+    )
+    charter_decree_date = models.DateField(
+        _("tanggal penetapan maklumat"), null=True, blank=True
+    )
+    charter_content_checked = models.BooleanField(
+        _("isi maklumat sudah diperiksa sesuai peraturan"), default=False
+    )
+    charter_print = models.BooleanField(
+        _("maklumat dipublikasikan di media non-elektronik"), default=False
+    )
+    charter_electronic = models.BooleanField(
+        _("maklumat dipublikasikan di media elektronik"), default=False
+    )
+    hours_policy = models.CharField(
+        _("kebijakan jam pelayanan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nomor dan judul keputusan yang menetapkan jam pelayanan."),
+    )
+    hours_no_break = models.BooleanField(
+        _("pelayanan bergilir tanpa jeda istirahat"), default=False
+    )
+    hours_extra = models.BooleanField(
+        _("jam pelayanan tambahan (lembur) bila diperlukan"), default=False
+    )
+    hours_holiday = models.BooleanField(_("pelayanan pada hari libur"), default=False)
+    queue_numbers = models.BooleanField(_("nomor antrian"), default=False)
+    queue_machine = models.BooleanField(_("mesin nomor antrian"), default=False)
+    queue_display = models.BooleanField(
+        _("layar/suara pemanggil antrian"), default=False
+    )
+    queue_online = models.BooleanField(_("antrian daring"), default=False)
+    queue_priority = models.BooleanField(
+        _("antrian prioritas kelompok rentan"), default=False
+    )
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        verbose_name = _("catatan unit")
+        verbose_name_plural = _("catatan unit")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    @property
+    def charter_drafted(self) -> bool:
+        return bool(self.charter_text.strip())
+
+    @property
+    def charter_decreed(self) -> bool:
+        return bool(self.charter_decree_number.strip() and self.charter_decree_date)
+
+    @property
+    def has_queue(self) -> bool:
+        return self.queue_numbers or self.queue_machine or self.queue_online
 
 
 class Mpp(TimeStamped):

@@ -14,7 +14,13 @@ from mutu.accounts.scoping import (
     region_part,
     scope_queryset,
 )
-from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
+from mutu.registry.models import (
+    Region,
+    Service,
+    ServicePoint,
+    ServiceUnit,
+    UnitRecord,
+)
 
 
 def _listed(units: QuerySet[ServiceUnit]) -> QuerySet[ServiceUnit]:
@@ -76,6 +82,12 @@ def service_get_for_unit(unit: ServiceUnit, service_id: int) -> Service:
         return unit.services.select_related("standard", "unit").get(pk=service_id)
     except Service.DoesNotExist as error:
         raise Http404 from error
+
+
+def unit_record_get(unit: ServiceUnit) -> UnitRecord:
+    """What *unit* keeps on record for the fed indicators (D19); an unsaved empty
+    record when it has recorded nothing yet."""
+    return UnitRecord.objects.filter(unit=unit).first() or UnitRecord(unit=unit)
 
 
 def point_list_for_unit(unit: ServiceUnit) -> QuerySet[ServicePoint]:

@@ -40,13 +40,36 @@ from mutu.registry.models import (
     ServicePoint,
     ServiceStandard,
     ServiceUnit,
+    StandardMedium,
+    UnitRecord,
 )
 
 STANDARD_FIELDS = (
     *(c.field for c in STANDARD_COMPONENTS),
     "decree_number",
     "decree_date",
+    "publication_media",
+    "publication_complete",
+    "on_sippn",
 )
+UNIT_RECORD_FIELDS = (
+    "charter_text",
+    "charter_decree_number",
+    "charter_decree_date",
+    "charter_content_checked",
+    "charter_print",
+    "charter_electronic",
+    "hours_policy",
+    "hours_no_break",
+    "hours_extra",
+    "hours_holiday",
+    "queue_numbers",
+    "queue_machine",
+    "queue_display",
+    "queue_online",
+    "queue_priority",
+)
+"""What a unit keeps on record for the fed indicators Q5, Q10, Q31 (D19)."""
 SERVICE_FIELDS = ("name", "description", "is_active")
 UNIT_NAMING_FIELDS = ("name", "short_name", "kind")
 """What names and classifies a unit in the registry: a coordinator's to change."""
@@ -287,6 +310,8 @@ def standard_update(
     nothing and records nothing, so a resubmitted form is harmless.
     """
     _require_editor(actor, service.unit)
+    if "publication_media" in data:
+        data = {**data, "publication_media": _media(data["publication_media"])}
     standard, _created = ServiceStandard.objects.select_for_update().get_or_create(
         service=service
     )
@@ -297,6 +322,50 @@ def standard_update(
             actor=actor, action="standard.update", target=standard, changes=changes
         )
     return standard
+
+
+def _media(value: Iterable[str]) -> list[str]:
+    """The publication media codes, checked, each once, in the choices' order."""
+    given = set(value)
+    unknown = sorted(given - set(StandardMedium.values))
+    if unknown:
+        raise MutuError(
+            f"Media publikasi tidak dikenal: {', '.join(unknown)}.",
+            f"Unknown publication media: {', '.join(unknown)}.",
+            field="publication_media",
+        )
+    return [code for code in StandardMedium.values if code in given]
+
+
+@transaction.atomic
+def unit_record_update(
+    *, actor: User, unit: ServiceUnit, data: dict[str, Any]
+) -> UnitRecord:
+    """Save what *unit* keeps on record for the fed indicators (D19): its Maklumat
+    Pelayanan (Q5), service-hours policy and elements (Q10), queue system (Q31).
+
+    Only the fields present in *data* change; the row is created on first save. A
+    decree date without a decree number (or the reverse) is refused: the maklumat
+    counts as decreed only with both.
+    """
+    _require_editor(actor, unit)
+    record, _created = UnitRecord.objects.select_for_update().get_or_create(unit=unit)
+    changes = _apply(record, UNIT_RECORD_FIELDS, data)
+    _check_fields(record, changes)
+    if bool(record.charter_decree_number) != bool(record.charter_decree_date):
+        raise MutuError(
+            "Isi nomor dan tanggal penetapan maklumat bersama-sama.",
+            "Give the charter's decree number and date together.",
+            field="charter_decree_date"
+            if record.charter_decree_number
+            else "charter_decree_number",
+        )
+    if changes:
+        record.save()
+        audit_record(
+            actor=actor, action="unit_record.update", target=record, changes=changes
+        )
+    return record
 
 
 @transaction.atomic

@@ -7,6 +7,11 @@ app_name = "registry"
 urlpatterns = [
     path("unit/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path(
+        "unit/<int:unit_id>/catatan-evaluasi/",
+        views.unit_records,
+        name="unit_records",
+    ),
+    path(
         "unit/<int:unit_id>/layanan/baru/", views.service_create, name="service_create"
     ),
     path(

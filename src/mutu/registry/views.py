@@ -12,7 +12,7 @@ from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
-from mutu.registry.forms import ServiceForm, StandardForm
+from mutu.registry.forms import ServiceForm, StandardForm, UnitRecordForm
 from mutu.surveys.periods import period_from_key
 from mutu.surveys.selectors import published_period_keys, unit_has_publication
 
@@ -37,7 +37,37 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse
             "can_edit": _can_edit(request, unit),
             "is_staff": can_see(request.user, unit),
             "published": unit_has_publication(unit),
+            "record": selectors.unit_record_get(unit),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_records(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
+    """The unit's records that feed the evaluation (D19): Maklumat Pelayanan (Q5),
+    service hours (Q10), queue system (Q31). Its editors only."""
+    unit = selectors.unit_get_for_editor(request.user, unit_id)
+    form = UnitRecordForm(
+        request.POST or None, instance=selectors.unit_record_get(unit)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_record_update(
+                actor=request.user, unit=unit, data=form.cleaned_data
+            )
+        except MutuError as error:
+            form.add_error(
+                error.details.get("field"), error.message_for(get_language())
+            )
+        else:
+            messages.success(request, _("Catatan unit disimpan."))
+            return redirect("registry:unit_detail", unit_id=unit.pk)
+    return render(
+        request,
+        "registry/unit_records.html",
+        {"unit": unit, "form": form},
+        status=_form_status(request, form),
     )
 
 

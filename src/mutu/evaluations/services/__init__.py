@@ -18,6 +18,10 @@ from mutu.evaluations.services.cycles import (
     cycle_signing_set,
     evaluators_assign,
 )
+from mutu.evaluations.services.instruments import (
+    instrument_version_retire,
+    instrument_version_upload,
+)
 from mutu.evaluations.services.results import (
     certificate_issue,
     result_finalize,
@@ -47,6 +51,8 @@ __all__ = [
     "evaluators_assign",
     "evidence_add",
     "indicator_score",
+    "instrument_version_retire",
+    "instrument_version_upload",
     "result_finalize",
     "result_revise",
     "revision_request",

@@ -14,14 +14,11 @@ from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations import states
 from mutu.evaluations.feeds import feeds_for
+from mutu.evaluations.instruments import instrument_for_opening
 from mutu.evaluations.models import Answer, Assignment, Cycle
 from mutu.evaluations.services.rules import _can_manage_cycle, _refuse
-from mutu.measures.errors import MeasureInputError
 from mutu.measures.feed_sources import FeedWindow
-from mutu.measures.instrument import (
-    DEFAULT_PEKPPP_INSTRUMENT,
-    load_instrument,
-)
+from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT
 from mutu.registry.models import Region, ServiceUnit
 
 
@@ -37,6 +34,7 @@ def cycle_open(
     self_assessment_due: date,
     verification_due: date,
     instrument_id: str = DEFAULT_PEKPPP_INSTRUMENT,
+    instrument_version: str | None = None,
     evaluators: Mapping[int, Sequence[Any]] | None = None,
 ) -> Cycle:
     """Open an evaluation cycle over *units* (the lokus), with answers pre-fed.
@@ -45,14 +43,11 @@ def cycle_open(
     coordinator for units inside the coordinator's region. Each indicator the
     instrument declares fed gets its proposed level from the cycle year's data
     (D11). Raises ``MutuError`` for
-    a unit outside *region*, an unknown instrument, or deadlines out of order.
+    a unit outside *region*, an unknown or retired instrument version, or
+    deadlines out of order.
     """
-    try:
-        instrument = load_instrument(instrument_id)
-    except MeasureInputError as error:
-        raise _refuse(
-            str(error.message_id), str(error.message_en), field="instrument"
-        ) from error
+    # D19: a shipped file or an uploaded version in use; the cycle keeps it (D8).
+    instrument = instrument_for_opening(instrument_id, instrument_version)
     cycle = Cycle(
         year=year,
         name=name.strip(),
