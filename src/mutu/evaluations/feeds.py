@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from mutu.evaluations.instruments import cycle_instrument
+from mutu.evaluations.models import Assignment, Cycle
 from mutu.measures.feed_sources import (
     FeedWindow,
     FigureValue,
@@ -70,7 +72,7 @@ def skm_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
             unit, window.start, window.end
         )
     ]
-    return {
+    figures: Figures = {
         "responses": surveys.response_count_between(unit, window.start, window.end),
         "publications": len(publications),
         "media": len(media),
@@ -81,7 +83,8 @@ def skm_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
             _done(i)
             for i in surveys.follow_up_list_between(unit, window.start, window.end)
         ),
-    } | sample_periods(periods)
+    }
+    return figures | sample_periods(periods)
 
 
 def _completion(item: FollowUpItem) -> date | None:
@@ -187,3 +190,50 @@ def feed_snapshot(
             for source, figures in gathered.items()
         },
     }
+
+
+# The feeds of a cycle's unit: live until its result is final, frozen after ------
+
+
+def cycle_window(cycle: Cycle, evaluated_on: date) -> FeedWindow:
+    """The cycle's data window (``data_from``–``data_to``, D16), evaluated on a day."""
+    return FeedWindow(cycle.data_from, cycle.data_to, evaluated_on)
+
+
+def assignment_feeds(assignment: Assignment, today: date) -> dict[str, dict[str, Any]]:
+    """The proposal of every fed indicator of *assignment*, as its pages show it.
+
+    Recomputed from the cycle's window on *today* until the unit's result is final
+    (D11); after that, the feeds frozen into the current result at finalization.
+    """
+    if assignment.stage == Assignment.Stage.FINALIZED:
+        result = assignment.results.filter(is_current=True).first()
+        if result is not None and "indicators" in result.feeds:
+            return dict(result.feeds["indicators"])
+        return {a.indicator: a.feed for a in assignment.answers.all() if a.feed}
+    return feeds_for(
+        assignment.unit,
+        cycle_window(assignment.cycle, today),
+        cycle_instrument(assignment.cycle),
+    )
+
+
+def indicator_feed(
+    assignment: Assignment, indicator: str, today: date
+) -> dict[str, Any] | None:
+    """The live proposal for one indicator (``None`` when it is not fed): only
+    its rule's source is gathered."""
+    instrument = cycle_instrument(assignment.cycle)
+    rule = next((i.feed for i in instrument.indicators if i.number == indicator), None)
+    if rule is None:
+        return None
+    window = cycle_window(assignment.cycle, today)
+    figures = GATHERERS[rule.source](assignment.unit, window)
+    return feed_propose(rule, figures).as_dict()
+
+
+def departs(feed: Mapping[str, Any] | None, level: int | None) -> bool:
+    """Whether *level* departs from the level *feed* proposes (D11): only for a fed
+    indicator with a proposal and a level given."""
+    proposed = (feed or {}).get("level")
+    return proposed is not None and level is not None and level != proposed
