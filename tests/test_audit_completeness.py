@@ -157,6 +157,7 @@ class Ctx:
     def self_assess(self, level: int = 5) -> None:
         for number in self.scored:
             evaluations.self_answer_save(
+                reason="Sesuai bukti dukung.",
                 actor=self.world.operator,
                 assignment=self.assignment,
                 indicator=number,
@@ -174,6 +175,7 @@ class Ctx:
         self.submitted()
         for number in self.scored:
             evaluations.indicator_score(
+                reason="Sesuai bukti dukung.",
                 actor=self.world.evaluator,
                 assignment=self.assignment,
                 indicator=number,

@@ -39,7 +39,11 @@ def submitted(transactional_db):
     )
     for answer in assignment.answers.exclude(indicator="Q31"):
         services.self_answer_save(
-            actor=operator, assignment=assignment, indicator=answer.indicator, level=4
+            reason="Sesuai bukti dukung.",
+            actor=operator,
+            assignment=assignment,
+            indicator=answer.indicator,
+            level=4,
         )
     services.self_assessment_submit(actor=operator, assignment=assignment)
     return assignment
