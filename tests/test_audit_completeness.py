@@ -307,6 +307,7 @@ def _score(c: Ctx) -> Call:
         indicator="Q1",
         score=4,
         note="bukti kurang lengkap",
+        reason="SK standar pelayanan terlampir",
     )
 
 
@@ -601,7 +602,11 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
     "mutu.evaluations.services.cycles:cycle_publish": _cycle_publish,
     "mutu.evaluations.services.self_assessment:self_answer_save": lambda c: (
         lambda fn: fn(
-            actor=c.world.operator, assignment=c.assignment, indicator="Q1", level=4
+            actor=c.world.operator,
+            assignment=c.assignment,
+            indicator="Q1",
+            level=4,
+            reason="SK standar pelayanan terlampir",
         )
     ),
     "mutu.evaluations.services.self_assessment:evidence_add": _evidence,

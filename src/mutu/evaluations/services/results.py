@@ -266,7 +266,13 @@ def result_revise(
     changes["predicate"] = [previous.predicate, result.predicate]
     changes["departures"] = [previous.departures_count, result.departures_count]
     if certificate is not None:
-        changes["certificate"] = [certificate.number, None]
+        replacement = _certificate_revoke(
+            actor=actor, certificate=certificate, result=result, reason=reason
+        )
+        changes["certificate"] = [
+            certificate.number,
+            replacement.number if replacement else None,
+        ]
     audit_record(
         actor=actor,
         action="result.revise",
@@ -274,10 +280,6 @@ def result_revise(
         changes=changes,
         reason=reason,
     )
-    if certificate is not None:
-        _certificate_revoke(
-            actor=actor, certificate=certificate, result=result, reason=reason
-        )
     return result
 
 
