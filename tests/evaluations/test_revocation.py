@@ -111,7 +111,7 @@ def test_a_correction_below_award_revokes_without_replacement(
     services.result_revise(
         actor=world.coordinator,
         assignment=assignment,
-        scores={number: 1 for number in ("Q10", "Q11", "Q12", "Q13", "Q14", "Q15")},
+        scores=dict.fromkeys(("Q10", "Q11", "Q12", "Q13", "Q14", "Q15"), 1),
         reason="Aspek III dinilai ulang setelah kunjungan lapangan",
     )
     current = Result.objects.get(is_current=True)

@@ -26,7 +26,6 @@ from mutu.measures.rounding import round_half_up
 from tests.accounts.login import login
 from tests.evaluations.conftest import INSTRUMENT, PDF_BYTES, SCORED
 
-
 REASON = "Sesuai bukti dukung."
 
 

@@ -257,9 +257,11 @@ def test_follow_up_days_never_fall_as_the_evaluation_day_moves_on(
     now = follow_up_days(period, EVALUATED)
     then = follow_up_days(period, EVALUATED + timedelta(days=later))
     if not completions:
-        assert now is None and then is None
+        assert now is None
+        assert then is None
         return
-    assert now is not None and then is not None
+    assert now is not None
+    assert then is not None
     assert 0 <= now <= then
     if None not in completions:
         assert now == then
