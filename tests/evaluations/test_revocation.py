@@ -37,7 +37,10 @@ def test_a_correction_revokes_and_reissues_under_a_new_number(
     """Before: "asli". After a correction that keeps an award: the old page says
     "dicabut" with the date and the reason and points to the new certificate,
     whose number is the next one; the new page says "asli"."""
-    assert "Piagam ini asli" in _page(client, issued)
+    before = _page(client, issued)
+    assert "Piagam ini asli" in before
+    assert "Nilai berbeda dari data Mutu" in before  # the award's departures (D11)
+    assert "<strong>Q6</strong> (usulan 0, nilai 5): Laporan SKM manual" in before
     first_number = issued.number
     assert first_number.endswith("/0001")
     # when the coordinator corrects one score (A stays an award)
