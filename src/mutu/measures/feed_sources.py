@@ -276,8 +276,9 @@ def months_between(start: date, end: date) -> int:
     """Calendar months from ``start``'s month to ``end``'s (days ignored).
 
     31 January → 1 February is 1, 1 → 31 January is 0; negative when ``end``
-    falls in an earlier month. The unit of the follow-up speed rubric
-    (docs/regulations.md §1.7, indicator 9).
+    falls in an earlier month. The unit the follow-up speed rubric is written in
+    (docs/regulations.md §1.7, indicator 9); the feed counts days instead
+    (:func:`follow_up_days`, D17).
     """
     return (end.year - start.year) * 12 + end.month - start.month
 
