@@ -326,3 +326,33 @@ def test_an_award_names_its_departures_on_the_public_page(client, world, assignm
         "Nilai berbeda dari data Mutu: Q1 (usulan 1, nilai 5), Q6 (usulan 0, nilai "
         "5), Q7 (usulan 0, nilai 5), Q8 (usulan 0, nilai 5), Q9 (usulan 0, nilai 5)"
     ) in page
+
+
+@pytest.mark.parametrize(
+    ("data_from", "data_to", "message"),
+    [
+        (date(2025, 6, 1), date(2025, 5, 31), "tanggal akhir tidak boleh sebelum"),
+        (date(2023, 1, 1), date(2025, 1, 2), "paling panjang dua tahun"),
+    ],
+)
+def test_a_window_out_of_order_or_too_long_is_refused(
+    world, data_from, data_to, message
+):
+    """Opening a cycle with a window ending before it starts, or longer than two
+    years, is refused naming the field; no cycle is stored (D16)."""
+    due = timezone.localdate() + timedelta(days=30)
+    with pytest.raises(MutuError, match=message) as caught:
+        services.cycle_open(
+            actor=world.admin,
+            year=2025,
+            name="PEKPPP 2025 salah",
+            scheme="nasional",
+            region=world.pesawaran,
+            units=[world.dukcapil],
+            self_assessment_due=due,
+            verification_due=due,
+            data_from=data_from,
+            data_to=data_to,
+        )
+    assert caught.value.details["field"] == "data_to"
+    assert not Cycle.objects.filter(name="PEKPPP 2025 salah").exists()
