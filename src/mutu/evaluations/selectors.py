@@ -160,7 +160,8 @@ def cycle_departures(cycle: Cycle) -> list[dict[str, Any]]:
     level was saved (frozen at finalization), kept on the answer."""
     rows: list[dict[str, Any]] = []
     answers = (
-        Answer.objects.filter(assignment__cycle=cycle)
+        Answer.objects.filter(assignment__cycle=cycle, feed__level__isnull=False)
+        .exclude(self_level__isnull=True, score__isnull=True)
         .select_related("assignment__unit")
         .order_by("assignment__unit__name", "id")
     )
