@@ -169,6 +169,7 @@ class Ctx:
     def self_assess(self, level: int = 5) -> None:
         for number in self.scored:
             evaluations.self_answer_save(
+                reason="Sesuai bukti dukung.",
                 actor=self.world.operator,
                 assignment=self.assignment,
                 indicator=number,
@@ -186,6 +187,7 @@ class Ctx:
         self.submitted()
         for number in self.scored:
             evaluations.indicator_score(
+                reason="Sesuai bukti dukung.",
                 actor=self.world.evaluator,
                 assignment=self.assignment,
                 indicator=number,
@@ -336,6 +338,7 @@ def _score(c: Ctx) -> Call:
         indicator="Q1",
         score=4,
         note="bukti kurang lengkap",
+        reason="SK standar pelayanan terlampir",
     )
 
 
@@ -652,7 +655,11 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
     "mutu.evaluations.services.cycles:cycle_publish": _cycle_publish,
     "mutu.evaluations.services.self_assessment:self_answer_save": lambda c: (
         lambda fn: fn(
-            actor=c.world.operator, assignment=c.assignment, indicator="Q1", level=4
+            actor=c.world.operator,
+            assignment=c.assignment,
+            indicator="Q1",
+            level=4,
+            reason="SK standar pelayanan terlampir",
         )
     ),
     "mutu.evaluations.services.self_assessment:evidence_add": _evidence,

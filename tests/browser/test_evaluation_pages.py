@@ -1,5 +1,6 @@
 """An evaluator at desktop width scores a unit; the page passes axe-core."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,7 +40,11 @@ def submitted(transactional_db):
     )
     for answer in assignment.answers.exclude(indicator="Q31"):
         services.self_answer_save(
-            actor=operator, assignment=assignment, indicator=answer.indicator, level=4
+            reason="Sesuai bukti dukung.",
+            actor=operator,
+            assignment=assignment,
+            indicator=answer.indicator,
+            level=4,
         )
     services.self_assessment_submit(actor=operator, assignment=assignment)
     return assignment
@@ -63,3 +68,32 @@ def test_evaluator_scores_an_indicator_on_desktop(submitted, desktop):
     save_screenshot(desktop, "evaluator-desktop")
     answer = Answer.objects.get(assignment=submitted, indicator="Q4")
     assert (answer.score, answer.score_note) == (3, "Peninjauan SP hanya sebagian.")
+
+
+def test_evaluator_departs_from_the_data_only_with_a_reason(submitted, desktop):
+    """Q6 is fed (no SKM in this registry: proposal 0): a score of 4 without a
+    reason is refused with the data named; with a reason it is saved and marked
+    beside the score (D11); the page passes axe-core with the mark on it."""
+    login(desktop, "evaluator")
+    desktop.goto(f"/evaluasi/{submitted.pk}/")
+    card = desktop.locator("#Q6")
+    card.get_by_text("usulan level 0").wait_for()
+    card.get_by_label("Nilai evaluator").select_option("4")
+    card.get_by_label("Catatan (wajib bila berbeda)").fill("Sesuai bukti unit.")
+    card.get_by_role("button", name="Simpan nilai").click()
+    desktop.get_by_text("Q6: level 4 berbeda dari usulan data Mutu").wait_for()
+    card = desktop.locator("#Q6")
+    card.get_by_label("Nilai evaluator").select_option("4")
+    card.get_by_label("Catatan (wajib bila berbeda)").fill("Sesuai bukti unit.")
+    card.get_by_label(re.compile(r"^Alasan \(wajib bila nilai bukan 0")).fill(
+        "Kuesioner kertas 2026 belum dientri ke Mutu."
+    )
+    card.get_by_role("button", name="Simpan nilai").click()
+    desktop.get_by_text("Tersimpan.").wait_for()
+    desktop.locator("#Q6 .departure").last.wait_for()
+    assert_accessible(desktop)
+    answer = Answer.objects.get(assignment=submitted, indicator="Q6")
+    assert (answer.score, answer.score_reason) == (
+        4,
+        "Kuesioner kertas 2026 belum dientri ke Mutu.",
+    )

@@ -18,7 +18,11 @@ CERTIFICATES = "Terbitkan piagam A dan A-"
 def _submitted(world, assignment, level=5) -> None:
     for number in SCORED:
         services.self_answer_save(
-            actor=world.operator, assignment=assignment, indicator=number, level=level
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator=number,
+            level=level,
         )
     services.self_assessment_submit(actor=world.operator, assignment=assignment)
 
@@ -27,7 +31,11 @@ def _finalized(world, assignment, level=5):
     _submitted(world, assignment, level)
     for number in SCORED:
         services.indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator=number, score=level
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator=number,
+            score=level,
         )
     return services.result_finalize(actor=world.admin, assignment=assignment)
 
@@ -126,7 +134,11 @@ def test_evaluator_and_manager_actions_end_with_the_final_result(
 
     for number in SCORED:
         services.indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator=number, score=5
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator=number,
+            score=5,
         )
     login(client, world.admin)
     page = _page(client, url)
@@ -148,4 +160,5 @@ def test_evaluator_and_manager_actions_end_with_the_final_result(
     )
     login(client, world.admin)
     page = _page(client, url)
-    assert "Simpan revisi hasil" not in page
+    assert "Simpan revisi hasil" in page  # a correction revokes it (D14, D18)
+    assert "Koreksi mencabut piagam MUTU/" in page

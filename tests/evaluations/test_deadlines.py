@@ -28,7 +28,11 @@ def _past_deadline(cycle) -> None:
 def _fill_and_submit(world, assignment) -> None:
     for number in SCORED:
         services.self_answer_save(
-            actor=world.operator, assignment=assignment, indicator=number, level=3
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator=number,
+            level=3,
         )
     services.self_assessment_submit(actor=world.operator, assignment=assignment)
 
@@ -39,7 +43,11 @@ def test_answers_are_refused_after_the_deadline(world, cycle, assignment):
     before = AuditEvent.objects.count()
     with pytest.raises(MutuError, match="sudah lewat") as refused:
         services.self_answer_save(
-            actor=world.operator, assignment=assignment, indicator="Q1", level=4
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator="Q1",
+            level=4,
         )
     assert "has passed" in refused.value.message_en
     assert assignment.answers.get(indicator="Q1").self_level is None
@@ -51,7 +59,11 @@ def test_evidence_and_submission_are_refused_after_the_deadline(
 ):
     for number in SCORED:
         services.self_answer_save(
-            actor=world.operator, assignment=assignment, indicator=number, level=3
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator=number,
+            level=3,
         )
     _past_deadline(cycle)
     with pytest.raises(MutuError, match="sudah lewat"):
@@ -72,7 +84,11 @@ def test_the_deadline_day_itself_is_still_open(world, cycle, assignment):
     cycle.self_assessment_due = timezone.localdate()
     cycle.save()
     answer = services.self_answer_save(
-        actor=world.operator, assignment=assignment, indicator="Q1", level=4
+        reason="Sesuai bukti dukung.",
+        actor=world.operator,
+        assignment=assignment,
+        indicator="Q1",
+        level=4,
     )
     assert answer.self_level == 4
 
@@ -90,11 +106,19 @@ def test_expired_revision_closes_the_unit_side_but_not_the_evaluator(world, assi
     assignment.refresh_from_db()
     with pytest.raises(MutuError, match="sudah lewat"):
         services.self_answer_save(
-            actor=world.operator, assignment=assignment, indicator="Q1", level=5
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator="Q1",
+            level=5,
         )
     for number in SCORED:
         services.indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator=number,
+            score=3,
         )
     result = services.result_finalize(actor=world.admin, assignment=assignment)
     assert result.is_current
@@ -107,7 +131,11 @@ def test_open_revision_is_not_scored_before_its_deadline(world, assignment):
     )
     with pytest.raises(MutuError, match="sedang revisi"):
         services.indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator="Q1", score=3
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator="Q1",
+            score=3,
         )
 
 
@@ -131,7 +159,11 @@ def test_manager_extends_the_deadline_with_a_reason(client, world, cycle, assign
     assert event.reason == data["reason"]
     assert event.changes["self_assessment_due"][1] == new_due.isoformat()
     answer = services.self_answer_save(
-        actor=world.operator, assignment=assignment, indicator="Q1", level=4
+        reason="Sesuai bukti dukung.",
+        actor=world.operator,
+        assignment=assignment,
+        indicator="Q1",
+        level=4,
     )
     assert answer.self_level == 4
     page = client.get(reverse("evaluations:cycle", args=[cycle.pk])).content.decode()
@@ -203,6 +235,8 @@ def test_saving_the_deadline_form_unchanged_keeps_the_dates(client, world, cycle
     assert values == {
         "self_assessment_due": "2025-05-31",
         "verification_due": "2025-06-30",
+        "data_from": "2025-01-01",
+        "data_to": "2025-12-31",
     }
 
     answer = client.post(

@@ -4,7 +4,7 @@ Every expectation is the whole stored feed (level, value, how, source), so a cha
 to a rule or to a text the evaluator reads shows up here.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,7 +13,13 @@ from mutu.measures.feed_sources import FEED_SOURCES, FeedWindow
 from mutu.measures.instrument import load_instrument
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import ServiceStandard
-from mutu.surveys.models import Channel, DailyRollup, FollowUpItem, Publication
+from mutu.surveys.models import (
+    Channel,
+    DailyRollup,
+    FollowUpItem,
+    PeriodPopulation,
+    Publication,
+)
 from tests.registry import factories
 
 Q1_HOW = (
@@ -22,14 +28,17 @@ Q1_HOW = (
     "dinilai evaluator dari bukti."
 )
 Q6_HOW = (
-    "2 = SKM sesuai Permen; 3 = + publikasi; 4 = + non-elektronik dan elektronik; "
-    "5 = + tindak lanjut selesai."
+    "1 = SKM berjalan tetapi tidak ada periode yang sampelnya memenuhi Krejcie & "
+    "Morgan untuk populasi yang tercatat (periode tanpa populasi tidak dihitung); "
+    "2 = SKM sesuai Permen; 3 = + publikasi non-elektronik; 4 = + non-elektronik "
+    "dan elektronik; 5 = + tindak lanjut selesai."
 )
 Q7_HOW = "Level = jumlah media (0 tidak dipublikasikan … 5 bila lebih dari 4)."
 Q8_HOW = "1 = RTL ada belum dilaksanakan; 2 < 30%; 3 = 30–80%; 4 > 80%; 5 = 100%."
 Q9_HOW = (
-    "5 ≤ 1 bulan; 4 ≤ 3; 3 ≤ 6; 2 ≤ 9; 1 ≤ 12 bulan; lebih lama 0 "
-    "(dua tahun terakhir; periode yang RTL-nya belum tuntas tidak dihitung)."
+    "Periode jendela data yang paling lambat: hari dari publikasi sampai butir RTL "
+    "terakhir selesai; RTL yang belum tuntas dihitung sampai tanggal evaluasi. "
+    "5 ≤ 30 hari; 4 ≤ 91; 3 ≤ 182; 2 ≤ 274; 1 ≤ 365; lebih lama atau tanpa RTL 0."
 )
 NO_COMPLAINTS = {
     "level": None,
@@ -58,6 +67,12 @@ def _responses(world, day: date, count: int = 3) -> None:
 
 
 REGISTRY_FED = ("Q3", "Q5", "Q10", "Q31")
+
+
+def _population(world, period_key: str, population: int) -> None:
+    PeriodPopulation.objects.update_or_create(
+        unit=world.dukcapil, period_key=period_key, defaults={"population": population}
+    )
 
 
 def _publish(world, period_key: str, published_at: date, media: list[str]) -> None:
@@ -103,7 +118,10 @@ def test_unit_without_data_gets_level_zero_everywhere(world):
             0, "tidak ada RTL", "Tidak ada rencana tindak lanjut: level 0.", "RTL"
         ),
         "Q9": _feed(
-            0, "belum ada RTL yang tuntas", "Tidak ditindaklanjuti: level 0.", "RTL"
+            0,
+            "belum ada periode yang dipublikasikan",
+            "Tidak ada laporan SKM yang dipublikasikan pada jendela data: level 0.",
+            "publikasi",
         ),
         "Q25": NO_COMPLAINTS,
         "Q26": NO_COMPLAINTS,
@@ -157,28 +175,76 @@ def test_q1_counts_a_decree_only_on_a_complete_standard(world):
     )
 
 
+SIZED = "; sampel cukup di 1 dari 1 periode"
+
+
 @pytest.mark.parametrize(
     ("media", "done", "level", "value"),
     [
-        (None, False, 2, "0 publikasi, media: -"),
-        (["website"], True, 2, "1 publikasi, media: website"),
-        (["print"], True, 3, "1 publikasi, media: print"),
-        (["print", "social"], False, 4, "1 publikasi, media: print, social"),
-        (["social", "print"], True, 5, "1 publikasi, media: print, social"),
+        (None, False, 2, "0 publikasi, media: -" + SIZED),
+        (["website"], True, 2, "1 publikasi, media: website" + SIZED),
+        (["print"], True, 3, "1 publikasi, media: print" + SIZED),
+        (["print", "social"], False, 4, "1 publikasi, media: print, social" + SIZED),
+        (["social", "print"], True, 5, "1 publikasi, media: print, social" + SIZED),
     ],
 )
 def test_q6_is_cumulative_over_publication_and_follow_up(
     world, media, done, level, value
 ):
     """Q6: 2 for a survey, 3 printed, 4 printed and electronic, 5 also followed up."""
-    # given responses in 2026, a publication in these media, maybe a done plan item
+    # given responses in 2026 reaching Krejcie & Morgan for the stated population
+    # (3 users → 3 respondents), a publication in these media, maybe a done item
     _responses(world, date(2026, 3, 2))
+    _population(world, "2026-Q1", 3)
     if media is not None:
         _publish(world, "2026-Q1", date(2026, 4, 6), media)
     _follow_ups(world, "2026-Q1", [date(2026, 9, 1) if done else None])
     # when / then
     assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"] == _feed(
         level, value, Q6_HOW, "survei SKM Mutu"
+    )
+
+
+@pytest.mark.parametrize(
+    ("population", "value"),
+    [
+        (
+            None,
+            "1 periode SKM, tidak ada yang sampelnya cukup: 0 kurang sampel, "
+            "1 tanpa populasi tercatat (tidak dihitung)",
+        ),
+        (
+            100,
+            "1 periode SKM, tidak ada yang sampelnya cukup: 1 kurang sampel, "
+            "0 tanpa populasi tercatat (tidak dihitung)",
+        ),
+    ],
+)
+def test_q6_is_1_without_a_period_of_krejcie_morgan_size(world, population, value):
+    """Published and followed up, but no period's sample met Krejcie & Morgan for a
+    stated population: "tidak sesuai Permen", 1, and the feed says why (D17)."""
+    _responses(world, date(2026, 3, 2), count=79)  # 100 users need 80
+    if population is not None:
+        _population(world, "2026-Q1", population)
+    _publish(world, "2026-Q1", date(2026, 4, 6), ["print", "website"])
+    _follow_ups(world, "2026-Q1", [date(2026, 5, 1)])
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"] == _feed(
+        1, value, Q6_HOW, "survei SKM Mutu"
+    )
+    _responses(world, date(2026, 3, 3), count=1)
+    _population(world, "2026-Q1", 100)
+    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"]["level"] == 5
+
+
+def test_q6_one_sized_period_is_enough(world):
+    """One period of the window at Krejcie & Morgan size suffices (D17)."""
+    _responses(world, date(2026, 2, 2), count=10)
+    _population(world, "2026-Q1", 10)
+    _responses(world, date(2026, 5, 2), count=5)  # Q2: no population stated
+    feed = feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q6"]
+    assert (feed["level"], feed["value"]) == (
+        2,
+        "0 publikasi, media: -; sampel cukup di 1 dari 2 periode",
     )
 
 
@@ -234,49 +300,91 @@ def test_q8_follows_the_share_of_plan_items_done(world, done, total, level, valu
 
 
 @pytest.mark.parametrize(
-    ("completed", "level", "value"),
+    ("days", "level"),
     [
-        (date(2026, 2, 27), 5, "tuntas 1 bulan setelah publikasi"),
-        (date(2026, 4, 1), 4, "tuntas 3 bulan setelah publikasi"),
-        (date(2026, 7, 1), 3, "tuntas 6 bulan setelah publikasi"),
-        (date(2026, 10, 1), 2, "tuntas 9 bulan setelah publikasi"),
-        (date(2026, 12, 31), 1, "tuntas 11 bulan setelah publikasi"),
+        (30, 5),
+        (31, 4),
+        (91, 4),
+        (92, 3),
+        (182, 3),
+        (183, 2),
+        (274, 2),
+        (275, 1),
+        (365, 1),
+        (366, 0),
     ],
 )
-def test_q9_follows_the_slowest_completed_period(world, completed, level, value):
-    """Q9: months from publication to the last item done; the slowest period counts."""
-    # given a 2026-Q1 publication whose plan is done, and a faster one from 2025
+def test_q9_follows_the_slowest_period_in_days(world, days, level):
+    """Q9 (D17): days from publication to the plan's last item done, the slowest
+    period of the window; ≤ 30 → 5, ≤ 91 → 4, ≤ 182 → 3, ≤ 274 → 2, ≤ 365 → 1."""
+    # given a 2026-Q1 publication whose plan is done `days` after it, and a fast one
+    published = date(2026, 1, 10)
+    _publish(world, "2026-Q1", published, ["print"])
+    _follow_ups(world, "2026-Q1", [date(2026, 1, 20), published + timedelta(days)])
+    _publish(world, "2026-Q2", date(2026, 4, 10), ["print"])
+    _follow_ups(world, "2026-Q2", [date(2026, 4, 20)])
+    # when / then
+    window = FeedWindow(date(2026, 1, 1), date(2026, 12, 31), date(2027, 6, 30))
+    assert feeds_for(world.dukcapil, window)["Q9"] == _feed(
+        level,
+        f"periode terlambat: {days} hari dari publikasi sampai RTL tuntas "
+        "(0 periode belum tuntas, dihitung sampai tanggal evaluasi)",
+        Q9_HOW,
+        "publikasi dan RTL SKM",
+    )
+
+
+def test_q9_counts_an_unfinished_plan_up_to_the_evaluation_day(world):
+    """One fast period and one never finished: the open one counts up to the day
+    of evaluation, so the proposal falls as time passes (D17)."""
     _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
-    _follow_ups(world, "2026-Q1", [date(2026, 1, 20), completed])
-    _publish(world, "2025-Q4", date(2025, 12, 10), ["print"])
-    _follow_ups(world, "2025-Q4", [date(2025, 12, 30)])
-    # and an unfinished period, which is not counted
+    _follow_ups(world, "2026-Q1", [date(2026, 1, 20)])
     _publish(world, "2026-Q2", date(2026, 4, 10), ["print"])
     _follow_ups(world, "2026-Q2", [date(2026, 4, 20), None])
-    # when / then
-    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"] == _feed(
-        level, value, Q9_HOW, "publikasi dan RTL SKM"
+    levels = [
+        feeds_for(
+            world.dukcapil, FeedWindow(date(2026, 1, 1), date(2026, 12, 31), day)
+        )["Q9"]["level"]
+        for day in (date(2026, 5, 10), date(2026, 7, 10), date(2027, 4, 11))
+    ]
+    assert levels == [5, 4, 0]
+
+
+def test_q9_is_0_when_a_published_period_has_no_plan(world):
+    """A period published without a follow-up plan was not followed up: 0 (D17)."""
+    _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
+    _follow_ups(world, "2026-Q1", [date(2026, 1, 20)])
+    _publish(world, "2026-Q2", date(2026, 4, 10), ["print"])
+    feed = feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"]
+    assert (feed["level"], feed["value"]) == (
+        0,
+        "1 dari 2 periode dipublikasikan tanpa RTL",
     )
 
 
-def test_q9_reaches_back_one_year_only(world):
-    """Q9 counts publications of the evaluation year and the year before, no older."""
-    _publish(world, "2024-Q4", date(2024, 12, 10), ["print"])
-    _follow_ups(world, "2024-Q4", [date(2026, 6, 1)])
-    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"]["level"] == 0
-    _publish(world, "2025-Q1", date(2025, 3, 10), ["print"])
-    _follow_ups(world, "2025-Q1", [date(2026, 6, 1)])
-    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"] == _feed(
-        0, "tuntas 15 bulan setelah publikasi", Q9_HOW, "publikasi dan RTL SKM"
-    )
+def test_q9_reads_only_the_periods_of_the_window(world):
+    """A period outside the window counts for nothing, however it was published;
+    a window across two years takes the periods of both (D16)."""
+    _publish(world, "2025-Q4", date(2026, 1, 5), ["print"])
+    _follow_ups(world, "2025-Q4", [None])
+    _publish(world, "2026-Q1", date(2026, 4, 10), ["print"])
+    _follow_ups(world, "2026-Q1", [date(2026, 4, 20)])
+    calendar = FeedWindow(date(2026, 1, 1), date(2026, 12, 31), date(2027, 2, 1))
+    assert feeds_for(world.dukcapil, calendar)["Q9"]["level"] == 5
+    across = FeedWindow(date(2025, 7, 1), date(2026, 6, 30), date(2027, 2, 1))
+    assert feeds_for(world.dukcapil, across)["Q9"]["level"] == 0  # 2025-Q4 open
 
 
-def test_q9_ignores_a_done_item_without_completion_date(world):
-    """A plan whose done item has no completion date is not yet counted as done."""
+def test_q9_takes_a_done_item_without_completion_date_as_open(world):
+    """A done item without a completion date is not known to be done: it counts as
+    open, up to the day of evaluation."""
     _publish(world, "2026-Q1", date(2026, 1, 10), ["print"])
     _follow_ups(world, "2026-Q1", [date(2026, 2, 1)])
     FollowUpItem.objects.update(completed_at=None)
-    assert feeds_for(world.dukcapil, FeedWindow.for_year(2026))["Q9"]["level"] == 0
+    window = FeedWindow(date(2026, 1, 1), date(2026, 12, 31), date(2026, 1, 31))
+    assert feeds_for(world.dukcapil, window)["Q9"]["level"] == 5
+    window = FeedWindow(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 1))
+    assert feeds_for(world.dukcapil, window)["Q9"]["level"] == 4
 
 
 def test_every_feed_source_has_a_gatherer():
@@ -303,6 +411,7 @@ def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queri
         _follow_ups(world, key, [date(2026, 12, 1)] * 3)
         _publish(world, f"2025-Q{quarter}", date(2025, 3 * quarter, 5), ["print"])
         _follow_ups(world, f"2025-Q{quarter}", [date(2025, 12, 1), None])
-    with django_assert_max_num_queries(13):  # 5 for the registry records (D19)
+    # 10 for the SKM window (D16), 5 for the registry records (D19)
+    with django_assert_max_num_queries(15):
         feeds = feeds_for(world.dukcapil, FeedWindow.for_year(2026))
-    assert feeds["Q9"]["value"] == "tuntas 9 bulan setelah publikasi"
+    assert feeds["Q9"]["level"] == 2  # 2026-Q1: 5 March → 1 December, 271 days

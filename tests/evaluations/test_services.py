@@ -113,16 +113,28 @@ def test_finalize_refuses_changed_scores_without_notes(world, assignment):
     ]
     for number in numbers:
         self_answer_save(
-            actor=world.operator, assignment=assignment, indicator=number, level=3
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator=number,
+            level=3,
         )
     self_assessment_submit(actor=world.operator, assignment=assignment)
     for number in numbers:
         indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator=number,
+            score=3,
         )
     revision_request(actor=world.evaluator, assignment=assignment, note="Perbaiki Q1")
     self_answer_save(
-        actor=world.operator, assignment=assignment, indicator="Q1", level=5
+        reason="Sesuai bukti dukung.",
+        actor=world.operator,
+        assignment=assignment,
+        indicator="Q1",
+        level=5,
     )
     self_assessment_submit(actor=world.operator, assignment=assignment)
     with pytest.raises(MutuError, match="tanpa catatan: Q1"):
@@ -204,12 +216,20 @@ def test_only_the_instruments_award_predicates_get_a_certificate(world, assignme
     # given every indicator self-assessed and scored 3, finalized and published
     for number in SCORED:
         self_answer_save(
-            actor=world.operator, assignment=assignment, indicator=number, level=3
+            reason="Sesuai bukti dukung.",
+            actor=world.operator,
+            assignment=assignment,
+            indicator=number,
+            level=3,
         )
     self_assessment_submit(actor=world.operator, assignment=assignment)
     for number in SCORED:
         indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator=number, score=3
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator=number,
+            score=3,
         )
     result = result_finalize(actor=world.coordinator, assignment=assignment)
     cycle_publish(actor=world.admin, cycle=assignment.cycle)

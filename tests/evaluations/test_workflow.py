@@ -26,17 +26,22 @@ from mutu.measures.rounding import round_half_up
 from tests.accounts.login import login
 from tests.evaluations.conftest import INSTRUMENT, PDF_BYTES, SCORED
 
+REASON = "Sesuai bukti dukung."
+
 
 def _self_assess_all(client, assignment, level=5):
     for number in SCORED:
         url = reverse("evaluations:self_answer", args=[assignment.pk, number])
-        assert client.post(url, {"level": level, "note": ""}).status_code == 302
+        assert (
+            client.post(url, {"level": level, "note": "", "reason": REASON}).status_code
+            == 302
+        )
 
 
 def _score_all(client, assignment, level=5, note=""):
     for number in SCORED:
         url = reverse("evaluations:score", args=[assignment.pk, number])
-        client.post(url, {"score": level, "note": note})
+        client.post(url, {"score": level, "note": note, "reason": REASON})
 
 
 def _f03(client, assignment, respondents, value=5):
@@ -94,7 +99,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     )
     client.force_login(world.operator)
     url = reverse("evaluations:self_answer", args=[assignment.pk, "Q2"])
-    client.post(url, {"level": 4, "note": "FKP 2025"})
+    client.post(url, {"level": 4, "note": "FKP 2025", "reason": REASON})
     client.post(reverse("evaluations:submit", args=[assignment.pk]))
     login(client, world.evaluator)
     second = client.post(
@@ -106,7 +111,7 @@ def test_full_workflow_through_http(client, world, tmp_path, settings):
     _score_all(client, assignment, level=5, note="sesuai bukti lapangan")
     client.post(
         reverse("evaluations:score", args=[assignment.pk, "Q4"]),
-        {"score": 3, "note": "ditinjau 2023"},
+        {"score": 3, "note": "ditinjau 2023", "reason": REASON},
     )
 
     # And: ten citizens fill F-03.
@@ -319,15 +324,27 @@ def test_score_differing_from_self_needs_a_note(world, assignment):
     for number in assignment.answers.values_list("indicator", flat=True):
         if number != "Q31":
             self_answer_save(
-                actor=world.operator, assignment=assignment, indicator=number, level=2
+                reason="Sesuai bukti dukung.",
+                actor=world.operator,
+                assignment=assignment,
+                indicator=number,
+                level=2,
             )
     self_assessment_submit(actor=world.operator, assignment=assignment)
     with pytest.raises(MutuError, match="catatan"):
         indicator_score(
-            actor=world.evaluator, assignment=assignment, indicator="Q1", score=4
+            reason="Sesuai bukti dukung.",
+            actor=world.evaluator,
+            assignment=assignment,
+            indicator="Q1",
+            score=4,
         )
     indicator_score(
-        actor=world.evaluator, assignment=assignment, indicator="Q1", score=2
+        reason="Sesuai bukti dukung.",
+        actor=world.evaluator,
+        assignment=assignment,
+        indicator="Q1",
+        score=2,
     )
     assert (
         Assignment.objects.get(pk=assignment.pk).answers.get(indicator="Q1").score == 2

@@ -47,8 +47,15 @@ def _skm(
     electronic: int = 0,
     done: int = 0,
     names: str = "",
+    sized: int = 1,
+    short: int = 0,
+    unstated: int = 0,
 ) -> dict[str, int | str]:
     return {
+        "periods": sized + short + unstated,
+        "periods_sized": sized,
+        "periods_short": short,
+        "periods_unstated": unstated,
         "responses": responses,
         "publications": 1 if printed + electronic else 0,
         "media": printed + electronic,
@@ -60,13 +67,21 @@ def _skm(
 
 
 def _follow_up(
-    items: int = 0, done: int = 0, months: int | None = None
+    items: int = 0,
+    done: int = 0,
+    days: int | None = None,
+    *,
+    periods: int | None = None,
+    unfinished: int = 0,
 ) -> dict[str, int | None]:
+    planned = 0 if days is None else 1
     return {
         "items": items,
         "done": done,
-        "periods_done": 0 if months is None else 1,
-        "slowest_months": months,
+        "periods": planned if periods is None else periods,
+        "unplanned": (planned if periods is None else periods) - planned,
+        "unfinished": unfinished,
+        "slowest_days": days,
     }
 
 
@@ -116,9 +131,40 @@ def test_q6_is_cumulative(figures, level):
 
 def test_q6_shows_a_dash_without_media():
     """An empty media list shows as "-"."""
-    assert feed_propose(_rule("Q6"), _skm()).value == "0 publikasi, media: -"
+    assert feed_propose(_rule("Q6"), _skm()).value == (
+        "0 publikasi, media: -; sampel cukup di 1 dari 1 periode"
+    )
     shown = feed_propose(_rule("Q6"), _skm(printed=1, electronic=1, names="a, b"))
-    assert shown.value == "1 publikasi, media: a, b"
+    assert shown.value == "1 publikasi, media: a, b; sampel cukup di 1 dari 1 periode"
+
+
+@pytest.mark.parametrize(
+    ("sized", "short", "unstated", "level"),
+    [
+        (0, 0, 1, 1),
+        (0, 2, 0, 1),
+        (0, 2, 3, 1),
+        (1, 0, 0, 5),
+        (1, 3, 2, 5),
+    ],
+)
+def test_q6_needs_one_period_of_krejcie_morgan_size(sized, short, unstated, level):
+    """Q6 is "sesuai Permen" (≥ 2) only with a period whose sample met Krejcie &
+    Morgan for its stated population; otherwise 1, whatever the publication (D17)."""
+    figures = _skm(
+        printed=1, electronic=1, done=1, sized=sized, short=short, unstated=unstated
+    )
+    assert feed_propose(_rule("Q6"), figures).level == level
+
+
+def test_q6_says_that_a_period_without_population_does_not_count():
+    """The text of level 1 names the short periods and the unstated ones (D17)."""
+    shown = feed_propose(_rule("Q6"), _skm(sized=0, short=1, unstated=2))
+    assert shown.value == (
+        "3 periode SKM, tidak ada yang sampelnya cukup: 1 kurang sampel, "
+        "2 tanpa populasi tercatat (tidak dihitung)"
+    )
+    assert "periode tanpa populasi tidak dihitung" in shown.how
 
 
 @pytest.mark.parametrize(
@@ -139,13 +185,45 @@ def test_q8_thresholds_and_shown_share(items, done, level, value):
     assert (proposal.level, proposal.value) == (level, value)
 
 
+Q9_LIMITS = ((30, 5), (91, 4), (182, 3), (274, 2), (365, 1))
+
+
 @pytest.mark.parametrize(
-    ("months", "level"),
-    [(None, 0), (-2, 5), (1, 5), (2, 4), (3, 4), (6, 3), (9, 2), (12, 1), (13, 0)],
+    ("days", "level"),
+    [
+        (0, 5),
+        *[(limit, level) for limit, level in Q9_LIMITS],
+        *[(limit + 1, level - 1) for limit, level in Q9_LIMITS],
+        (10_000, 0),
+    ],
 )
-def test_q9_thresholds(months, level):
-    """Q9: ≤1 month 5, ≤3 4, ≤6 3, ≤9 2, ≤12 1, later 0 (§1.7)."""
-    assert feed_propose(_rule("Q9"), _follow_up(months=months)).level == level
+def test_q9_thresholds(days, level):
+    """Q9 (D17): ≤ 30 days 5, ≤ 91 4, ≤ 182 3, ≤ 274 2, ≤ 365 1, later 0; each
+    limit and the day after it."""
+    assert feed_propose(_rule("Q9"), _follow_up(days=days)).level == level
+
+
+def test_q9_is_0_without_a_published_period_or_with_a_period_without_plan():
+    """No published period, or one published without a plan: 0 (D17)."""
+    none = feed_propose(_rule("Q9"), _follow_up(periods=0))
+    assert (none.level, none.value) == (0, "belum ada periode yang dipublikasikan")
+    unplanned = feed_propose(_rule("Q9"), _follow_up(days=3, periods=2))
+    assert (unplanned.level, unplanned.value) == (
+        0,
+        "1 dari 2 periode dipublikasikan tanpa RTL",
+    )
+
+
+def test_q9_shows_days_and_unfinished_periods():
+    """The text gives the slowest period's days and how many plans are open."""
+    shown = feed_propose(_rule("Q9"), _follow_up(days=40, periods=3, unfinished=1))
+    assert shown.level == 0  # two of the three periods have no plan
+    shown = feed_propose(_rule("Q9"), _follow_up(days=40, unfinished=1))
+    assert (shown.level, shown.value) == (
+        4,
+        "periode terlambat: 40 hari dari publikasi sampai RTL tuntas "
+        "(1 periode belum tuntas, dihitung sampai tanggal evaluasi)",
+    )
 
 
 def test_complaint_feeds_propose_nothing_yet():
@@ -171,13 +249,14 @@ def test_q8_level_never_falls_as_more_items_are_done(items, data):
 
 
 @PROPERTY
-@given(st.integers(-24, 40), st.integers(0, 10))
-def test_q9_level_never_rises_as_follow_up_gets_slower(months, later):
-    """A slower follow-up never earns a higher level; ≤ 1 month earns 5."""
-    fast = _level("Q9", _follow_up(months=months))
-    slow = _level("Q9", _follow_up(months=months + later))
+@given(st.integers(0, 800), st.integers(0, 400))
+def test_q9_level_never_rises_as_follow_up_gets_slower(days, later):
+    """A slower follow-up never earns a higher level; the level is the number of
+    limits (30, 91, 182, 274, 365 days) the days stay within (D17)."""
+    fast = _level("Q9", _follow_up(days=days))
+    slow = _level("Q9", _follow_up(days=days + later))
     assert 0 <= slow <= fast <= 5
-    assert (fast == 5) == (months <= 1)
+    assert fast == sum(days <= limit for limit, _level_ in Q9_LIMITS)
 
 
 @PROPERTY
@@ -195,7 +274,7 @@ def test_q6_level_never_falls_with_more_publication_or_follow_up(
     responses, printed, electronic, done
 ):
     """Adding a medium of either kind or a finished follow-up never lowers Q6."""
-    base = _level("Q6", _skm(responses, printed, electronic, done))
+    base = _level("Q6", _skm(responses, printed, electronic, done))  # one period met
     assert 2 <= base <= 5
     assert _level("Q6", _skm(responses, printed + 1, electronic, done)) >= base
     assert _level("Q6", _skm(responses, printed, electronic + 1, done)) >= base
@@ -252,7 +331,7 @@ def _custom(condition) -> FeedRule:
     return FeedRule(
         source="skm_follow_up",
         label="uji",
-        value="{done_percent}% / {slowest_months}",
+        value="{done_percent}% / {slowest_days}",
         how="uji",
         levels=(FeedLevel(level=5, when=condition), FeedLevel(level=0)),
     )
@@ -261,9 +340,9 @@ def _custom(condition) -> FeedRule:
 @pytest.mark.parametrize(
     ("condition", "figures", "holds"),
     [
-        (Missing("slowest_months", True), _follow_up(), True),
-        (Missing("slowest_months", True), _follow_up(months=3), False),
-        (Compare("slowest_months", "ne", value=Fraction(3)), _follow_up(), False),
+        (Missing("slowest_days", True), _follow_up(), True),
+        (Missing("slowest_days", True), _follow_up(days=3), False),
+        (Compare("slowest_days", "ne", value=Fraction(3)), _follow_up(), False),
         (Compare("done_percent", "gt", value=Fraction(50)), _follow_up(), False),
         (
             Not(Compare("done_percent", "gt", value=Fraction(50))),
@@ -286,10 +365,10 @@ def _custom(condition) -> FeedRule:
             AnyOf(
                 (
                     Compare("items", "eq", value=Fraction(7)),
-                    Compare("slowest_months", "le", value=Fraction(-1)),
+                    Compare("slowest_days", "le", value=Fraction(1)),
                 )
             ),
-            _follow_up(4, 2, months=-1),
+            _follow_up(4, 2, days=1),
             True,
         ),
     ],

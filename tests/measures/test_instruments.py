@@ -348,10 +348,10 @@ BROKEN_RULES = [
     (_drop([*Q8, "how"]), f"{Q8_PATH}.how", "wajib ada"),
     (
         _set(
-            ["aspects", 0, "indicators", 5, "feed", "levels", 1, "when", "all", 0],
+            ["aspects", 0, "indicators", 5, "feed", "levels", 2, "when", "all", 0],
             {"figure": "print_media", "is": True},
         ),
-        "aspects[0].indicators[5].feed.levels[1].when.all[0].figure",
+        "aspects[0].indicators[5].feed.levels[2].when.all[0].figure",
         "berjenis count",
     ),
     (

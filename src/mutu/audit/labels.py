@@ -23,6 +23,7 @@ from mutu.measures.rounding import format_number
 ACTION_LABELS: dict[str, Promise] = {
     "assignment.evaluators": _("Penugasan evaluator"),
     "certificate.issue": _("Penerbitan piagam"),
+    "certificate.revoke": _("Pencabutan piagam"),
     "contact.erase": _("Nomor kontak warga dihapus"),
     "contact.erase_schedule": _("Jadwal penghapusan nomor kontak warga"),
     "cycle.deadlines": _("Perubahan tenggat siklus"),

@@ -61,6 +61,10 @@ def _demo_pdf() -> bytes:
 
 PDF = _demo_pdf()
 
+DEMO_REASON = "Bukti dukung yang dilampirkan mendukung level ini."
+"""Given with every demo level; kept only where the level departs from the level
+the data propose (docs/regulations.md D11)."""
+
 
 def cycle_load(
     units: dict[str, ServiceUnit],
@@ -102,6 +106,7 @@ def cycle_load(
                 assignment=assignment,
                 indicator=number,
                 level=claimed,
+                reason=DEMO_REASON,
                 today=SELF_ASSESSED_ON,
             )
             answer = assignment.answers.get(indicator=number)
@@ -130,6 +135,7 @@ def cycle_load(
                 indicator=number,
                 score=level,
                 note=note,
+                reason=DEMO_REASON,
             )
         for respondent in range(12 if f03_items else 0):
             services.user_assessment_add(

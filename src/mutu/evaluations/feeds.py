@@ -13,7 +13,16 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from mutu.measures.feed_sources import FeedWindow, FigureValue, months_between
+from mutu.evaluations.instruments import cycle_instrument
+from mutu.evaluations.models import Assignment, Cycle
+from mutu.measures.feed_sources import (
+    FeedWindow,
+    FigureValue,
+    FollowUpPeriod,
+    SamplePeriod,
+    follow_up_speed,
+    sample_periods,
+)
 from mutu.measures.feeds import feed_propose
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
@@ -57,62 +66,63 @@ def _done(item: FollowUpItem) -> bool:
 
 
 def skm_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
-    """Source ``skm``: the year's responses, publications and their media, plan done."""
-    year = window.year
-    publications = surveys.publication_list_for_year(unit, year)
+    """Source ``skm``: the window's responses, publications and their media, plan
+    items done, and its survey periods measured against Krejcie & Morgan (D5, D17)."""
+    publications = surveys.publication_list_between(unit, window.start, window.end)
     media = {medium for p in publications for medium in p.media}
     printed = media & NON_ELECTRONIC_MEDIA
-    return {
-        "responses": surveys.response_count_for_year(unit, year),
+    periods = [
+        SamplePeriod(population, collected)
+        for _period, population, collected in surveys.sample_list_between(
+            unit, window.start, window.end
+        )
+    ]
+    figures: Figures = {
+        "responses": surveys.response_count_between(unit, window.start, window.end),
         "publications": len(publications),
         "media": len(media),
         "print_media": len(printed),
         "electronic_media": len(media - printed),
         "media_names": ", ".join(sorted(media)),
         "follow_up_done": sum(
-            _done(i) for i in surveys.follow_up_list_for_year(unit, year)
+            _done(i)
+            for i in surveys.follow_up_list_between(unit, window.start, window.end)
         ),
     }
+    return figures | sample_periods(periods)
 
 
-def _months_to_finish(
-    publication: Publication, items: list[FollowUpItem]
-) -> int | None:
-    """Months from publication to the last item done, or None while one is open."""
-    if not items or not all(_done(i) and i.completed_at for i in items):
-        return None
-    last: date = max(i.completed_at for i in items if i.completed_at)
-    return months_between(publication.published_at, last)
+def _completion(item: FollowUpItem) -> date | None:
+    """The day an item was finished; ``None`` while open (or done without a date)."""
+    return item.completed_at if _done(item) else None
 
 
 def follow_up_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
-    """Source ``skm_follow_up``: the year's plan items and how fast plans finished.
+    """Source ``skm_follow_up``: the window's plan items and how fast they finished.
 
-    Speed looks at the periods published for the evaluation year and the year
-    before (§1.7, indicator 9: the last two years); a period counts once every item
-    of its plan is done with a completion date.
+    Speed (§1.7 indicator 9, D17) looks at every period of the window that was
+    published: days from publication to the last item done, an unfinished plan
+    counted up to the day of evaluation (``window.evaluated_on``).
     """
-    year = window.year
-    items = surveys.follow_up_list_for_year(unit, year)
-    publications = surveys.publication_list_for_year(
-        unit, year
-    ) + surveys.publication_list_for_year(unit, year - 1)
+    items = surveys.follow_up_list_between(unit, window.start, window.end)
     by_period: dict[str, list[FollowUpItem]] = {}
-    for item in surveys.follow_up_list_for_periods(
-        unit, [p.period_key for p in publications]
-    ):
+    for item in items:
         by_period.setdefault(item.period_key, []).append(item)
-    months = [
-        m
-        for p in publications
-        if (m := _months_to_finish(p, by_period.get(p.period_key, []))) is not None
-    ]
+    publications = surveys.publication_list_between(unit, window.start, window.end)
+    speed = follow_up_speed(
+        [
+            FollowUpPeriod(
+                p.published_at,
+                tuple(_completion(i) for i in by_period.get(p.period_key, [])),
+            )
+            for p in publications
+        ],
+        window.evaluated_on,
+    )
     return {
         "items": len(items),
         "done": sum(_done(i) for i in items),
-        "periods_done": len(months),
-        "slowest_months": max(months) if months else None,
-    }
+    } | speed
 
 
 def standard_publication_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
@@ -198,16 +208,9 @@ GATHERERS: Mapping[str, Callable[[ServiceUnit, FeedWindow], Figures]] = {
 """One gatherer per source of :data:`mutu.measures.feed_sources.FEED_SOURCES`."""
 
 
-def feeds_for(
-    unit: ServiceUnit, window: FeedWindow, instrument: Instrument | None = None
-) -> dict[str, dict[str, Any]]:
-    """The proposed level of every fed indicator of *instrument* for *unit* over *window*.
-
-    Keyed by indicator number; each value is the stored feed ``{"level", "value",
-    "how", "source"}``. *instrument* defaults to the default PEKPPP instrument (D8).
-    Each source is gathered once, and only when a fed indicator needs it.
-    """
-    instrument = instrument or load_instrument(DEFAULT_PEKPPP_INSTRUMENT)
+def _gather(
+    unit: ServiceUnit, window: FeedWindow, instrument: Instrument
+) -> tuple[dict[str, dict[str, Any]], dict[str, Figures]]:
     gathered: dict[str, Figures] = {}
     feeds: dict[str, dict[str, Any]] = {}
     for indicator in instrument.indicators:
@@ -217,4 +220,94 @@ def feeds_for(
         if rule.source not in gathered:
             gathered[rule.source] = GATHERERS[rule.source](unit, window)
         feeds[indicator.number] = feed_propose(rule, gathered[rule.source]).as_dict()
-    return feeds
+    return feeds, gathered
+
+
+def feeds_for(
+    unit: ServiceUnit, window: FeedWindow, instrument: Instrument | None = None
+) -> dict[str, dict[str, Any]]:
+    """The proposed level of every fed indicator of *instrument* for *unit* over *window*.
+
+    Keyed by indicator number; each value is the stored feed ``{"level", "value",
+    "how", "source"}``. *instrument* defaults to the default PEKPPP instrument (D8).
+    Each source is gathered once, and only when a fed indicator needs it.
+    """
+    return _gather(
+        unit, window, instrument or load_instrument(DEFAULT_PEKPPP_INSTRUMENT)
+    )[0]
+
+
+def _stored(value: FigureValue) -> Any:
+    """A figure as JSON keeps it: counts, flags, text and ``None`` as they are,
+    exact numbers as text ("100/3")."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def feed_snapshot(
+    unit: ServiceUnit, window: FeedWindow, instrument: Instrument
+) -> dict[str, Any]:
+    """The feeds of *unit* over *window* with the figures they used, as frozen
+    into a final result (D11, D16): ``{"window": {...}, "indicators": {number:
+    feed}, "figures": {source: {figure: value}}}``."""
+    feeds, gathered = _gather(unit, window, instrument)
+    return {
+        "window": {
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "evaluated_on": window.evaluated_on.isoformat(),
+        },
+        "indicators": feeds,
+        "figures": {
+            source: {name: _stored(value) for name, value in figures.items()}
+            for source, figures in gathered.items()
+        },
+    }
+
+
+# The feeds of a cycle's unit: live until its result is final, frozen after ------
+
+
+def cycle_window(cycle: Cycle, evaluated_on: date) -> FeedWindow:
+    """The cycle's data window (``data_from``–``data_to``, D16), evaluated on a day."""
+    return FeedWindow(cycle.data_from, cycle.data_to, evaluated_on)
+
+
+def assignment_feeds(assignment: Assignment, today: date) -> dict[str, dict[str, Any]]:
+    """The proposal of every fed indicator of *assignment*, as its pages show it.
+
+    Recomputed from the cycle's window on *today* until the unit's result is final
+    (D11); after that, the feeds frozen into the current result at finalization.
+    """
+    if assignment.stage == Assignment.Stage.FINALIZED:
+        result = assignment.results.filter(is_current=True).first()
+        if result is not None and "indicators" in result.feeds:
+            return dict(result.feeds["indicators"])
+        return {a.indicator: a.feed for a in assignment.answers.all() if a.feed}
+    return feeds_for(
+        assignment.unit,
+        cycle_window(assignment.cycle, today),
+        cycle_instrument(assignment.cycle),
+    )
+
+
+def indicator_feed(
+    assignment: Assignment, indicator: str, today: date
+) -> dict[str, Any] | None:
+    """The live proposal for one indicator (``None`` when it is not fed): only
+    its rule's source is gathered."""
+    instrument = cycle_instrument(assignment.cycle)
+    rule = next((i.feed for i in instrument.indicators if i.number == indicator), None)
+    if rule is None:
+        return None
+    window = cycle_window(assignment.cycle, today)
+    figures = GATHERERS[rule.source](assignment.unit, window)
+    return feed_propose(rule, figures).as_dict()
+
+
+def departs(feed: Mapping[str, Any] | None, level: int | None) -> bool:
+    """Whether *level* departs from the level *feed* proposes (D11): only for a fed
+    indicator with a proposal and a level given."""
+    proposed = (feed or {}).get("level")
+    return proposed is not None and level is not None and level != proposed

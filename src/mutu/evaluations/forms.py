@@ -35,6 +35,18 @@ class CycleForm(forms.Form):
     verification_due = forms.DateField(
         label=_("Tenggat verifikasi"), widget=IsoDateInput()
     )
+    data_from = forms.DateField(
+        label=_("Data sejak"),
+        required=False,
+        widget=IsoDateInput(),
+        help_text=_("Kosong: 1 Januari tahun siklus (periode data usulan level)."),
+    )
+    data_to = forms.DateField(
+        label=_("Data sampai"),
+        required=False,
+        widget=IsoDateInput(),
+        help_text=_("Kosong: 31 Desember tahun siklus."),
+    )
 
     instrument = forms.ChoiceField(
         label=_("Instrumen"),
@@ -63,6 +75,12 @@ class DeadlinesForm(forms.Form):
     verification_due = forms.DateField(
         label=_("Tenggat verifikasi"), widget=IsoDateInput()
     )
+    data_from = forms.DateField(
+        label=_("Data sejak"), required=False, widget=IsoDateInput()
+    )
+    data_to = forms.DateField(
+        label=_("Data sampai"), required=False, widget=IsoDateInput()
+    )
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=255)
 
 
@@ -86,6 +104,7 @@ class SigningForm(forms.Form):
 class SelfAnswerForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int)
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=2000)
 
 
 class EvidenceForm(forms.Form):
@@ -97,6 +116,7 @@ class EvidenceForm(forms.Form):
 class ScoreForm(forms.Form):
     score = forms.TypedChoiceField(label=_("Nilai"), choices=LEVELS, coerce=int)
     note = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=2000)
 
 
 class VisitForm(forms.Form):

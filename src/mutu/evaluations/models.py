@@ -40,6 +40,10 @@ class Cycle(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # The data window the feeds read (docs/regulations.md D11, D16): by default the
+    # cycle's calendar year; set by the cycle's manager when opening or editing it.
+    data_from = models.DateField(_("data sejak"))
+    data_to = models.DateField(_("data sampai"))
     self_assessment_due = models.DateField(_("tenggat penilaian mandiri"))
     verification_due = models.DateField(_("tenggat verifikasi"))
     revision_days = models.PositiveSmallIntegerField(_("lama revisi (hari)"), default=7)
@@ -133,6 +137,12 @@ class Answer(models.Model):
         _("nilai evaluator"), null=True, blank=True
     )
     score_note = models.TextField(_("catatan evaluator"), blank=True)
+    # Why a level departs from the level the data propose (D11); required then.
+    self_reason = models.TextField(_("alasan berbeda dari data (unit)"), blank=True)
+    score_reason = models.TextField(
+        _("alasan berbeda dari data (evaluator)"), blank=True
+    )
+    # The proposal as last shown beside a saved level, frozen at finalization.
     feed = models.JSONField(_("data objektif"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,6 +287,11 @@ class Result(models.Model):
     predicate_label = models.CharField(max_length=60)
     basis = models.CharField(max_length=255)
     reason = models.TextField(blank=True)
+    # The feeds frozen at finalization with the figures they used (D11, D16), and
+    # the fed indicators whose final score departs from the proposal.
+    feeds = models.JSONField(default=dict, blank=True)
+    departures = models.JSONField(default=list, blank=True)
+    departures_count = models.PositiveSmallIntegerField(default=0)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -327,6 +342,13 @@ class Certificate(models.Model):
         max_length=32, unique=True, default=_verification_code
     )
     issued_at = models.DateTimeField(auto_now_add=True)
+    # A revoked certificate stays (its number is never reused) and its public page
+    # says so, with the day and the reason (D14, D18).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     scope_path_field = "result__assignment__unit__path"
 

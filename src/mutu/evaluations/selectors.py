@@ -18,8 +18,9 @@ from mutu.accounts.scoping import (
     scope_queryset,
 )
 from mutu.evaluations import states
+from mutu.evaluations.feeds import assignment_feeds, departs
 from mutu.evaluations.instruments import cycle_instrument
-from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
+from mutu.evaluations.models import Answer, Assignment, Certificate, Cycle, Result
 
 
 def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:
@@ -120,21 +121,84 @@ def cycle_actions(cycle: Cycle, ranking: list[dict[str, Any]]) -> dict[str, bool
     }
 
 
-def answer_rows(assignment: Assignment) -> list[dict[str, Any]]:
-    """Indicators grouped by aspect, each with its answer, rubric and evidence."""
+def answer_rows(
+    assignment: Assignment, *, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Indicators grouped by aspect, each with its answer, rubric and evidence, and
+    the data Mutu proposes a level from (``feed``: recomputed on *today* until the
+    result is final, frozen after; D11, D16) with each side's departure from it."""
     instrument = cycle_instrument(assignment.cycle)
     answers = {a.indicator: a for a in assignment.answers.prefetch_related("evidence")}
+    feeds = assignment_feeds(assignment, today or timezone.localdate())
     rows = []
     for aspect in instrument.aspects:
         items: list[dict[str, Any]] = []
         for indicator in aspect.indicators:
             answer = answers[indicator.number]
-            items.append({"indicator": indicator, "answer": answer})
+            feed = feeds.get(indicator.number)
+            items.append(
+                {
+                    "indicator": indicator,
+                    "answer": answer,
+                    "feed": feed,
+                    "proposes": (feed or {}).get("level") is not None,
+                    "self_departs": departs(feed, answer.self_level),
+                    "score_departs": departs(feed, answer.score),
+                }
+            )
         filled = sum(1 for item in items if item["answer"].self_level is not None)
         rows.append(
             {"aspect": aspect, "items": items, "filled": filled, "total": len(items)}
         )
     return rows
+
+
+def cycle_departures(cycle: Cycle) -> list[dict[str, Any]]:
+    """Every level of the cycle's units that departs from the data's proposal
+    (D11), unit by unit in indicator order: the self-assessment's and the
+    evaluator's, each with its reason. The proposal is the one shown when the
+    level was saved (frozen at finalization), kept on the answer."""
+    rows: list[dict[str, Any]] = []
+    answers = (
+        Answer.objects.filter(assignment__cycle=cycle, feed__level__isnull=False)
+        .exclude(self_level__isnull=True, score__isnull=True)
+        .select_related("assignment__unit")
+        .order_by("assignment__unit__name", "id")
+    )
+    for answer in answers:
+        self_departs = departs(answer.feed, answer.self_level)
+        score_departs = departs(answer.feed, answer.score)
+        if self_departs or score_departs:
+            rows.append(
+                {
+                    "assignment": answer.assignment,
+                    "answer": answer,
+                    "proposed": answer.feed["level"],
+                    "self_departs": self_departs,
+                    "score_departs": score_departs,
+                }
+            )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["assignment"].unit.name,
+            int(row["answer"].indicator[1:]),
+        ),
+    )
+
+
+def certificate_replacement(certificate: Certificate) -> Certificate | None:
+    """The valid certificate that replaced a revoked one (same unit and cycle)."""
+    if certificate.revoked_at is None:
+        return None
+    return (
+        Certificate.objects.filter(
+            result__assignment_id=certificate.result.assignment_id,
+            revoked_at__isnull=True,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 def current_result(assignment: Assignment) -> Result | None:
@@ -151,7 +215,9 @@ def result_certificate(result: Result | None) -> Certificate | None:
 def cycle_results(
     cycle: Cycle, *, region_code: str | None = None
 ) -> list[dict[str, Any]]:
-    """Current results of a cycle, ranked (1 = best), with rank within the region."""
+    """Current results of a cycle, ranked (1 = best), with rank within the region
+    and ``awarded``: whether the cycle's instrument awards the predicate (D14)."""
+    instrument = cycle_instrument(cycle)
     results = list(
         Result.objects.filter(assignment__cycle=cycle, is_current=True)
         .select_related("assignment__unit__government__region", "certificate")
@@ -168,6 +234,7 @@ def cycle_results(
                 "region_rank": by_region[region.pk],
                 "result": result,
                 "region": region,
+                "awarded": instrument.awards(result.predicate),
             }
         )
     if region_code:
@@ -257,7 +324,9 @@ def published_cycle_list() -> list[Cycle]:
     awarded: dict[int, list[Certificate]] = {cycle.pk: [] for cycle in cycles}
     certificates = (
         Certificate.objects.filter(
-            result__is_current=True, result__assignment__cycle__in=cycles
+            result__is_current=True,
+            result__assignment__cycle__in=cycles,
+            revoked_at__isnull=True,
         )
         .annotate(cycle_pk=F("result__assignment__cycle_id"))
         .order_by("-result__index", "unit_name")

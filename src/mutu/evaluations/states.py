@@ -8,7 +8,7 @@ refuse. Reads only; who the actor is is checked elsewhere (roles and scopes).
 
 from datetime import date
 
-from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
+from mutu.evaluations.models import Assignment, Cycle, Result
 
 
 def revision_expired(assignment: Assignment, today: date) -> bool:
@@ -59,11 +59,9 @@ def revision_available(assignment: Assignment) -> bool:
 
 
 def result_correctable(assignment: Assignment) -> bool:
-    """A final result may be corrected until a certificate is issued for it."""
-    return (
-        assignment.stage == Assignment.Stage.FINALIZED
-        and not Certificate.objects.filter(result__assignment=assignment).exists()
-    )
+    """A final result may be corrected, even after its certificate was issued: the
+    correction then revokes the certificate (D14, D18)."""
+    return assignment.stage == Assignment.Stage.FINALIZED
 
 
 def cycle_has_final_result(cycle: Cycle) -> bool:

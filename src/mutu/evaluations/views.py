@@ -117,6 +117,8 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     verification_due=data["verification_due"],
                     instrument_id=instrument[0],
                     instrument_version=instrument[1],
+                    data_from=data["data_from"],
+                    data_to=data["data_to"],
                 )
             except MutuError as error:
                 form.add_error(None, error.message_for(get_language()))
@@ -234,12 +236,15 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 "evaluators", "results"
             ),
             "ranking": ranking,
+            "departures": selectors.cycle_departures(cycle),
             "actions": selectors.cycle_actions(cycle, ranking),
             "evaluators": evaluators,
             "deadlines_form": DeadlinesForm(
                 initial={
                     "self_assessment_due": cycle.self_assessment_due,
                     "verification_due": cycle.verification_due,
+                    "data_from": cycle.data_from,
+                    "data_to": cycle.data_to,
                 }
             ),
             "signing_form": SigningForm(
@@ -398,6 +403,7 @@ def self_answer(
             indicator=indicator,
             level=form.cleaned_data["level"],
             note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
         ),
         back,
     )
@@ -479,6 +485,7 @@ def score(request: HttpRequest, assignment_id: int, indicator: str) -> HttpRespo
             indicator=indicator,
             score=form.cleaned_data["score"],
             note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
         ),
         back,
     )
@@ -621,8 +628,14 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public check of a certificate: anyone holding one can see whether it is genuine."""
     certificate = Certificate.objects.filter(verification_code=code).first()
     status = 200 if certificate else 404
+    replacement = (
+        selectors.certificate_replacement(certificate) if certificate else None
+    )
     return render(
-        request, "evaluations/verify.html", {"certificate": certificate}, status=status
+        request,
+        "evaluations/verify.html",
+        {"certificate": certificate, "replacement": replacement},
+        status=status,
     )
 
 

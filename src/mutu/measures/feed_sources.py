@@ -10,7 +10,7 @@ figure of a source, is added here together with its gatherer in the app.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import cast
 
 from mutu.measures.errors import MeasureInputError
+from mutu.measures.sampling import required_sample
 
 __all__ = [
     "FEED_SOURCES",
@@ -27,8 +28,13 @@ __all__ = [
     "FeedWindow",
     "Figure",
     "FigureValue",
+    "FollowUpPeriod",
+    "SamplePeriod",
     "Value",
+    "follow_up_days",
+    "follow_up_speed",
     "months_between",
+    "sample_periods",
     "source_figures",
 ]
 
@@ -85,6 +91,14 @@ class FeedWindow:
         """The year the window ends in (the evaluation year)."""
         return self.end.year
 
+    def overlaps(self, start: date, end: date) -> bool:
+        """Whether the days ``start``–``end`` (a survey period) touch the window.
+
+        A survey period belongs to the window when any of its days falls in it
+        (docs/regulations.md D16).
+        """
+        return start <= self.end and end >= self.start
+
 
 def _no_derivation(values: Mapping[str, Value]) -> dict[str, Value]:
     return {}
@@ -133,6 +147,16 @@ def _standards(values: Mapping[str, Value]) -> dict[str, Value]:
 
 
 def _skm(values: Mapping[str, Value]) -> dict[str, Value]:
+    _at_most(values, "periods_sized", "periods")
+    if _count(values, "periods_sized") + _count(values, "periods_short") + _count(
+        values, "periods_unstated"
+    ) != _count(values, "periods"):
+        raise MeasureInputError(
+            "periods_sized + periods_short + periods_unstated harus sama dengan "
+            "periods",
+            "periods_sized + periods_short + periods_unstated must equal periods",
+            column="periods",
+        )
     printed, electronic = (
         _count(values, "print_media"),
         _count(values, "electronic_media"),
@@ -148,12 +172,22 @@ def _skm(values: Mapping[str, Value]) -> dict[str, Value]:
 
 def _skm_follow_up(values: Mapping[str, Value]) -> dict[str, Value]:
     _at_most(values, "done", "items")
+    _at_most(values, "unplanned", "periods")
     done, items = _count(values, "done"), _count(values, "items")
-    if (values["slowest_months"] is None) != (values["periods_done"] == 0):
+    planned = _count(values, "periods") - _count(values, "unplanned")
+    if _count(values, "unfinished") > planned:
         raise MeasureInputError(
-            "slowest_months harus ada tepat bila periods_done > 0",
-            "slowest_months must be given exactly when periods_done > 0",
-            column="slowest_months",
+            f"unfinished ({_count(values, 'unfinished')}) tidak boleh lebih dari "
+            f"periode ber-RTL ({planned})",
+            f"unfinished ({_count(values, 'unfinished')}) must not exceed the "
+            f"periods with a plan ({planned})",
+            column="unfinished",
+        )
+    if (values["slowest_days"] is None) != (planned == 0):
+        raise MeasureInputError(
+            "slowest_days harus ada tepat bila ada periode ber-RTL",
+            "slowest_days must be given exactly when a period has a plan",
+            column="slowest_days",
         )
     # docs/regulations.md §1.7, indicator 8: realisasi RTL / jumlah RTL × 100.
     return {"done_percent": Fraction(done * 100, items) if items else None}
@@ -209,6 +243,23 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
                 Figure("electronic_media", "count", "media elektronik yang berbeda"),
                 Figure("media_names", "text", "kode media, urut, dipisah koma"),
                 Figure("follow_up_done", "count", "butir RTL tahun itu yang selesai"),
+                Figure("periods", "count", "periode SKM jendela data yang berjalan"),
+                Figure(
+                    "periods_sized",
+                    "count",
+                    "periode dengan populasi tercatat dan sampel memenuhi "
+                    "Krejcie & Morgan (D5)",
+                ),
+                Figure(
+                    "periods_short",
+                    "count",
+                    "periode dengan populasi tercatat tetapi sampel kurang",
+                ),
+                Figure(
+                    "periods_unstated",
+                    "count",
+                    "periode tanpa populasi tercatat (tidak dihitung sesuai Permen)",
+                ),
             ),
             derive=_skm,
         ),
@@ -216,19 +267,21 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
             "skm_follow_up",
             "Rencana tindak lanjut (RTL) hasil SKM dan kecepatannya",
             (
-                Figure("items", "count", "butir RTL periode tahun evaluasi"),
+                Figure("items", "count", "butir RTL periode jendela data"),
                 Figure("done", "count", "butir RTL itu yang selesai"),
+                Figure("periods", "count", "periode jendela data yang dipublikasikan"),
+                Figure("unplanned", "count", "periode dipublikasikan tanpa RTL"),
                 Figure(
-                    "periods_done",
+                    "unfinished",
                     "count",
-                    "periode yang dipublikasikan tahun evaluasi atau tahun "
-                    "sebelumnya dengan RTL tuntas (semua selesai, bertanggal)",
+                    "periode yang RTL-nya belum tuntas (dihitung sampai tanggal "
+                    "evaluasi)",
                 ),
                 Figure(
-                    "slowest_months",
-                    "number",
-                    "bulan dari publikasi sampai butir RTL terakhir selesai, "
-                    "periode terlambat (months_between)",
+                    "slowest_days",
+                    "count",
+                    "hari dari publikasi sampai butir RTL terakhir selesai, periode "
+                    "terlambat (follow_up_speed)",
                     optional=True,
                 ),
             ),
@@ -319,10 +372,83 @@ def months_between(start: date, end: date) -> int:
     """Calendar months from ``start``'s month to ``end``'s (days ignored).
 
     31 January → 1 February is 1, 1 → 31 January is 0; negative when ``end``
-    falls in an earlier month. The unit of the follow-up speed rubric
-    (docs/regulations.md §1.7, indicator 9).
+    falls in an earlier month. The unit the follow-up speed rubric is written in
+    (docs/regulations.md §1.7, indicator 9); the feed counts days instead
+    (:func:`follow_up_days`, D17).
     """
     return (end.year - start.year) * 12 + end.month - start.month
+
+
+@dataclass(frozen=True, slots=True)
+class SamplePeriod:
+    """One SKM period of the window: its stated population (``None``: not stated)
+    and the counted responses collected in it."""
+
+    population: int | None
+    collected: int
+
+
+def sample_periods(periods: Sequence[SamplePeriod]) -> dict[str, FigureValue]:
+    """The ``periods*`` figures of source ``skm`` (indicator 6, D17).
+
+    A period counts as held per the Permen when its population is stated and its
+    collected responses reach the Krejcie & Morgan size for it (D5,
+    :func:`mutu.measures.sampling.required_sample`); a period without a stated
+    population is counted apart and never as held per the Permen.
+    """
+    sized = short = unstated = 0
+    for period in periods:
+        if period.population is None:
+            unstated += 1
+        elif period.collected >= required_sample(period.population):
+            sized += 1
+        else:
+            short += 1
+    return {
+        "periods": len(periods),
+        "periods_sized": sized,
+        "periods_short": short,
+        "periods_unstated": unstated,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpPeriod:
+    """One published SKM period of the window: the day its result was published
+    and, per item of its follow-up plan, the day the item was completed (``None``:
+    not finished yet)."""
+
+    published_on: date
+    completions: tuple[date | None, ...]
+
+
+def follow_up_days(period: FollowUpPeriod, evaluated_on: date) -> int | None:
+    """Days from publication to the completion of the plan's last item (D17).
+
+    An unfinished plan counts up to ``evaluated_on``; ``None`` without a plan. An
+    item finished before the publication counts as 0 days, never fewer.
+    """
+    if not period.completions:
+        return None
+    last = max(day or evaluated_on for day in period.completions)
+    return max(0, (last - period.published_on).days)
+
+
+def follow_up_speed(
+    periods: Sequence[FollowUpPeriod], evaluated_on: date
+) -> dict[str, FigureValue]:
+    """The speed figures of source ``skm_follow_up`` (indicator 9, D17): how many
+    published periods, how many without a plan or with an unfinished one, and the
+    days of the slowest period with a plan (:func:`follow_up_days`)."""
+    days = [d for p in periods if (d := follow_up_days(p, evaluated_on)) is not None]
+    return {
+        "periods": len(periods),
+        "unplanned": len(periods) - len(days),
+        "unfinished": sum(
+            1 for p in periods if p.completions and None in p.completions
+        ),
+        "slowest_days": max(days) if days else None,
+    }
 
 
 def _check_figure(figure: Figure, value: object) -> Value:

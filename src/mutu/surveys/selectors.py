@@ -1,6 +1,7 @@
 """Reads of the surveys app: period tallies from rollups, results through ``measures``."""
 
 from dataclasses import dataclass, replace
+from datetime import date
 from itertools import combinations
 from typing import Any
 
@@ -29,7 +30,7 @@ from mutu.surveys.models import (
     Sex,
     UnitSurveySettings,
 )
-from mutu.surveys.periods import Period, period_from_key
+from mutu.surveys.periods import Period, period_containing, period_from_key
 
 
 def _rollups(unit: ServiceUnit, period: Period, service_id: int | None) -> QuerySet:
@@ -380,33 +381,99 @@ def survey_settings_for(unit: ServiceUnit) -> UnitSurveySettings:
 
 
 # ---------------------------------------------------------------------------------
-# Reads for the evaluation feeds (mutu.evaluations.feeds; docs/regulations.md §1.7
-# and D11). A period belongs to the year its key starts with ("2025", "2025-Q3").
+# Reads for the evaluation feeds (mutu.evaluations.feeds; docs/regulations.md §1.7,
+# D11 and D16): by the days start…end of a cycle's data window. A survey period
+# belongs to the window when any of its days falls in it.
 # ---------------------------------------------------------------------------------
 
 
-def response_count_for_year(unit: ServiceUnit, year: int) -> int:
-    """Counted SKM responses of *unit* with a response day in *year*, from rollups."""
-    total = DailyRollup.objects.filter(unit=unit, day__year=year).aggregate(
-        total=Sum("responses")
-    )["total"]
+def _period_touches(key: str, start: date, end: date) -> bool:
+    try:
+        period = period_from_key(key)
+    except ValueError:
+        return False
+    return period.start <= end and period.end >= start
+
+
+def response_count_between(unit: ServiceUnit, start: date, end: date) -> int:
+    """Counted SKM responses of *unit* with a response day in start…end, from rollups."""
+    total = DailyRollup.objects.filter(
+        unit=unit, day__gte=start, day__lte=end
+    ).aggregate(total=Sum("responses"))["total"]
     return total or 0
 
 
-def publication_list_for_year(unit: ServiceUnit, year: int) -> list[Publication]:
-    """The publications of *unit*'s periods of *year*."""
-    return list(Publication.objects.filter(unit=unit, period_key__startswith=str(year)))
+def publication_list_between(
+    unit: ServiceUnit, start: date, end: date
+) -> list[Publication]:
+    """The publications of *unit*'s periods that touch start…end."""
+    return [
+        p
+        for p in Publication.objects.filter(unit=unit)
+        if _period_touches(p.period_key, start, end)
+    ]
 
 
-def follow_up_list_for_year(unit: ServiceUnit, year: int) -> list[FollowUpItem]:
-    """The follow-up plan items of *unit*'s periods of *year*."""
-    return list(
-        FollowUpItem.objects.filter(unit=unit, period_key__startswith=str(year))
-    )
-
-
-def follow_up_list_for_periods(
-    unit: ServiceUnit, period_keys: list[str]
+def follow_up_list_between(
+    unit: ServiceUnit, start: date, end: date
 ) -> list[FollowUpItem]:
-    """The follow-up plan items of *unit* for the periods *period_keys*."""
-    return list(FollowUpItem.objects.filter(unit=unit, period_key__in=period_keys))
+    """The follow-up plan items of *unit*'s periods that touch start…end."""
+    return [
+        item
+        for item in FollowUpItem.objects.filter(unit=unit)
+        if _period_touches(item.period_key, start, end)
+    ]
+
+
+def sample_list_between(
+    unit: ServiceUnit, start: date, end: date
+) -> list[tuple[Period, int | None, int]]:
+    """The SKM periods of *unit* that touch start…end, each with its stated
+    population (``None``: not stated) and its counted responses (D5, D17).
+
+    The periods are those of the unit's survey period kind in which responses
+    were collected, and any period for which a population was stated.
+    """
+    kind = survey_settings_for(unit).period_kind
+    periods: set[Period] = set()
+    populations: dict[Period, int] = {}
+    for record in PeriodPopulation.objects.filter(unit=unit):
+        try:
+            period = period_from_key(record.period_key)
+        except ValueError:
+            continue
+        if period.start <= end and period.end >= start:
+            periods.add(period)
+            populations[period] = record.population
+    days = dict(
+        DailyRollup.objects.filter(unit=unit, day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(total=Sum("responses"))
+        .values_list("day", "total")
+    )
+    for day, total in days.items():
+        if total:
+            periods.add(period_containing(day, kind))
+    wide_start = min((p.start for p in periods), default=start)
+    wide_end = max((p.end for p in periods), default=end)
+    if wide_start < start or wide_end > end:
+        days = dict(
+            DailyRollup.objects.filter(
+                unit=unit, day__gte=wide_start, day__lte=wide_end
+            )
+            .values("day")
+            .annotate(total=Sum("responses"))
+            .values_list("day", "total")
+        )
+    return [
+        (
+            period,
+            populations.get(period),
+            sum(
+                total or 0
+                for day, total in days.items()
+                if period.start <= day <= period.end
+            ),
+        )
+        for period in sorted(periods)
+    ]

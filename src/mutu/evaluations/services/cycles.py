@@ -13,11 +13,10 @@ from mutu.accounts.models import Role
 from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations import states
-from mutu.evaluations.feeds import feeds_for
+from mutu.evaluations.feeds import cycle_window, feeds_for
 from mutu.evaluations.instruments import instrument_for_opening
 from mutu.evaluations.models import Answer, Assignment, Cycle
 from mutu.evaluations.services.rules import _can_manage_cycle, _refuse
-from mutu.measures.feed_sources import FeedWindow
 from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT
 from mutu.registry.models import Region, ServiceUnit
 
@@ -36,15 +35,18 @@ def cycle_open(
     instrument_id: str = DEFAULT_PEKPPP_INSTRUMENT,
     instrument_version: str | None = None,
     evaluators: Mapping[int, Sequence[Any]] | None = None,
+    data_from: date | None = None,
+    data_to: date | None = None,
 ) -> Cycle:
     """Open an evaluation cycle over *units* (the lokus), with answers pre-fed.
 
     A national cycle is opened by a national admin; a PEKPPP Mandiri round by a
     coordinator for units inside the coordinator's region. Each indicator the
-    instrument declares fed gets its proposed level from the cycle year's data
-    (D11). Raises ``MutuError`` for
-    a unit outside *region*, an unknown or retired instrument version, or
-    deadlines out of order.
+    instrument declares fed gets its proposed level from the data of the cycle's
+    window, *data_from*–*data_to* (default: the calendar year *year*; D11, D16),
+    recomputed on every read until the unit's result is final. Raises
+    ``MutuError`` for a unit outside *region*, an unknown or retired instrument version, deadlines
+    or a data window out of order.
     """
     # D19: a shipped file or an uploaded version in use; the cycle keeps it (D8).
     instrument = instrument_for_opening(instrument_id, instrument_version)
@@ -57,6 +59,8 @@ def cycle_open(
         region=region,
         self_assessment_due=self_assessment_due,
         verification_due=verification_due,
+        data_from=data_from or date(year, 1, 1),
+        data_to=data_to or date(year, 12, 31),
         opened_by=actor,
     )
     if not _can_manage_cycle(actor, cycle):
@@ -70,6 +74,7 @@ def cycle_open(
             "The verification deadline must follow the self-assessment deadline.",
             field="verification_due",
         )
+    _check_window(cycle.data_from, cycle.data_to)
     if Cycle.objects.filter(year=year, name=cycle.name).exists():
         raise _refuse(
             "Siklus dengan nama itu sudah ada.",
@@ -93,8 +98,8 @@ def cycle_open(
     for unit in units:
         assignment = Assignment.objects.create(cycle=cycle, unit=unit)
         feeds = feeds_for(
-            unit, FeedWindow.for_year(year), instrument
-        )  # the fed indicators it declares
+            unit, cycle_window(cycle, timezone.localdate()), instrument
+        )  # the fed indicators it declares, as of today
         Answer.objects.bulk_create(
             Answer(
                 assignment=assignment,
@@ -112,9 +117,26 @@ def cycle_open(
         changes={
             "units": [None, [u.pk for u in units]],
             "instrument": [None, instrument.id],
+            "data_from": [None, cycle.data_from.isoformat()],
+            "data_to": [None, cycle.data_to.isoformat()],
         },
     )
     return cycle
+
+
+def _check_window(data_from: date, data_to: date) -> None:
+    if data_to < data_from:
+        raise _refuse(
+            "Periode data: tanggal akhir tidak boleh sebelum tanggal awal.",
+            "Data window: the end cannot precede the start.",
+            field="data_to",
+        )
+    if (data_to - data_from).days > 731:
+        raise _refuse(
+            "Periode data paling panjang dua tahun.",
+            "The data window can be at most two years long.",
+            field="data_to",
+        )
 
 
 @transaction.atomic
@@ -125,8 +147,12 @@ def cycle_deadlines_set(
     self_assessment_due: date,
     verification_due: date,
     reason: str,
+    data_from: date | None = None,
+    data_to: date | None = None,
 ) -> Cycle:
-    """Move a cycle's deadlines (e.g. extend the self-assessment for late units).
+    """Move a cycle's deadlines (e.g. extend the self-assessment for late units)
+    and, when given, its data window (*data_from*–*data_to*, D16: read by the
+    feeds of the units whose result is not final yet).
 
     Only the cycle's manager may; a reason is required and the change is audited.
     Saving the same dates again changes and records nothing.
@@ -149,18 +175,24 @@ def cycle_deadlines_set(
             "The verification deadline cannot precede the self-assessment deadline.",
             field="verification_due",
         )
+    data_from = data_from or cycle.data_from
+    data_to = data_to or cycle.data_to
+    _check_window(data_from, data_to)
+    given = {
+        "self_assessment_due": self_assessment_due,
+        "verification_due": verification_due,
+        "data_from": data_from,
+        "data_to": data_to,
+    }
     changes = {
         name: [getattr(cycle, name).isoformat(), value.isoformat()]
-        for name, value in (
-            ("self_assessment_due", self_assessment_due),
-            ("verification_due", verification_due),
-        )
+        for name, value in given.items()
         if getattr(cycle, name) != value
     }
     if changes:
-        cycle.self_assessment_due = self_assessment_due
-        cycle.verification_due = verification_due
-        cycle.save(update_fields=["self_assessment_due", "verification_due"])
+        for name, value in given.items():
+            setattr(cycle, name, value)
+        cycle.save(update_fields=list(given))
         audit_record(
             actor=actor,
             action="cycle.deadlines",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from mutu.accounts.scoping import MANAGER_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations import states
+from mutu.evaluations.feeds import cycle_window, departs, feed_snapshot
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Certificate, Cycle, Result
 from mutu.evaluations.services.rules import (
@@ -74,10 +75,37 @@ def _decimal(value: Any) -> Decimal:
     return round_half_up(value, 6)
 
 
+def _departures(
+    assignment: Assignment, proposals: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The fed indicators whose score departs from the proposal, with the data and
+    the reasons (D11), in indicator order."""
+    rows = [
+        {
+            "indicator": answer.indicator,
+            "proposed": proposals[answer.indicator]["level"],
+            "value": proposals[answer.indicator].get("value", ""),
+            "score": answer.score,
+            "reason": answer.score_reason,
+            "self_level": answer.self_level,
+            "self_reason": answer.self_reason,
+        }
+        for answer in assignment.answers.all()
+        if departs(proposals.get(answer.indicator), answer.score)
+    ]
+    return sorted(rows, key=lambda row: int(row["indicator"][1:]))
+
+
 def _store_result(
-    *, actor: Any, assignment: Assignment, revision: int, reason: str
+    *,
+    actor: Any,
+    assignment: Assignment,
+    revision: int,
+    reason: str,
+    feeds: dict[str, Any],
 ) -> Result:
     result, aspects = _compute(assignment)
+    departures = _departures(assignment, feeds.get("indicators", {}))
     Result.objects.filter(assignment=assignment, is_current=True).update(
         is_current=False
     )
@@ -97,6 +125,9 @@ def _store_result(
         predicate_label=result.predicate.label_id,
         basis=result.basis("id")[:255],
         reason=reason,
+        feeds=feeds,
+        departures=departures,
+        departures_count=len(departures),
         finalized_by=actor,
         finalized_at=timezone.now(),
     )
@@ -130,7 +161,40 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
             f"{', '.join(unexplained)}.",
             field=unexplained[0],
         )
-    result = _store_result(actor=actor, assignment=assignment, revision=1, reason="")
+    # The feeds are frozen now, with the figures they used (D11, D16); a score
+    # that departs from them needs the evaluator's reason.
+    feeds = feed_snapshot(
+        assignment.unit,
+        cycle_window(assignment.cycle, timezone.localdate()),
+        cycle_instrument(assignment.cycle),
+    )
+    proposals = feeds["indicators"]
+    answers = list(assignment.answers.all())
+    unreasoned = sorted(
+        (
+            answer.indicator
+            for answer in answers
+            if departs(proposals.get(answer.indicator), answer.score)
+            and not answer.score_reason.strip()
+        ),
+        key=lambda q: int(q[1:]),
+    )
+    if unreasoned:
+        raise _refuse(
+            f"Nilai evaluator berbeda dari usulan data Mutu tanpa alasan: "
+            f"{', '.join(unreasoned)}. Tuliskan alasannya pada nilai itu.",
+            f"Evaluator scores depart from Mutu's proposed level without a reason: "
+            f"{', '.join(unreasoned)}. Give the reason with each score.",
+            field=unreasoned[0],
+        )
+    for answer in answers:
+        frozen = proposals.get(answer.indicator)
+        if frozen is not None and answer.feed != frozen:
+            answer.feed = frozen
+            answer.save(update_fields=["feed"])
+    result = _store_result(
+        actor=actor, assignment=assignment, revision=1, reason="", feeds=feeds
+    )
     assignment.stage = Assignment.Stage.FINALIZED
     assignment.save()
     audit_record(
@@ -140,6 +204,7 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
         changes={
             "index": [None, str(result.index_display)],
             "predicate": [None, result.predicate],
+            "departures": [None, result.departures_count],
         },
     )
     return result
@@ -149,7 +214,13 @@ def result_finalize(*, actor: Any, assignment: Assignment) -> Result:
 def result_revise(
     *, actor: Any, assignment: Assignment, scores: Mapping[str, int], reason: str
 ) -> Result:
-    """Correct a finalized result: new scores, a new revision, the reason on record."""
+    """Correct a finalized result: new scores, a new revision, the reason on record.
+
+    The feeds stay as frozen at finalization; a corrected score that departs from
+    them carries the correction's reason (D11). When the corrected result had a
+    certificate, the certificate is revoked with the same reason, and a new one
+    with a new number is issued if the new predicate still qualifies (D14, D18).
+    """
     assignment = _lock(assignment)
     _require_manager(actor, assignment)
     if assignment.stage != Assignment.Stage.FINALIZED:
@@ -160,11 +231,9 @@ def result_revise(
             "A correction needs a reason.",
             field="reason",
         )
-    if not states.result_correctable(assignment):
-        raise _refuse(
-            "Piagam sudah terbit untuk hasil ini; koreksi tidak dapat dilakukan.",
-            "A certificate was issued for this result; it cannot be corrected.",
-        )
+    reason = reason.strip()
+    previous = assignment.results.get(is_current=True)
+    proposals = previous.feeds.get("indicators", {})
     changes: dict[str, list[Any]] = {}
     for indicator, score in scores.items():
         answer = _answer(assignment, indicator)
@@ -172,26 +241,98 @@ def result_revise(
         if answer.score != score:
             changes[indicator] = [answer.score, score]
             answer.score = score
+            answer.score_reason = (
+                reason if departs(proposals.get(indicator), score) else ""
+            )
             answer.save()
     if not changes:
         raise _refuse(
             "Tidak ada nilai yang berubah.", "No score changed.", field="scores"
         )
-    previous = assignment.results.get(is_current=True)
+    certificate = (
+        Certificate.objects.select_for_update()
+        .filter(result=previous, revoked_at__isnull=True)
+        .first()
+    )
     revision = assignment.results.aggregate(top=Max("revision"))["top"] + 1
     result = _store_result(
-        actor=actor, assignment=assignment, revision=revision, reason=reason.strip()
+        actor=actor,
+        assignment=assignment,
+        revision=revision,
+        reason=reason,
+        feeds=previous.feeds,
     )
     changes["index"] = [str(previous.index_display), str(result.index_display)]
     changes["predicate"] = [previous.predicate, result.predicate]
+    changes["departures"] = [previous.departures_count, result.departures_count]
+    if certificate is not None:
+        replacement = _certificate_revoke(
+            actor=actor, certificate=certificate, result=result, reason=reason
+        )
+        changes["certificate"] = [
+            certificate.number,
+            replacement.number if replacement else None,
+        ]
     audit_record(
         actor=actor,
         action="result.revise",
         target=result,
         changes=changes,
-        reason=reason.strip(),
+        reason=reason,
     )
     return result
+
+
+def _certificate_revoke(
+    *, actor: Any, certificate: Certificate, result: Result, reason: str
+) -> Certificate | None:
+    """Revoke *certificate* after its result was corrected into *result*, and issue
+    the replacement when *result* still qualifies (D14, D18). Returns it, if any."""
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason
+    certificate.revoked_by = actor
+    certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    replacement = None
+    if cycle_instrument(result.assignment.cycle).awards(result.predicate):
+        replacement = _certificate_create(actor=actor, result=result)
+    audit_record(
+        actor=actor,
+        action="certificate.revoke",
+        target=certificate,
+        changes={
+            "status": ["berlaku", "dicabut"],
+            "predicate": [certificate.predicate, result.predicate],
+            "replaced_by": [None, replacement.number if replacement else None],
+        },
+        reason=reason,
+    )
+    return replacement
+
+
+def _certificate_create(*, actor: Any, result: Result) -> Certificate:
+    """Number and store a certificate for *result* (numbers run on per cycle and
+    count revoked certificates too, so a number is never reused: D14)."""
+    cycle = result.assignment.cycle
+    unit = result.assignment.unit
+    Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise the numbering
+    sequence = Certificate.objects.filter(result__assignment__cycle=cycle).count() + 1
+    certificate = Certificate.objects.create(
+        result=result,
+        number=f"MUTU/{cycle.year}/{cycle.pk:03d}/{sequence:04d}",
+        unit_name=unit.name,
+        head_name=unit.head_name or "-",
+        head_title=unit.head_title or "-",
+        predicate=result.predicate,
+        predicate_label=result.predicate_label,
+        cycle_name=cycle.name,
+    )
+    audit_record(
+        actor=actor,
+        action="certificate.issue",
+        target=certificate,
+        changes={"number": [None, certificate.number]},
+    )
+    return certificate
 
 
 @transaction.atomic
@@ -217,18 +358,4 @@ def certificate_issue(*, actor: Any, result: Result) -> Certificate:
             f"Piagam hanya untuk predikat {_listed(awarded, 'dan')}.",
             f"Certificates are only for {_listed(awarded, 'and')}.",
         )
-    unit = result.assignment.unit
-    Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise the numbering
-    sequence = Certificate.objects.filter(result__assignment__cycle=cycle).count() + 1
-    certificate = Certificate.objects.create(
-        result=result,
-        number=f"MUTU/{cycle.year}/{cycle.pk:03d}/{sequence:04d}",
-        unit_name=unit.name,
-        head_name=unit.head_name or "-",
-        head_title=unit.head_title or "-",
-        predicate=result.predicate,
-        predicate_label=result.predicate_label,
-        cycle_name=cycle.name,
-    )
-    audit_record(actor=actor, action="certificate.issue", target=certificate)
-    return certificate
+    return _certificate_create(actor=actor, result=result)

@@ -56,3 +56,19 @@ def _level(value: Any, field: str, scale: range = range(6)) -> int:
             field=field,
         )
     return value
+
+
+def _departure_refused(
+    indicator: str, level: int, feed: dict[str, Any] | None
+) -> MutuError:
+    """The refusal of a level that departs from the proposal without a reason (D11),
+    with the data beside it."""
+    feed = feed or {}
+    return _refuse(
+        f"{indicator}: level {level} berbeda dari usulan data Mutu (level "
+        f"{feed.get('level')}: {feed.get('value')}). Tuliskan alasannya.",
+        f"{indicator}: level {level} departs from Mutu's proposed level "
+        f"({feed.get('level')}: {feed.get('value')}). Give the reason.",
+        field="reason",
+        proposed=feed.get("level"),
+    )

@@ -13,9 +13,16 @@ from mutu.accounts.scoping import UNIT_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.evaluations import states
 from mutu.evaluations.evidence import check_upload
+from mutu.evaluations.feeds import cycle_window, departs, feeds_for, indicator_feed
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Answer, Assignment, Evidence
-from mutu.evaluations.services.rules import _answer, _level, _lock, _refuse
+from mutu.evaluations.services.rules import (
+    _answer,
+    _departure_refused,
+    _level,
+    _lock,
+    _refuse,
+)
 
 
 def _require_unit_side(
@@ -52,23 +59,38 @@ def self_answer_save(
     indicator: str,
     level: int,
     note: str = "",
+    reason: str = "",
     today: date | None = None,
 ) -> Answer:
     """The unit's self-assessment (F-01) of one indicator: a rubric level 0–5.
 
-    Refused after the deadline (*today* defaults to the current date in WIB).
+    A level that departs from the level Mutu's data propose for a fed indicator
+    needs a *reason* (D11); the reason is kept only with a departure. Refused
+    after the deadline (*today* defaults to the current date in WIB; the data are
+    read as of that day).
     """
+    today = today or timezone.localdate()
     assignment = _lock(assignment)
     _require_unit_side(actor, assignment, today)
     answer = _answer(assignment, indicator)
     level = _level(level, "level")
+    feed = indicator_feed(assignment, indicator, today)
+    reason = reason.strip() if departs(feed, level) else ""
+    if departs(feed, level) and not reason:
+        raise _departure_refused(indicator, level, feed)
     changes: dict[str, list[Any]] = {}
     if answer.self_level != level:
         changes["self_level"] = [answer.self_level, level]
     if answer.self_note != note.strip():
         changes["self_note"] = [answer.self_note, note.strip()]
+    if answer.self_reason != reason:
+        changes["self_reason"] = [answer.self_reason, reason]
+    if feed is not None and answer.feed != feed:
+        answer.feed = feed  # the data shown beside the level when it was saved
+        answer.save(update_fields=["feed"])
     if changes:
         answer.self_level, answer.self_note = level, note.strip()
+        answer.self_reason = reason
         answer.save()
         audit_record(actor=actor, action="self.answer", target=answer, changes=changes)
     return answer
@@ -163,6 +185,30 @@ def self_assessment_submit(
             f"Belum diisi: {', '.join(missing)}.",
             f"Not answered yet: {', '.join(missing)}.",
             field=missing[0],
+        )
+    # The data may have moved since a level was saved: every departure from the
+    # proposal as of today needs its reason (D11).
+    feeds = feeds_for(
+        assignment.unit,
+        cycle_window(assignment.cycle, today or timezone.localdate()),
+        instrument,
+    )
+    unexplained = sorted(
+        (
+            answer.indicator
+            for answer in assignment.answers.all()
+            if departs(feeds.get(answer.indicator), answer.self_level)
+            and not answer.self_reason.strip()
+        ),
+        key=lambda q: int(q[1:]),
+    )
+    if unexplained:
+        raise _refuse(
+            f"Level berbeda dari usulan data Mutu tanpa alasan: "
+            f"{', '.join(unexplained)}. Tuliskan alasannya pada indikator itu.",
+            f"Levels depart from Mutu's proposed level without a reason: "
+            f"{', '.join(unexplained)}. Give the reason on each indicator.",
+            field=unexplained[0],
         )
     before = assignment.stage
     assignment.stage = Assignment.Stage.SUBMITTED

@@ -12,9 +12,11 @@ from django.utils import timezone
 from mutu.audit.services import audit_record
 from mutu.evaluations import states
 from mutu.evaluations.evidence import check_upload
+from mutu.evaluations.feeds import departs, indicator_feed
 from mutu.evaluations.models import Answer, Assignment, FieldVisit
 from mutu.evaluations.services.rules import (
     _answer,
+    _departure_refused,
     _level,
     _lock,
     _refuse,
@@ -35,13 +37,25 @@ def _require_evaluator(actor: Any, assignment: Assignment) -> None:
 
 @transaction.atomic
 def indicator_score(
-    *, actor: Any, assignment: Assignment, indicator: str, score: int, note: str = ""
+    *,
+    actor: Any,
+    assignment: Assignment,
+    indicator: str,
+    score: int,
+    note: str = "",
+    reason: str = "",
 ) -> Answer:
-    """The evaluator's score (F-02); a note is mandatory when it differs from F-01."""
+    """The evaluator's score (F-02); a note is mandatory when it differs from F-01,
+    a *reason* when it departs from the level Mutu's data propose (D11; kept only
+    with a departure)."""
     assignment = _lock(assignment)
     _require_evaluator(actor, assignment)
     answer = _answer(assignment, indicator)
     score = _level(score, "score")
+    feed = indicator_feed(assignment, indicator, timezone.localdate())
+    reason = reason.strip() if departs(feed, score) else ""
+    if departs(feed, score) and not reason:
+        raise _departure_refused(indicator, score, feed)
     note = note.strip()
     if score != answer.self_level and not note:
         raise _refuse(
@@ -54,8 +68,13 @@ def indicator_score(
         changes["score"] = [answer.score, score]
     if answer.score_note != note:
         changes["score_note"] = [answer.score_note, note]
+    if answer.score_reason != reason:
+        changes["score_reason"] = [answer.score_reason, reason]
+    if feed is not None and answer.feed != feed:
+        answer.feed = feed  # the data shown beside the score when it was saved
+        answer.save(update_fields=["feed"])
     if changes:
-        answer.score, answer.score_note = score, note
+        answer.score, answer.score_note, answer.score_reason = score, note, reason
         answer.save()
         audit_record(
             actor=actor, action="evaluator.score", target=answer, changes=changes
