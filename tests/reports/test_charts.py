@@ -213,3 +213,13 @@ def test_aspect_bars_without_a_previous_cycle_and_in_english() -> None:
     for text in root.iter(f"{SVG}text"):
         line = text.text or ""
         assert text_width(line) <= WIDTH or line.endswith("…")
+
+
+def test_aspect_bars_cut_a_long_cycle_name_in_the_legend() -> None:
+    """A cycle name longer than the legend line ends in "…"; the desc keeps it."""
+    label = "PEKPPP 2026 Kabupaten Pesawaran (provisional, from the evaluator's scores)"
+    root = _parse(aspect_bars_svg(_aspect_rows(False), current_label=label))
+    legend = [t.text or "" for t in root.iter(f"{SVG}text")][-1]
+    assert legend.endswith("…")
+    assert 26 + text_width(legend) <= WIDTH
+    assert root.find(f"{SVG}desc").text.startswith(label)

@@ -364,11 +364,13 @@ def aspect_bars_svg(
             f">{tick}</text>"
         )
     y += 10
+    # A long cycle name is cut with "…" in the legend; the desc has it in full.
+    legend_width = WIDTH - 26
     items = [
         (
             f'<rect width="20" height="14" fill="{BLUE}" stroke="{INK}" '
             f'stroke-width=".5"/>',
-            current_label,
+            fit_lines(current_label, legend_width, lines=1)[0],
         )
     ]
     if previous_label is not None:
@@ -376,7 +378,7 @@ def aspect_bars_svg(
             (
                 '<rect y="2" width="20" height="10" fill="url(#aspect-dots)" '
                 f'stroke="{INK}" stroke-width=".5"/>',
-                previous_label,
+                fit_lines(previous_label, legend_width, lines=1)[0],
             )
         )
     legend, y = _legend(y, items)
