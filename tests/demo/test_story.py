@@ -16,8 +16,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from mutu.accounts.models import User
 from mutu.demo.evaluation import CYCLE_NAME, current_cycle_name
 from mutu.evaluations.feeds import feeds_for
 from mutu.evaluations.models import Answer, Assignment, Cycle, Result
@@ -71,7 +73,7 @@ def loaded_demo(db, settings):
 
 
 def test_demo_story_awards_follow_from_2025_data_and_current_cycle_in_progress(
-    loaded_demo,
+    loaded_demo, client
 ):
     today = loaded_demo
     assert today.year == 2026
@@ -180,6 +182,18 @@ def test_demo_story_awards_follow_from_2025_data_and_current_cycle_in_progress(
     assert revision[0].revision_note
     assert revision[0].revision_due > today
     assert not Result.objects.filter(assignment__cycle=current).exists()
+
+    # Each current unit's page compares its aspects with its 2025 result (item 8).
+    for assignment in assignments:
+        operator = User.objects.get(
+            grants__role="unit_operator", grants__unit=assignment.unit
+        )
+        client.force_login(operator)
+        page = client.get(reverse("evaluations:assignment", args=[assignment.pk]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'id="aspek"' in text
+        assert f"{CYCLE_NAME}: " in text  # the previous cycle's values in the desc
 
     # Flagged SKM responses wait for the coordinator.
     assert Response.objects.filter(is_flagged=True, day__year=today.year).count() >= 2

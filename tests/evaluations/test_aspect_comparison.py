@@ -102,6 +102,8 @@ def test_scores_before_finalization_are_provisional(world, assignment):
     comparison = selectors.aspect_comparison(assignment)
     assert comparison["provisional"]
     assert comparison["rows"][0]["value"] == Decimal("4.0000")
+    desc = _svg(_page(world, assignment)).find(f"{SVG}desc").text
+    assert desc.startswith("PEKPPP 2025 Pesawaran (sementara, dari nilai evaluator).")
     # one score removed (a fresh cycle unit with only part scored)
     assignment.answers.filter(indicator="Q30").update(score=None)
     comparison = selectors.aspect_comparison(assignment)
@@ -109,6 +111,9 @@ def test_scores_before_finalization_are_provisional(world, assignment):
     assert not comparison["provisional"]
     assert comparison["rows"][0]["value"] is None
     assert comparison["rows"][0]["previous"] == Decimal("3.0000")
+    desc = _svg(_page(world, assignment)).find(f"{SVG}desc").text
+    assert desc.startswith("PEKPPP 2025 Pesawaran (belum dinilai). I Kebijakan")
+    assert "I Kebijakan Pelayanan: — (PEKPPP 2024 Pesawaran: 3,00)" in desc
 
 
 def test_page_shows_the_chart_and_table_with_text_values(world, assignment):
