@@ -198,7 +198,9 @@ def _demo(operator_username: str) -> Demo:
         values={
             "service": service,
             "point": unit.points.order_by("code").first(),
-            "publication": Publication.objects.get(unit=unit),
+            "publication": Publication.objects.filter(unit=unit)
+            .order_by("-period_key")
+            .first(),
             "item": FollowUpItem.objects.filter(unit=unit).first(),
             "job": job,
             "cycle": cycle,

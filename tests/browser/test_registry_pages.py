@@ -19,13 +19,17 @@ def demo_surveys(transactional_db):
 
 
 def test_operator_edits_standard_on_phone(demo, phone):
-    """At 360 px a Dukcapil operator fills a missing component; 7/14 becomes 8/14."""
-    service = Service.objects.get(name="Penerbitan Akta Kelahiran")
+    """At 360 px the DPMPTSP operator fills a missing component of its partial
+    standard (the demo's award units keep theirs complete, as PEKPPP 2025's Q1
+    feed shows): n/14 becomes n+1/14."""
+    name = "Perizinan Berusaha Berbasis Risiko (OSS RBA)"
+    service = Service.objects.get(name=name)
     before = service.standard.completeness.filled
-    login(phone, "operator.dukcapil")
-    phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
+    assert before < 14
+    login(phone, "operator.dpmptsp")
+    phone.get_by_role("link", name="Dinas Penanaman Modal").click()
     assert_fits_width(phone)
-    phone.get_by_role("link", name="Penerbitan Akta Kelahiran").click()
+    phone.get_by_role("link", name=name).click()
     phone.get_by_text(f"{before}/14 komponen").first.wait_for()
     phone.get_by_role("link", name="Ubah standar").click()
     missing = service.standard.completeness.missing[0]

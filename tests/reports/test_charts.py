@@ -2,6 +2,7 @@
 colour, a point per period on the trend (issue 10, item 8)."""
 
 from datetime import date
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -13,6 +14,7 @@ from mutu.reports.charts import (
     CHAR_WIDTH,
     FONT,
     WIDTH,
+    aspect_bars_svg,
     element_bars_svg,
     fit_lines,
     text_width,
@@ -144,3 +146,80 @@ def test_chart_numbers_follow_the_language(lang) -> None:
     with translation.override(lang):
         svg = str(element_bars_svg(_result(), None))
     assert ("3,50" if lang == "id" else "3.50") in svg
+
+
+def _aspect_rows(previous: bool = True) -> list[dict]:
+    names = [
+        ("I", "Kebijakan Pelayanan", "Service policy"),
+        ("II", "Profesionalisme SDM", "Professionalism of human resources"),
+        ("III", "Sarana Prasarana", "Facilities and infrastructure"),
+        (
+            "IV",
+            "Sistem Informasi Pelayanan Publik (SIPP)",
+            "Public service information system (SIPP)",
+        ),
+        ("V", "Konsultasi dan Pengaduan", "Consultation and complaints"),
+        ("VI", "Inovasi Pelayanan Publik", "Public service innovation"),
+    ]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "name_en": name_en,
+            "value": None if code == "V" else Decimal("4.25"),
+            "previous": Decimal("3.5") if previous else None,
+        }
+        for code, name, name_en in names
+    ]
+
+
+def test_aspect_bars_describe_both_cycles_and_write_every_value() -> None:
+    """Titled and described; each aspect's value and the previous cycle's are text
+    beside the bars; a missing value is "—" with no bar; the legend names both."""
+    root = _parse(
+        aspect_bars_svg(
+            _aspect_rows(), current_label="PEKPPP 2026", previous_label="PEKPPP 2025"
+        )
+    )
+    assert root.find(f"{SVG}title").text == "Nilai per aspek (skala 0–5)"
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith(
+        "PEKPPP 2026. I Kebijakan Pelayanan: 4,25 (PEKPPP 2025: 3,50)"
+    )
+    assert "V Konsultasi dan Pengaduan: — (PEKPPP 2025: 3,50)" in desc
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts.count("4,25") == 5
+    assert texts.count("3,50") == 6
+    assert texts.count("—") == 1
+    assert {"PEKPPP 2026", "PEKPPP 2025"} <= set(texts)
+    bars = root.findall(f"{SVG}g[@class='bar current']")
+    assert len(bars) == 6
+    widths = [float(bar.findall(f"{SVG}rect")[1].get("width")) for bar in bars]
+    assert widths[4] == 0
+    assert widths[0] == pytest.approx(4.25 / 5 * (WIDTH - 48), abs=0.1)
+    # the previous cycle differs by pattern and thickness, not colour alone
+    previous = root.findall(f"{SVG}g[@class='bar previous']")
+    assert len(previous) == 6
+    assert previous[0].findall(f"{SVG}rect")[1].get("fill") == "url(#aspect-dots)"
+
+
+def test_aspect_bars_without_a_previous_cycle_and_in_english() -> None:
+    """One series only, no dotted bars; English names that fit or end in "…"."""
+    with translation.override("en"):
+        root = _parse(aspect_bars_svg(_aspect_rows(False), current_label="PEKPPP 2026"))
+    assert not root.findall(f"{SVG}g[@class='bar previous']")
+    desc = root.find(f"{SVG}desc").text
+    assert "IV Public service information system (SIPP): 4.25" in desc
+    for text in root.iter(f"{SVG}text"):
+        line = text.text or ""
+        assert text_width(line) <= WIDTH or line.endswith("…")
+
+
+def test_aspect_bars_cut_a_long_cycle_name_in_the_legend() -> None:
+    """A cycle name longer than the legend line ends in "…"; the desc keeps it."""
+    label = "PEKPPP 2026 Kabupaten Pesawaran (provisional, from the evaluator's scores)"
+    root = _parse(aspect_bars_svg(_aspect_rows(False), current_label=label))
+    legend = [t.text or "" for t in root.iter(f"{SVG}text")][-1]
+    assert legend.endswith("…")
+    assert 26 + text_width(legend) <= WIDTH
+    assert root.find(f"{SVG}desc").text.startswith(label)

@@ -135,7 +135,8 @@ SERVICES: dict[str, list[dict[str, str]]] = {
             "completion_time": "1 hari kerja.",
             "fee": "Tidak dipungut biaya.",
             "product": "Kutipan Akta Kelahiran.",
-            "fill": "partial",
+            "staff_count": "2 orang.",
+            "fill": "all",
         },
     ],
     "dinsos": [

@@ -8,9 +8,10 @@ from django.db import transaction
 from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure, totp_device_preset
 from mutu.demo import data
-from mutu.demo.evaluation import cycle_load
+from mutu.demo.evaluation import current_cycle_load, cycle_load
 from mutu.demo.messages import messages_load
-from mutu.demo.responses import responses_load
+from mutu.demo.records import records_load
+from mutu.demo.responses import flagged_load, responses_load, story_responses_load
 from mutu.measures.standards import STANDARD_COMPONENTS
 from mutu.registry.models import (
     Government,
@@ -35,10 +36,25 @@ class DemoReport:
     responses: int = 0
 
 
+RECORD_LEVELS = {
+    "dinsos": 4,
+    "dukcapil": 4,
+    "rsud": 4,
+    "dpmptsp": 4,
+    "pkm-gedongtataan": 3,
+    "pkm-hanura": 2,
+}
+"""The level each unit's registry records support for Q3, Q5, Q10 and Q31: the
+story's levels for those indicators (its plan's base level; Hanura's records are
+thinner still)."""
+
+
 @transaction.atomic
 def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
     """Create (or find) the Lampung/Pesawaran demo: units, services, MPP, logins,
-    and unless turned off a year of SKM responses and the PEKPPP 2025 cycle."""
+    and unless turned off the SKM of 2025 with the PEKPPP 2025 cycle (the story),
+    the live SKM of the last quarters with a few flagged responses, and the
+    current year's cycle in progress."""
     if not Region.objects.filter(code=data.PESAWARAN_CODE).exists():
         regions_load()
     lampung = Region.objects.get(code=data.LAMPUNG_CODE)
@@ -94,21 +110,36 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
     messages_load(units["dukcapil"])
     if not surveys:
         return report
-    report.responses = responses_load(
+    operators = {key: users[f"operator.{key}"] for key in data.UNITS_WITH_OPERATORS}
+    # The 2025 story first: its SKM, then its cycle, which reads that SKM.
+    report.responses = story_responses_load(
+        units, admin=users["admin.nasional"], operators=operators
+    )
+    # The registry records behind Q3, Q5, Q10 and Q31 (D19), at the levels the
+    # story gives each unit, before the cycle reads them.
+    records_load(units, RECORD_LEVELS)
+    if evaluation:
+        cycle_load(
+            units,
+            admin=users["admin.nasional"],
+            evaluator=users["evaluator"],
+            coordinator=users["koordinator.pesawaran"],
+            operators=operators,
+        )
+    report.responses += responses_load(
         units,
         admin=users["admin.nasional"],
         head=users["kepala.dukcapil"],
         operator=users["operator.dukcapil"],
     )
-    if not evaluation:
-        return report
-    cycle_load(
-        units,
-        admin=users["admin.nasional"],
-        evaluator=users["evaluator"],
-        coordinator=users["koordinator.pesawaran"],
-        operators={key: users[f"operator.{key}"] for key in data.UNITS_WITH_OPERATORS},
-    )
+    report.responses += flagged_load(units)
+    if evaluation:
+        current_cycle_load(
+            units,
+            admin=users["admin.nasional"],
+            evaluator=users["evaluator"],
+            operators=operators,
+        )
     return report
 
 

@@ -1,9 +1,9 @@
 """Demo registry records behind the fed indicators Q3, Q5, Q10 and Q31 (D19).
 
-Not called by :func:`mutu.demo.loader.demo_load` yet: the demo's story (issue 12
-item 7) decides each unit's levels; :func:`records_load` writes, for each unit, the
-records whose feeds propose the level asked for, so the demo's scores can follow
-its data. Direct writes, like the rest of the demo loader; idempotent.
+Called by :func:`mutu.demo.loader.demo_load` with the story's level for each unit
+(``RECORD_LEVELS``): :func:`records_load` writes, for each unit, the records whose
+feeds propose the level asked for, so the demo's scores follow its data. Direct
+writes, like the rest of the demo loader; idempotent.
 """
 
 from collections.abc import Mapping

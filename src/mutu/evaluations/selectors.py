@@ -2,6 +2,7 @@
 only the units assigned to them, coordinators and admins their scope."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import F, Q, QuerySet
@@ -21,6 +22,9 @@ from mutu.evaluations import states
 from mutu.evaluations.feeds import assignment_feeds, departs
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Answer, Assignment, Certificate, Cycle, Result
+from mutu.measures.errors import MeasureInputError
+from mutu.measures.evaluation import evaluate
+from mutu.measures.rounding import round_half_up
 
 
 def assignment_list_for_user(user: Any) -> QuerySet[Assignment]:
@@ -256,6 +260,90 @@ def previous_results(assignment: Assignment) -> list[Result]:
             assignment__cycle__year__lt=assignment.cycle.year,
         ).select_related("assignment__cycle")
     )
+
+
+def previous_cycle_result(assignment: Assignment) -> Result | None:
+    """The unit's current result in its latest cycle before this one's year."""
+    return (
+        Result.objects.filter(
+            assignment__unit=assignment.unit,
+            is_current=True,
+            assignment__cycle__year__lt=assignment.cycle.year,
+        )
+        .select_related("assignment__cycle")
+        .order_by("-assignment__cycle__year", "-finalized_at")
+        .first()
+    )
+
+
+def _provisional_aspects(assignment: Assignment) -> dict[str, Decimal] | None:
+    """Aspect values from the evaluator's scores so far, once every scored
+    indicator has one (F-02 only: F-03 does not change the aspects); else None."""
+    instrument = cycle_instrument(assignment.cycle)
+    scores = {
+        answer.indicator: answer.score
+        for answer in assignment.answers.all()
+        if answer.score is not None
+    }
+    try:
+        computed = evaluate(instrument, scores)
+    except MeasureInputError:
+        return None
+    return {a.code: round_half_up(a.value, 4) for a in computed.aspects if a.scored}
+
+
+def _stored_aspects(result: Result) -> dict[str, Decimal]:
+    return {
+        code: Decimal(str(aspect["value"]))
+        for code, aspect in (result.aspects or {}).items()
+    }
+
+
+def aspect_comparison(assignment: Assignment) -> dict[str, Any] | None:
+    """The six aspects of *assignment* beside the unit's previous cycle (issue 12).
+
+    Values come from the current final result, or, before it, from the
+    evaluator's scores once all are in (``provisional``); the previous cycle's from
+    its current result. Rows follow this cycle's instrument (aspects matched by
+    code; an aspect missing on one side is ``None`` there). None when there is
+    nothing to show on either side.
+    """
+    result = current_result(assignment)
+    provisional = result is None
+    values = (
+        _stored_aspects(result)
+        if result is not None
+        else _provisional_aspects(assignment)
+    )
+    previous = previous_cycle_result(assignment)
+    before = _stored_aspects(previous) if previous is not None else {}
+    if values is None and previous is None:
+        return None
+    values = values or {}
+    rows = []
+    for aspect in cycle_instrument(assignment.cycle).aspects:
+        if not aspect.scored:
+            continue
+        value, earlier = values.get(aspect.code), before.get(aspect.code)
+        rows.append(
+            {
+                "code": aspect.code,
+                "name": aspect.name,
+                "name_en": aspect.name_en,
+                "weight": aspect.weight,
+                "value": value,
+                "previous": earlier,
+                "change": round_half_up(value - earlier, 2)
+                if value is not None and earlier is not None
+                else None,
+            }
+        )
+    return {
+        "rows": rows,
+        "has_values": bool(values),
+        "provisional": provisional and bool(values),
+        "previous": previous,
+    }
 
 
 def cycle_list_for_user(user: Any) -> QuerySet[Cycle]:

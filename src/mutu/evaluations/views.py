@@ -48,6 +48,7 @@ from mutu.evaluations.models import (
 from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT
 from mutu.ratelimit import rate_limited
 from mutu.registry.models import Region, ServiceUnit
+from mutu.reports.charts import aspect_bars_svg
 
 F03_SALT = "mutu.evaluations.f03"
 
@@ -355,11 +356,14 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         reverse("evaluations:f03", args=[signing.dumps(assignment.pk, salt=F03_SALT)])
     )
     result = selectors.current_result(assignment)
+    comparison = selectors.aspect_comparison(assignment)
     return render(
         request,
         "evaluations/assignment.html",
         {
             "assignment": assignment,
+            "comparison": comparison,
+            "aspect_chart": _aspect_chart(assignment, comparison),
             "actions": actions,
             "aspects": selectors.answer_rows(assignment),
             "result": result,
@@ -373,6 +377,23 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "revise_form": ReviseForm(),
             "visit_form": VisitForm(),
         },
+    )
+
+
+def _aspect_chart(assignment: Assignment, comparison: dict[str, Any] | None) -> str:
+    """The aspects chart of the assignment page (empty without a comparison)."""
+    if comparison is None:
+        return ""
+    label = assignment.cycle.name
+    if comparison["provisional"]:
+        label = _("%(cycle)s (sementara, dari nilai evaluator)") % {"cycle": label}
+    elif not comparison["has_values"]:
+        label = _("%(cycle)s (belum dinilai)") % {"cycle": label}
+    previous = comparison["previous"]
+    return aspect_bars_svg(
+        comparison["rows"],
+        current_label=label,
+        previous_label=previous.assignment.cycle.name if previous else None,
     )
 
 

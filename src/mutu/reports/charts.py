@@ -269,3 +269,119 @@ def trend_line_svg(rows: Sequence[dict[str, Any]]) -> SafeString:
             )
     parts = _open("trend", WIDTH, bottom + 44, title, desc)
     return _close(parts + body + points)
+
+
+ASPECT_SCALE_HIGH = 5.0
+GREY = "#5b6670"
+PREVIOUS_BAR_HEIGHT = 10
+DOTS = (
+    '<pattern id="{id}" width="4" height="4" patternUnits="userSpaceOnUse">'
+    '<rect width="4" height="4" fill="#fff"/>'
+    '<rect width="2" height="2" fill="' + GREY + '"/></pattern>'
+)
+
+
+def _aspect_x(value: float) -> float:
+    return min(max(value, 0.0), ASPECT_SCALE_HIGH) / ASPECT_SCALE_HIGH * BAR_WIDTH
+
+
+def _shown(value: Any) -> str:
+    return "—" if value is None else chart_number(value)
+
+
+def aspect_bars_svg(
+    rows: Sequence[dict[str, Any]],
+    *,
+    current_label: str,
+    previous_label: str | None = None,
+) -> SafeString:
+    """A bar per aspect of an evaluation: its value on the 0–5 scale, and below it,
+    thinner and dotted, the unit's value in its previous cycle.
+
+    *rows* are :func:`mutu.evaluations.selectors.aspect_comparison` rows (``code``,
+    ``name``, ``name_en``, ``value``, ``previous``; a value may be ``None``: no
+    bar, "—"). The
+    two series differ by thickness and fill pattern as well as colour, the legend
+    names both cycles, and every value is written beside its bar and listed in
+    the ``<desc>``.
+    """
+    lang = "en" if (get_language() or "").startswith("en") else "id"
+    names = {
+        row["code"]: row.get("name_en")
+        if lang == "en" and row.get("name_en")
+        else row["name"]
+        for row in rows
+    }
+    title = _("Nilai per aspek (skala 0–5)")
+    figures = []
+    for row in rows:
+        figure = f"{row['code']} {names[row['code']]}: {_shown(row['value'])}"
+        if previous_label is not None:
+            figure += f" ({previous_label}: {_shown(row['previous'])})"
+        figures.append(figure)
+    desc = f"{current_label}. " + "; ".join(figures)
+    body: list[str] = []
+    y = 4.0
+    for row in rows:
+        full = f"{row['code']} {names[row['code']]}"
+        for line in fit_lines(full, WIDTH):
+            y += LINE
+            body.append(f'<text x="0" y="{y:.0f}">{escape(line)}</text>')
+        top = y + 6
+        series = [("current", row["value"], BAR_HEIGHT, BLUE, current_label)]
+        if previous_label is not None:
+            series.append(
+                (
+                    "previous",
+                    row["previous"],
+                    PREVIOUS_BAR_HEIGHT,
+                    "url(#aspect-dots)",
+                    previous_label,
+                )
+            )
+        for kind, value, height, fill, label in series:
+            shown = _shown(value)
+            width = 0.0 if value is None else _aspect_x(float(value))
+            size = "" if kind == "current" else f' font-size="{SMALL_FONT}"'
+            body.append(
+                f'<g class="bar {kind}"><title>{escape(full)}, {escape(label)}: '
+                f"{shown}</title>"
+                f'<rect x="0" y="{top:.0f}" width="{BAR_WIDTH}" height="{height}" '
+                f'fill="{TRACK}"/>'
+                f'<rect x="0" y="{top:.0f}" width="{width:.1f}" height="{height}" '
+                f'fill="{fill}" stroke="{INK}" stroke-width=".5"/>'
+                f'<text x="{BAR_WIDTH + 6}" y="{top + height - 2:.0f}"'
+                f"{size}>"
+                f"{shown}</text></g>"
+            )
+            top += height + 4
+        y = top + 4
+    y += LINE
+    for tick in range(6):
+        body.append(
+            f'<text x="{_aspect_x(tick):.1f}" y="{y:.0f}" font-size="{SMALL_FONT}" '
+            f'text-anchor="{"start" if tick == 0 else "end" if tick == 5 else "middle"}"'
+            f">{tick}</text>"
+        )
+    y += 10
+    # A long cycle name is cut with "…" in the legend; the desc has it in full.
+    legend_width = WIDTH - 26
+    items = [
+        (
+            f'<rect width="20" height="14" fill="{BLUE}" stroke="{INK}" '
+            f'stroke-width=".5"/>',
+            fit_lines(current_label, legend_width, lines=1)[0],
+        )
+    ]
+    if previous_label is not None:
+        items.append(
+            (
+                '<rect y="2" width="20" height="10" fill="url(#aspect-dots)" '
+                f'stroke="{INK}" stroke-width=".5"/>',
+                fit_lines(previous_label, legend_width, lines=1)[0],
+            )
+        )
+    legend, y = _legend(y, items)
+    parts = _open("aspects", WIDTH, y, title, desc)
+    parts.append("<defs>" + DOTS.format(id="aspect-dots") + "</defs>")
+    return _close(parts + body + legend)
