@@ -9,6 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from mutu.api.views import ApiDocsView
+from mutu.complaints import api as complaints_api
 from mutu.surveys.channels.api import views as surveys_api
 
 v1 = [
@@ -21,6 +22,11 @@ v1 = [
         "responses/bulk",
         surveys_api.ResponseBulkView.as_view(),
         name="api-v1-responses-bulk",
+    ),
+    path(
+        "complaints",
+        complaints_api.ComplaintCreateView.as_view(),
+        name="api-v1-complaints",
     ),
 ]
 
