@@ -10,7 +10,7 @@ from mutu.complaints import services
 from mutu.complaints.models import Complaint
 from mutu.messaging.models import Contact, OutboundMessage
 from mutu.messaging.services import conversation_handle
-from tests.messaging.conftest import DAY, fake, providers  # noqa: F401 (fixtures)
+from tests.messaging.conftest import DAY
 from tests.registry import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,8 @@ def test_aduan_with_code_and_text_files_at_once(world, providers):
     assert item.channel == "sms"
     assert item.text == "Antrean terlalu lama sejak pagi"
     assert item.tracking_code in " ".join(reply.messages)
-    assert item.contact is not None and item.contact.sealed
+    assert item.contact is not None
+    assert item.contact.sealed
     assert item.reporter_phone == ""  # the number lives only sealed in messaging
     assert not Contact.objects.filter(sealed__contains=PHONE[-6:]).exists()
 

@@ -39,7 +39,7 @@ class ComplaintInputSerializer(serializers.Serializer):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError(
-                {key: "Kolom tidak dikenal / unknown field" for key in sorted(unknown)}
+                dict.fromkeys(sorted(unknown), "Kolom tidak dikenal / unknown field")
             )
         return attrs
 

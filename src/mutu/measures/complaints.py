@@ -15,19 +15,21 @@ from fractions import Fraction
 
 __all__ = [
     "CHANNEL_GROUPS",
+    "COUNTER_GROUP",
     "ComplaintFacts",
     "ComplaintFigures",
     "complaint_figures_compute",
 ]
 
+COUNTER_GROUP = "loket"
 CHANNEL_GROUPS = {
-    "counter": "counter",
-    "web": "online",
-    "api": "online",
-    "sms": "messages",
-    "whatsapp": "messages",
-    "phone": "phone",
-    "letter": "letter",
+    "counter": COUNTER_GROUP,
+    "web": "daring",
+    "api": "daring",
+    "sms": "SMS/WhatsApp",
+    "whatsapp": "SMS/WhatsApp",
+    "phone": "telepon",
+    "letter": "surat",
 }
 """Media for D13: the face-to-face counter, and the other media that reach every
 group of citizens (online, SMS/WhatsApp, phone, letter)."""
