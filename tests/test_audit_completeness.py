@@ -471,7 +471,11 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
         c, "received", actor=c.world.operator
     ),
     "mutu.complaints.services:complaint_forward": lambda c: _complaint_call(
-        c, "received", actor=c.world.operator, unit=c.world.dinsos, reason="Urusan bansos"
+        c,
+        "received",
+        actor=c.world.operator,
+        unit=c.world.dinsos,
+        reason="Urusan bansos",
     ),
     "mutu.complaints.services:complaint_archive": lambda c: _complaint_call(
         c, "received", actor=c.world.operator, reason="Iklan, bukan aduan"
@@ -525,7 +529,10 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
     ),
     "mutu.complaints.services:calendar_day_set": lambda c: (
         lambda fn: fn(
-            actor=c.world.admin, day=date(2026, 12, 31), working=False, reason="SKB 3 menteri"
+            actor=c.world.admin,
+            day=date(2026, 12, 31),
+            working=False,
+            reason="SKB 3 menteri",
         )
     ),
     "mutu.messaging.services:contact_erase": _contact_erase,

@@ -80,7 +80,9 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, units=None, channels=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            unit_field = self.fields["unit"]
+            assert isinstance(unit_field, forms.ModelChoiceField)
+            unit_field.queryset = units
         if channels:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Diterima melalui"), choices=channels

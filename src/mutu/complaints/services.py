@@ -776,7 +776,7 @@ def complaint_escalate(
         .select_related("unit")
         .get(pk=complaint.pk)
     )
-    due = getattr(complaint, dict(STAGE_MILESTONES)[stage])
+    due = getattr(complaint, {str(s): f for s, f in STAGE_MILESTONES}[stage])
     if ComplaintEscalation.objects.filter(complaint=complaint, stage=stage).exists():
         return None
     recipients = coordinators_of(complaint.unit)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.models import Role
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.complaints import selectors, services
@@ -184,7 +185,7 @@ def _period(request: HttpRequest):
 
 @login_required
 @require_GET
-def complaint_inbox(request: HttpRequest, unit_id: int) -> HttpResponse:
+def complaint_inbox(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The unit's complaints with filters (status, due, service, channel, type),
     the period's figures and the quarterly recap."""
     unit = unit_get_for_user(request.user, unit_id)
@@ -219,7 +220,7 @@ def complaint_inbox(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+def complaint_create(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """An operator enters a complaint received at the counter, by phone or letter."""
     unit = unit_get_for_user(request.user, unit_id, roles=EDITOR_ROLES)
     form = ComplaintForm(
@@ -246,7 +247,7 @@ def complaint_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "complaints/create.html", {"unit": unit, "form": form})
 
 
-def _act(request: HttpRequest, complaint: Complaint, data: dict) -> None:
+def _act(request: AuthenticatedHttpRequest, complaint: Complaint, data: dict) -> None:
     action, user = data["action"], request.user
     if action == "verify":
         services.complaint_verify(
@@ -294,7 +295,7 @@ def _act(request: HttpRequest, complaint: Complaint, data: dict) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_detail(
-    request: HttpRequest, unit_id: int, complaint_id: int
+    request: AuthenticatedHttpRequest, unit_id: int, complaint_id: int
 ) -> HttpResponse:
     """One complaint: its history, attachments, internal notes, identity (per
     D22), deadlines, and the unit's actions."""
@@ -342,7 +343,9 @@ def complaint_detail(
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, attachment_id: int
+) -> FileResponse:
     """Serve a complaint's attachment only to those who may see the complaint."""
     attachment = selectors.attachment_get_for_user(request.user, attachment_id)
     if not attachment.file:
@@ -360,7 +363,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 @login_required
 @require_GET
-def complaint_export(request: HttpRequest, unit_id: int) -> HttpResponse:
+def complaint_export(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The SP4N-LAPOR! hand-off of the unit's complaints (``?format=xlsx`` or CSV)."""
     unit = unit_get_for_user(request.user, unit_id)
     kind = request.GET.get("format", "csv")
@@ -384,7 +387,7 @@ def complaint_export(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recap_publish(request: HttpRequest, unit_id: int) -> HttpResponse:
+def recap_publish(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The unit head publishes the complaints recap of a quarter (public page)."""
     unit = unit_get_for_user(
         request.user, unit_id, roles=(Role.UNIT_HEAD, Role.NATIONAL_ADMIN)
