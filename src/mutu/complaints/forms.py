@@ -1,6 +1,8 @@
 """Forms of the complaint pages: the citizen's form (no JavaScript needed), the
 operator's entry, the unit's actions, and the citizen's rating and answers."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -80,8 +82,7 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, units=None, channels=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            unit_field = self.fields["unit"]
-            assert isinstance(unit_field, forms.ModelChoiceField)
+            unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
             unit_field.queryset = units
         if channels:
             self.fields["channel"] = forms.ChoiceField(
