@@ -35,6 +35,7 @@ from django.apps import apps
 from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -45,6 +46,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from mutu.accounts.models import Role, User
+from mutu.complaints.models import Complaint, ComplaintAttachment
+from mutu.complaints.services import complaint_file
 from mutu.evaluations.models import (
     Assignment,
     Certificate,
@@ -60,7 +63,7 @@ from mutu.surveys.periods import PeriodKind, period_containing
 from tests.accounts.factories import user_with_role
 from tests.accounts.login import login
 from tests.api.factories import ALL_FOUR
-from tests.evaluations.conftest import PDF_BYTES
+from tests.evaluations.conftest import PDF_BYTES, PNG_BYTES
 from tests.registry import factories
 from tests.routes import Route
 from tests.routes import routes as all_routes
@@ -68,10 +71,10 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 1968
-"""The matrix sent 1,968 requests when the messaging log and Twilio's status callback
-joined it (72 routes, the admin's index among them, and 2 API operations): it may
-grow, never silently shrink."""
+MINIMUM_CHECKS = 2364
+"""The matrix sent 2,364 requests when the complaint pages joined it (81 routes, the
+admin's index among them, and 3 API operations); 1,968 before them: it may grow,
+never silently shrink."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -199,12 +202,27 @@ ROUTES: dict[str, Expect] = {
     "evaluations:verify": Expect(get=PUBLISHED),
     "evaluations:certificate_pdf": Expect(get=PUBLISHED),
     "audit:log": Expect(get=MANAGERS),
+    # Complaints (issue 13): the citizen's pages are public (the tracking page by
+    # its code, which names one complaint and never its identity); the unit's are
+    # its staff's and those above it; the recap is the head's act. The evaluator
+    # does not see complaints.
+    "complaints:form": Expect(get=EVERYONE, post=EVERYONE),
+    "complaints:lookup": Expect(get=EVERYONE),
+    "complaints:track": Expect(get=EVERYONE, post=EVERYONE),
+    "complaints:attachment": Expect(get=STAFF),
+    "complaints:inbox": Expect(get=STAFF),
+    "complaints:create": Expect(get=STAFF, post=STAFF),
+    "complaints:export": Expect(get=STAFF),
+    "complaints:recap": Expect(post=PUBLISHERS),
+    "complaints:detail": Expect(get=STAFF, post=STAFF),
+    "api-v1-complaints": Expect(post=API),
 }
 """Every route by name: who passes with GET and with POST."""
 
 API_OPERATIONS: dict[str, Access] = {
     "responses_create": STAFF,
     "responses_bulk_create": STAFF,
+    "complaints_create": STAFF,
 }
 """Every operation of the OpenAPI document by operationId: who passes (an
 evaluator's token writes nothing)."""
@@ -227,6 +245,8 @@ class Target:
     evidence: Evidence
     region_code: str
     certificate_code: str
+    complaint: Complaint
+    attachment: ComplaintAttachment
 
 
 @dataclass
@@ -252,6 +272,14 @@ def _target(
     Publication.objects.create(
         unit=unit, period_key=key, published_at=timezone.localdate()
     )
+    complaint = complaint_file(
+        unit=unit,
+        text="Antrean terlalu lama di loket.",
+        channel="web",
+        privacy="confidential",
+        reporter_name="Pelapor Matriks",
+        attachments=[SimpleUploadedFile("foto.png", PNG_BYTES, "image/png")],
+    ).complaint
     return Target(
         unit=unit,
         service=service,
@@ -275,6 +303,8 @@ def _target(
         evidence=evidence,
         region_code=region_code,
         certificate_code="tidak-ada",
+        complaint=complaint,
+        attachment=complaint.attachments.get(),
     )
 
 
@@ -403,6 +433,8 @@ PARAMETERS: dict[str, Value] = {
     "evidence_id": lambda m, t: t.evidence.pk,
     "indicator": lambda m, t: "Q1",
     "code": lambda m, t: t.point.code,
+    "complaint_id": lambda m, t: t.complaint.pk,
+    "attachment_id": lambda m, t: t.attachment.pk,
 }
 """A parameter's value by its name, for one target."""
 
@@ -411,6 +443,7 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "surveys:public_result": {"period_key": lambda m, t: m.published_key},
     "evaluations:verify": {"code": lambda m, t: t.certificate_code},
     "evaluations:certificate_pdf": {"code": lambda m, t: t.certificate_code},
+    "complaints:track": {"code": lambda m, t: t.complaint.tracking_code},
     "evaluations:f03": {
         "token": lambda m, t: signing.dumps(t.assignment.pk, salt=F03_SALT)
     },
@@ -472,6 +505,15 @@ POST_BODIES: dict[str, Body] = {
     "evaluations:revision": lambda m, t: {"note": "Lengkapi bukti"},
     "evaluations:visit": lambda m, t: {"visited_on": "2026-08-01", "note": "Rapi"},
     "evaluations:revise": lambda m, t: {"indicator": "Q1", "score": 1, "reason": "X"},
+    "complaints:create": lambda m, t: {
+        "unit": t.unit.pk if t else "",
+        "kind": "pengaduan",
+        "text": "Dicatat dari loket oleh operator.",
+        "privacy": "open",
+        "channel": "counter",
+    },
+    "complaints:detail": lambda m, t: {"action": "note", "text": "Catatan matriks"},
+    "complaints:recap": lambda m, t: {"period_key": m.open_key},
 }
 """What each POST sends: a body that would write if the role were allowed, so a
 refusal that still wrote is caught (others send an empty form)."""
@@ -487,6 +529,11 @@ def _api_item(m: Matrix, t: Target) -> dict[str, Any]:
 
 
 API_BODIES: dict[str, Body] = {
+    "complaints_create": lambda m, t: {
+        "client_id": str(uuid.uuid4()),
+        "unit": t.unit.pk,
+        "text": "Antrean terlalu lama di loket.",
+    },
     "responses_create": _api_item,
     "responses_bulk_create": lambda m, t: [_api_item(m, t), _api_item(m, t)],
 }

@@ -8,6 +8,7 @@ from django.db import transaction
 from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure, totp_device_preset
 from mutu.demo import data
+from mutu.demo.complaints import complaints_load
 from mutu.demo.evaluation import cycle_load
 from mutu.demo.messages import messages_load
 from mutu.demo.responses import responses_load
@@ -92,6 +93,7 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
             totp_device_preset(actor=None, user=user, secret=secret)
             report.totp_secrets[user_spec["username"]] = secret
     messages_load(units["dukcapil"])
+    complaints_load(units, users)
     if not surveys:
         return report
     report.responses = responses_load(
