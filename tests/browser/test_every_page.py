@@ -46,6 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutu.accounts.models import User
+from mutu.complaints.models import ComplaintAttachment
 from mutu.demo.evaluation import CYCLE_NAME
 from mutu.demo.loader import demo_load
 from mutu.evaluations.models import Certificate, Cycle, Evidence
@@ -93,6 +94,8 @@ NOT_PAGES = {
     "reports:point_poster": "one counter's QR poster (a PDF download)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
+    "complaints:attachment": "a complaint's attachment (the demo's PDF)",
+    "complaints:export": "the SP4N-LAPOR! hand-off (a CSV download)",
 }
 """Patterns that answer GET with something other than an HTML page: fetched by each
 role and checked by status only (and that the answer is not an HTML page)."""
@@ -138,6 +141,8 @@ PARAMETERS: dict[str, Value] = {
     "evidence_id": lambda d: d.values["evidence"].pk,
     "indicator": lambda d: "Q1",
     "code": lambda d: d.values["point"].code,
+    "complaint_id": lambda d: d.values["complaint"].pk,
+    "attachment_id": lambda d: d.values["attachment"].pk,
 }
 """A parameter's demo value by its name."""
 
@@ -150,6 +155,7 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "evaluations:f03": {
         "token": lambda d: signing.dumps(d.values["assignment"].pk, salt=F03_SALT)
     },
+    "complaints:track": {"code": lambda d: d.values["complaint"].tracking_code},
 }
 """Where a route's parameter of that name means something else."""
 
@@ -184,6 +190,8 @@ def _demo(operator_username: str) -> Demo:
         uploaded_file=SimpleUploadedFile("survei-kertas.xlsx", content),
     ).job
     job.refresh_from_db()
+    attachment = ComplaintAttachment.objects.filter(complaint__unit=unit).first()
+    assert attachment is not None
     return Demo(
         unit=unit,
         values={
@@ -196,6 +204,8 @@ def _demo(operator_username: str) -> Demo:
             "assignment": assignment,
             "evidence": Evidence.objects.filter(answer__assignment=assignment).first(),
             "certificate": Certificate.objects.get(result__assignment=assignment),
+            "complaint": attachment.complaint,
+            "attachment": attachment,
         },
     )
 
