@@ -84,6 +84,7 @@ class ComplaintForm(forms.Form):
         if units is not None:
             unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
             unit_field.queryset = units
+            unit_field.label_from_instance = lambda unit: unit.name  # type: ignore[method-assign]
         if channels:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Diterima melalui"), choices=channels
