@@ -36,10 +36,17 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units by their full name (a citizen does not know the short names)."""
+
+    def label_from_instance(self, obj: ServiceUnit) -> str:  # type: ignore[override]
+        return obj.name
+
+
 class ComplaintForm(forms.Form):
     """What a citizen (or an operator for them) files."""
 
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit pelayanan yang diadukan"),
         queryset=ServiceUnit.objects.none(),
         empty_label=_("Pilih unit"),
@@ -84,7 +91,6 @@ class ComplaintForm(forms.Form):
         if units is not None:
             unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
             unit_field.queryset = units
-            unit_field.label_from_instance = lambda unit: unit.name  # type: ignore[method-assign]
         if channels:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Diterima melalui"), choices=channels
