@@ -228,3 +228,17 @@ def test_inbox_filters_and_recap_publish(client, world):
     )
     assert response.status_code == 302
     assert ComplaintRecap.objects.get(unit=world.dukcapil).figures["total"] == 2
+
+
+def test_inbox_costs_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    """The inbox does not grow in queries with the unit's complaints."""
+    for _ in range(12):
+        complaint(world.dukcapil)
+    login(client, world.operator)
+    url = reverse("complaints:inbox", args=[world.dukcapil.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.content.decode().count("/aduan/") >= 12
