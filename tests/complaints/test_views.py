@@ -242,3 +242,18 @@ def test_inbox_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert response.content.decode().count("/aduan/") >= 12
+
+
+def test_late_filter_shows_only_overdue_complaints(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = complaint(world.dukcapil, now=timezone.now() - timedelta(days=30))
+    fresh = complaint(world.dukcapil)
+    login(client, world.operator)
+    url = reverse("complaints:inbox", args=[world.dukcapil.pk]) + "?due=late"
+    page = client.get(url).content.decode()
+    assert old.tracking_code in page
+    assert fresh.tracking_code not in page
+    assert "Terlambat" in page
