@@ -271,3 +271,15 @@ def test_solved_question_is_asked_after_the_setting_days(world, settings):
     assert (
         services.complaints_solved_ask_due(now=item.closed_at + timedelta(days=15)) == 0
     )
+
+
+def test_a_standard_may_set_shorter_limits_only(world):
+    """D9: a service standard may shorten the limits, never lengthen them."""
+    item = complaint(world.dukcapil, now=wib(2026, 10, 9, 16, 0), limits=(1, 2, 5))
+    assert (item.verify_due, item.answer_due, item.resolve_due) == (
+        date(2026, 10, 12),
+        date(2026, 10, 13),
+        date(2026, 10, 16),
+    )
+    with pytest.raises(MutuError, match="batas D9"):
+        complaint(world.dukcapil, limits=(3, 5, 20))

@@ -40,6 +40,9 @@ from mutu.complaints.models import (
     ComplaintRecap,
 )
 from mutu.complaints.selectors import (
+    ANSWER_DAYS,
+    RESOLVE_DAYS,
+    VERIFY_DAYS,
     complaint_figures,
     coordinators_of,
     due_dates,
@@ -207,6 +210,7 @@ def complaint_file(
     client_id: uuid.UUID | None = None,
     actor: User | None = None,
     now: datetime | None = None,
+    limits: tuple[int, int, int] | None = None,
 ) -> FileResult:
     """File a complaint on any channel; the one intake of the web form, SMS and
     WhatsApp, the API and the operator's entry.
@@ -215,8 +219,9 @@ def complaint_file(
     no identity (D22). Idempotent by *client_id*: the same id with the same
     content returns the stored complaint (``created`` false), with other content
     raises :class:`ConflictError`. Attachments (at most 3) are checked by content
-    (PDF, JPG, PNG). Raises :class:`MutuError` for invalid input; nothing is
-    written then.
+    (PDF, JPG, PNG). *limits* (verification, first answer, resolution in working
+    days) are a service standard's shorter limits; D9's are the longest allowed.
+    Raises :class:`MutuError` for invalid input; nothing is written then.
     """
     text = (text or "").strip()
     if client_id is not None:
@@ -268,7 +273,24 @@ def complaint_file(
     if privacy == Complaint.Privacy.ANONYMOUS:
         reporter_name = reporter_email = reporter_phone = ""
     now = now or timezone.now()
-    dues = due_dates(timezone.localdate(now), working_calendar())
+    longest = (VERIFY_DAYS, ANSWER_DAYS, RESOLVE_DAYS)
+    verify, answer, resolve = limits or longest
+    if not all(
+        1 <= mine <= most for mine, most in zip(limits or longest, longest, strict=True)
+    ):
+        raise MutuError(
+            "Batas waktu standar pelayanan harus 1 hari kerja sampai batas D9 "
+            "(3, 5, 14).",
+            "A service standard's limits must be 1 working day up to D9's (3, 5, 14).",
+            field="limits",
+        )
+    dues = due_dates(
+        timezone.localdate(now),
+        working_calendar(),
+        verify_days=verify,
+        answer_days=answer,
+        resolve_days=resolve,
+    )
     complaint = None
     for _attempt in range(5):
         try:
