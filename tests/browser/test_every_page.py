@@ -490,9 +490,7 @@ def test_the_text_check_tells_dates_and_decimals_from_codes_times_and_thousands(
 def test_a_parameter_without_a_demo_value_fails_loudly():
     """A pattern added later whose parameter the crawl cannot fill says so."""
     route = Route(
-        "complaints:detail", "pengaduan/<int:complaint_id>/", ("complaint_id",)
+        "complaints:reply", "pengaduan/balasan/<int:reply_id>/", ("reply_id",)
     )
-    with pytest.raises(
-        LookupError, match="no demo value for the parameter 'complaint_id'"
-    ):
+    with pytest.raises(LookupError, match="no demo value for the parameter 'reply_id'"):
         _url(Demo(unit=ServiceUnit()), route)
