@@ -61,7 +61,7 @@ def _file(conversation: SmsConversation, inbound: Inbound, text: str) -> Reply:
             phone=inbound.phone,
             provider=conversation.provider,
             channel=inbound.channel,
-            purpose="complaint",
+            purpose="complaint_update",
             unit=unit,
             now=inbound.now,
         )

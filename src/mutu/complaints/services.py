@@ -501,7 +501,7 @@ def _notify(
         return
     try:
         outbound_queue(
-            actor=actor, contact=contact, text=text, purpose="complaint", now=now
+            actor=actor, contact=contact, text=text, purpose="complaint_update", now=now
         )
     except MutuError:
         # No sender configured (the demo without a gateway): the tracking page
