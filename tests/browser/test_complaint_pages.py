@@ -44,6 +44,11 @@ def test_file_answer_not_solved_reopens(demo, phone, desktop):
     )
     desktop.get_by_role("button", name="Kirim jawaban").click()
     desktop.get_by_text("Tersimpan.").wait_for()
+    assert_accessible(desktop)
+    save_screenshot(desktop, "complaint-detail-desktop")
+    desktop.goto(f"/unit/{complaint.unit_id}/aduan/")
+    assert_accessible(desktop)
+    save_screenshot(desktop, "complaint-inbox-desktop")
     # and the citizen sees the answer and says it is not solved
     phone.goto(f"/aduan/{code}/")
     phone.get_by_text("Mulai Senin loket 3 dibuka untuk perekaman.").wait_for()
