@@ -33,7 +33,9 @@ demo: $(VENV)/.runtime
 	$(BIN)/mutu migrate --verbosity 0
 	$(BIN)/mutu demo load
 	@echo "Mutu berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
-	$(BIN)/mutu db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/mutu db_worker & worker=$$!; \
+	(while true; do $(BIN)/mutu complaints escalate; sleep 3600; done) & daily=$$!; \
+	trap 'kill $$worker $$daily 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mutu runserver $(HOST):$(PORT)
 
 ## serve: production: gunicorn + the task worker (`mutu serve`) on $(HOST):$(PORT),

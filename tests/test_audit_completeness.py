@@ -443,7 +443,132 @@ def _outbound_queue(c: Ctx) -> Call:
     return call
 
 
+# --- complaints (issue 13) ------------------------------------------------------------
+
+
+def _filed(c: Ctx, *, days_ago: int = 0):
+    from mutu.complaints.services import complaint_file
+
+    return complaint_file(
+        unit=c.world.dukcapil,
+        text="Antrean perekaman KTP-el terlalu lama.",
+        channel="web",
+        now=timezone.now() - timedelta(days=days_ago),
+    ).complaint
+
+
+def _complaint_at(c: Ctx, stage: str):
+    """A complaint moved to *stage* (verified, answered, closed) by the operator."""
+    from mutu.complaints import services as complaints
+
+    item = _filed(c)
+    op = c.world.operator
+    complaints.complaint_verify(actor=op, complaint=item)
+    if stage in ("answered", "closed"):
+        complaints.complaint_answer(actor=op, complaint=item, text="Sudah diperbaiki.")
+    if stage == "closed":
+        complaints.complaint_close(actor=op, complaint=item)
+    item.refresh_from_db()
+    return item
+
+
+def _complaint_call(c: Ctx, at: str, **kwargs: Any) -> Call:
+    item = _filed(c) if at == "received" else _complaint_at(c, at)
+    return lambda fn: fn(complaint=item, **kwargs)
+
+
+def _closed_long_ago(c: Ctx) -> Call:
+    from mutu.complaints.models import Complaint
+
+    item = _complaint_at(c, "closed")
+    Complaint.objects.filter(pk=item.pk).update(
+        closed_at=timezone.now() - timedelta(days=30)
+    )
+    return lambda fn: fn()
+
+
+def _late(c: Ctx) -> Call:
+    _filed(c, days_ago=20)
+    return lambda fn: fn()
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
+    "mutu.complaints.services:complaint_file": lambda c: (
+        lambda fn: fn(
+            unit=c.world.dukcapil,
+            text="Petugas loket tidak ramah.",
+            channel="counter",
+            actor=c.world.operator,
+        )
+    ),
+    "mutu.complaints.services:complaint_verify": lambda c: _complaint_call(
+        c, "received", actor=c.world.operator
+    ),
+    "mutu.complaints.services:complaint_forward": lambda c: _complaint_call(
+        c,
+        "received",
+        actor=c.world.operator,
+        unit=c.world.dinsos,
+        reason="Urusan bansos",
+    ),
+    "mutu.complaints.services:complaint_archive": lambda c: _complaint_call(
+        c, "received", actor=c.world.operator, reason="Iklan, bukan aduan"
+    ),
+    "mutu.complaints.services:complaint_start": lambda c: _complaint_call(
+        c, "verified", actor=c.world.operator
+    ),
+    "mutu.complaints.services:complaint_answer": lambda c: _complaint_call(
+        c, "verified", actor=c.world.operator, text="Loket tambahan dibuka."
+    ),
+    "mutu.complaints.services:complaint_close": lambda c: _complaint_call(
+        c, "answered", actor=c.world.operator
+    ),
+    "mutu.complaints.services:complaint_rate": lambda c: _complaint_call(
+        c, "closed", rating=4
+    ),
+    "mutu.complaints.services:complaint_dispute": lambda c: _complaint_call(
+        c, "closed", reason="Masih antre lama"
+    ),
+    "mutu.complaints.services:complaint_solved_answer": lambda c: _complaint_call(
+        c, "closed", solved=False
+    ),
+    "mutu.complaints.services:complaint_note_add": lambda c: _complaint_call(
+        c, "received", actor=c.world.operator, text="Cek CCTV loket 2"
+    ),
+    "mutu.complaints.services:complaint_follow_up_link": lambda c: (
+        lambda item, plan: (
+            lambda fn: fn(actor=c.world.operator, complaint=item, item=plan)
+        )
+    )(
+        _filed(c),
+        FollowUpItem.objects.create(
+            unit=c.world.dukcapil,
+            period_key="2026-Q1",
+            element="U5",
+            action="Tambah loket",
+            person_in_charge="Kasi",
+            due_date=timezone.localdate(),
+        ),
+    ),
+    "mutu.complaints.services:complaint_escalate": lambda c: _complaint_call(
+        c, "received", stage="verify"
+    ),
+    "mutu.complaints.services:complaints_escalate_due": _late,
+    "mutu.complaints.services:complaint_solved_ask": lambda c: _complaint_call(
+        c, "closed"
+    ),
+    "mutu.complaints.services:complaints_solved_ask_due": _closed_long_ago,
+    "mutu.complaints.services:complaint_recap_publish": lambda c: (
+        lambda fn: fn(actor=c.world.head, unit=c.world.dukcapil, period_key="2026-Q3")
+    ),
+    "mutu.complaints.services:calendar_day_set": lambda c: (
+        lambda fn: fn(
+            actor=c.world.admin,
+            day=date(2026, 12, 31),
+            working=False,
+            reason="SKB 3 menteri",
+        )
+    ),
     "mutu.messaging.services:contact_erase": _contact_erase,
     "mutu.messaging.services:contact_erase_schedule": _contact_erase_schedule,
     "mutu.messaging.services:contacts_erase_due": _contacts_erase_due,

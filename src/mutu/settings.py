@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mutu.surveys",
     "mutu.evaluations",
     "mutu.reports",
+    "mutu.complaints",
     "mutu.demo",
     "mutu.ops",
 ]
@@ -236,6 +237,12 @@ MUTU_OUTAGE_RETRY_AFTER_SECONDS = int(
     os.environ.get("MUTU_OUTAGE_RETRY_AFTER_SECONDS", "30")
 )
 MUTU_PUBLIC_POSTS_PER_MINUTE = int(os.environ.get("MUTU_PUBLIC_POSTS_PER_MINUTE", "20"))
+MUTU_COMPLAINT_SOLVED_ASK_DAYS = int(
+    os.environ.get("MUTU_COMPLAINT_SOLVED_ASK_DAYS", "14")
+)  # "Apakah masalah Anda sudah selesai?" this many days after closing (issue 13)
+MUTU_COMPLAINT_LOOKUPS_PER_MINUTE = int(
+    os.environ.get("MUTU_COMPLAINT_LOOKUPS_PER_MINUTE", "20")
+)  # tracking-code look-ups per address and minute, against enumeration
 MUTU_SMS_TIMEOUT_MINUTES = int(os.environ.get("MUTU_SMS_TIMEOUT_MINUTES", "30"))
 MUTU_SMS_GATEWAY_TOKEN = os.environ.get("MUTU_SMS_GATEWAY_TOKEN", "")
 MUTU_WHATSAPP_APP_SECRET = os.environ.get("MUTU_WHATSAPP_APP_SECRET", "")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("mutu.messaging.urls")),
     path("", include("mutu.reports.urls")),
     path("", include("mutu.evaluations.urls")),
+    path("", include("mutu.complaints.urls")),
     path("", include("mutu.audit.urls")),
 ]
 

@@ -46,6 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutu.accounts.models import User
+from mutu.complaints.models import ComplaintAttachment
 from mutu.demo.evaluation import CYCLE_NAME
 from mutu.demo.loader import demo_load
 from mutu.evaluations.models import Certificate, Cycle, Evidence
@@ -99,6 +100,8 @@ NOT_PAGES = {
     "api-v1-open-data": "an open dataset through the API (JSON)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
+    "complaints:attachment": "a complaint's attachment (the demo's PDF)",
+    "complaints:export": "the SP4N-LAPOR! hand-off (a CSV download)",
 }
 """Patterns that answer GET with something other than an HTML page: fetched by each
 role and checked by status only (and that the answer is not an HTML page)."""
@@ -144,6 +147,8 @@ PARAMETERS: dict[str, Value] = {
     "evidence_id": lambda d: d.values["evidence"].pk,
     "indicator": lambda d: "Q1",
     "code": lambda d: d.values["point"].code,
+    "complaint_id": lambda d: d.values["complaint"].pk,
+    "attachment_id": lambda d: d.values["attachment"].pk,
 }
 """A parameter's demo value by its name."""
 
@@ -159,6 +164,7 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     },
     # POST only: the crawl checks that a GET is refused, so no version need exist
     "evaluations:instrument_retire": {"version_id": lambda d: 1},
+    "complaints:track": {"code": lambda d: d.values["complaint"].tracking_code},
 }
 """Where a route's parameter of that name means something else."""
 
@@ -193,6 +199,8 @@ def _demo(operator_username: str) -> Demo:
         uploaded_file=SimpleUploadedFile("survei-kertas.xlsx", content),
     ).job
     job.refresh_from_db()
+    attachment = ComplaintAttachment.objects.filter(complaint__unit=unit).first()
+    assert attachment is not None
     return Demo(
         unit=unit,
         values={
@@ -207,6 +215,8 @@ def _demo(operator_username: str) -> Demo:
             "assignment": assignment,
             "evidence": Evidence.objects.filter(answer__assignment=assignment).first(),
             "certificate": Certificate.objects.get(result__assignment=assignment),
+            "complaint": attachment.complaint,
+            "attachment": attachment,
         },
     )
 
@@ -491,9 +501,7 @@ def test_the_text_check_tells_dates_and_decimals_from_codes_times_and_thousands(
 def test_a_parameter_without_a_demo_value_fails_loudly():
     """A pattern added later whose parameter the crawl cannot fill says so."""
     route = Route(
-        "complaints:detail", "pengaduan/<int:complaint_id>/", ("complaint_id",)
+        "complaints:reply", "pengaduan/balasan/<int:reply_id>/", ("reply_id",)
     )
-    with pytest.raises(
-        LookupError, match="no demo value for the parameter 'complaint_id'"
-    ):
+    with pytest.raises(LookupError, match="no demo value for the parameter 'reply_id'"):
         _url(Demo(unit=ServiceUnit()), route)

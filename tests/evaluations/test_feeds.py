@@ -42,9 +42,10 @@ Q9_HOW = (
 )
 NO_COMPLAINTS = {
     "level": None,
-    "value": "tidak ada data",
-    "how": "Modul pengaduan belum tersedia: dinilai manual.",
-    "source": "-",
+    "value": "0 pengaduan",
+    "how": "Belum ada pengaduan pada periode data: tanpa usulan, dinilai manual dari "
+    "bukti.",
+    "source": "pengaduan",
 }
 
 
@@ -411,7 +412,39 @@ def test_feeds_cost_a_fixed_number_of_queries(world, django_assert_max_num_queri
         _follow_ups(world, key, [date(2026, 12, 1)] * 3)
         _publish(world, f"2025-Q{quarter}", date(2025, 3 * quarter, 5), ["print"])
         _follow_ups(world, f"2025-Q{quarter}", [date(2025, 12, 1), None])
-    # 10 for the SKM window (D16), 5 for the registry records (D19)
-    with django_assert_max_num_queries(15):
+    # 10 for the SKM window (D16), 5 for the registry records (D19), 3 for the
+    # complaints (calendar adjustments, the year's complaints, the recaps; D20)
+    with django_assert_max_num_queries(18):
         feeds = feeds_for(world.dukcapil, FeedWindow.for_year(2026))
     assert feeds["Q9"]["level"] == 2  # 2026-Q1: 5 March → 1 December, 271 days
+
+
+def test_complaint_feeds_read_the_units_complaints(world):
+    """Q25–Q28 from the year's complaints: counter and web used, all answered in
+    time and closed, one recap, both citizens say solved (D13, D20)."""
+    from mutu.complaints import services as complaints
+    from tests.complaints.factories import complaint, wib
+
+    for channel in ("counter", "web"):
+        item = complaint(world.dukcapil, channel=channel, now=wib(2026, 3, 2, 9, 0))
+        complaints.complaint_verify(
+            actor=world.operator, complaint=item, now=wib(2026, 3, 3, 9, 0)
+        )
+        complaints.complaint_answer(
+            actor=world.operator,
+            complaint=item,
+            text="Loket tambahan dibuka.",
+            now=wib(2026, 3, 4, 9, 0),
+        )
+        complaints.complaint_close(
+            actor=world.operator, complaint=item, now=wib(2026, 3, 5, 9, 0)
+        )
+        complaints.complaint_solved_answer(
+            complaint=item, solved=True, now=wib(2026, 3, 20, 9, 0)
+        )
+    complaints.complaint_recap_publish(
+        actor=world.head, unit=world.dukcapil, period_key="2026-Q1"
+    )
+    feeds = feeds_for(world.dukcapil, FeedWindow.for_year(2026))
+    assert [feeds[q]["level"] for q in ("Q25", "Q26", "Q27", "Q28")] == [3, 2, 5, 5]
+    assert feeds["Q26"]["value"] == "1 media selain loket: daring"

@@ -226,16 +226,96 @@ def test_q9_shows_days_and_unfinished_periods():
     )
 
 
-def test_complaint_feeds_propose_nothing_yet():
-    """Q25–Q28 are fed (D13) but propose no level until their thresholds exist."""
+def _complaints(**given: int) -> dict[str, int | str]:
+    """Complaint figures: 10 complaints, all handled, by default none answered."""
+    figures: dict[str, int | str] = {
+        "complaints": 10,
+        "counter": 0,
+        "other_media": 0,
+        "media_names": "",
+        "answer_measured": 10,
+        "answered_in_time": 0,
+        "recaps": 0,
+        "handled": 10,
+        "closed": 0,
+        "closed_with_follow_up": 0,
+        "solved_yes": 0,
+        "solved_no": 0,
+    }
+    figures.update(given)
+    return figures
+
+
+def test_complaint_feeds_propose_nothing_without_complaints():
+    """Q25–Q28 propose no level for a year without complaints (D13, D20)."""
     for number in ("Q25", "Q26", "Q27", "Q28"):
-        proposal = feed_propose(_rule(number), {})
-        assert proposal.as_dict() == {
-            "level": None,
-            "value": "tidak ada data",
-            "how": "Modul pengaduan belum tersedia: dinilai manual.",
-            "source": "-",
-        }
+        proposal = feed_propose(
+            _rule(number), _complaints(complaints=0, handled=0, answer_measured=0)
+        )
+        assert proposal.level is None
+        assert proposal.value == "0 pengaduan"
+
+
+@pytest.mark.parametrize(("counter", "level"), [(0, 1), (1, 3), (7, 3)])
+def test_q25_thresholds(counter, level):
+    """Q25: complaints at the face-to-face counter propose 3, none 1 (D20)."""
+    assert _level("Q25", _complaints(counter=counter)) == level
+
+
+@pytest.mark.parametrize(("media", "level"), [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)])
+def test_q26_thresholds(media, level):
+    """Q26: each media group besides the counter that citizens used adds a level."""
+    assert _level("Q26", _complaints(other_media=media)) == level
+
+
+@pytest.mark.parametrize(
+    ("on_time", "recaps", "level"),
+    [
+        (9, 1, 5),
+        (8, 1, 4),
+        (7, 1, 3),
+        (5, 1, 3),
+        (4, 1, 1),
+        (9, 0, 2),
+        (5, 0, 2),
+        (4, 0, 1),
+    ],
+)
+def test_q27_thresholds(on_time, recaps, level):
+    """Q27: ≥ 90 % answered in time with a recap 5, ≥ 75 % 4, ≥ 50 % 3; without a
+    recap ≥ 50 % 2; else 1 (of 10 measured)."""
+    figures = _complaints(answered_in_time=on_time, recaps=recaps)
+    assert _level("Q27", figures) == level
+
+
+def test_q27_proposes_nothing_before_any_answer_is_due():
+    assert feed_propose(_rule("Q27"), _complaints(answer_measured=0)).level is None
+
+
+@pytest.mark.parametrize(
+    ("closed", "yes", "no", "level"),
+    [
+        (9, 4, 1, 5),
+        (9, 3, 1, 4),
+        (8, 3, 2, 4),
+        (8, 1, 1, 3),
+        (7, 0, 0, 3),
+        (5, 4, 0, 3),
+        (4, 4, 0, 2),
+        (1, 0, 0, 2),
+        (0, 0, 0, 1),
+    ],
+)
+def test_q28_thresholds(closed, yes, no, level):
+    """Q28: closed ≥ 90 % and solved ≥ 80 % 5; ≥ 75 % and ≥ 60 % 4; closed ≥ 50 %
+    3; any closed 2; else 1 (of 10 handled)."""
+    figures = _complaints(closed=closed, solved_yes=yes, solved_no=no)
+    assert _level("Q28", figures) == level
+
+
+def test_complaint_figures_must_agree():
+    with pytest.raises(MeasureInputError, match="answered_in_time"):
+        feed_propose(_rule("Q27"), _complaints(answered_in_time=11))
 
 
 @PROPERTY

@@ -47,6 +47,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from mutu.accounts.models import Role, User
+from mutu.complaints.models import Complaint, ComplaintAttachment
+from mutu.complaints.services import complaint_file
 from mutu.evaluations.models import (
     Assignment,
     Certificate,
@@ -66,7 +68,7 @@ from mutu.surveys.periods import PeriodKind, period_containing
 from tests.accounts.factories import user_with_role
 from tests.accounts.login import login
 from tests.api.factories import ALL_FOUR
-from tests.evaluations.conftest import PDF_BYTES
+from tests.evaluations.conftest import PDF_BYTES, PNG_BYTES
 from tests.registry import factories
 from tests.routes import Route
 from tests.routes import routes as all_routes
@@ -74,11 +76,10 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 2148
-"""The matrix sent 1,968 requests when the messaging log and Twilio's status callback
-joined it (72 routes, the admin's index among them, and 2 API operations): it may
-grow, never silently shrink. 2,064 when the instrument versions (D19) and the unit's
-evaluation records joined it (76 routes)."""
+MINIMUM_CHECKS = 2268
+"""The matrix sent 2,268 requests when the complaint pages joined it (82 routes, the
+admin's index among them, and 3 API operations); 1,968 before them: it may grow,
+never silently shrink."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -221,6 +222,20 @@ ROUTES: dict[str, Expect] = {
     "evaluations:verify": Expect(get=PUBLISHED),
     "evaluations:certificate_pdf": Expect(get=PUBLISHED),
     "audit:log": Expect(get=MANAGERS),
+    # Complaints (issue 13): the citizen's pages are public (the tracking page by
+    # its code, which names one complaint and never its identity); the unit's are
+    # its staff's and those above it; the recap is the head's act. The evaluator
+    # does not see complaints.
+    "complaints:form": Expect(get=EVERYONE, post=EVERYONE),
+    "complaints:lookup": Expect(get=EVERYONE),
+    "complaints:track": Expect(get=EVERYONE, post=EVERYONE),
+    "complaints:attachment": Expect(get=STAFF),
+    "complaints:inbox": Expect(get=STAFF),
+    "complaints:create": Expect(get=STAFF, post=STAFF),
+    "complaints:export": Expect(get=STAFF),
+    "complaints:recap": Expect(post=PUBLISHERS),
+    "complaints:detail": Expect(get=STAFF, post=STAFF),
+    "api-v1-complaints": Expect(post=API),
 }
 """Every route by name: who passes with GET and with POST."""
 
@@ -228,6 +243,7 @@ API_OPERATIONS: dict[str, Access] = {
     "responses_create": STAFF,
     "responses_bulk_create": STAFF,
     "open_data": EVERYONE,  # published figures only (issue 15 item 8)
+    "complaints_create": STAFF,
 }
 """Every operation of the OpenAPI document by operationId: who passes (an
 evaluator's token writes nothing)."""
@@ -250,6 +266,8 @@ class Target:
     evidence: Evidence
     region_code: str
     certificate_code: str
+    complaint: Complaint
+    attachment: ComplaintAttachment
 
 
 @dataclass
@@ -276,6 +294,14 @@ def _target(
     Publication.objects.create(
         unit=unit, period_key=key, published_at=timezone.localdate()
     )
+    complaint = complaint_file(
+        unit=unit,
+        text="Antrean terlalu lama di loket.",
+        channel="web",
+        privacy="confidential",
+        reporter_name="Pelapor Matriks",
+        attachments=[SimpleUploadedFile("foto.png", PNG_BYTES, "image/png")],
+    ).complaint
     return Target(
         unit=unit,
         service=service,
@@ -299,6 +325,8 @@ def _target(
         evidence=evidence,
         region_code=region_code,
         certificate_code="tidak-ada",
+        complaint=complaint,
+        attachment=complaint.attachments.get(),
     )
 
 
@@ -430,6 +458,8 @@ PARAMETERS: dict[str, Value] = {
     "evidence_id": lambda m, t: t.evidence.pk,
     "indicator": lambda m, t: "Q1",
     "code": lambda m, t: t.point.code,
+    "complaint_id": lambda m, t: t.complaint.pk,
+    "attachment_id": lambda m, t: t.attachment.pk,
 }
 """A parameter's value by its name, for one target."""
 
@@ -444,6 +474,7 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     },
     "evaluations:verify": {"code": lambda m, t: t.certificate_code},
     "evaluations:certificate_pdf": {"code": lambda m, t: t.certificate_code},
+    "complaints:track": {"code": lambda m, t: t.complaint.tracking_code},
     "evaluations:f03": {
         "token": lambda m, t: signing.dumps(t.assignment.pk, salt=F03_SALT)
     },
@@ -516,6 +547,15 @@ POST_BODIES: dict[str, Body] = {
         "file": SimpleUploadedFile("baru.json", _instrument_file("m2"))
     },
     "evaluations:instrument_retire": lambda m, t: {"reason": "Diganti"},
+    "complaints:create": lambda m, t: {
+        "unit": t.unit.pk if t else "",
+        "kind": "pengaduan",
+        "text": "Dicatat dari loket oleh operator.",
+        "privacy": "open",
+        "channel": "counter",
+    },
+    "complaints:detail": lambda m, t: {"action": "note", "text": "Catatan matriks"},
+    "complaints:recap": lambda m, t: {"period_key": m.open_key},
 }
 """What each POST sends: a body that would write if the role were allowed, so a
 refusal that still wrote is caught (others send an empty form)."""
@@ -544,6 +584,11 @@ API_PATH_VALUES = {"{dataset}": "skm"}
 """Values of the path parameters of the API operations."""
 
 API_BODIES: dict[str, Body] = {
+    "complaints_create": lambda m, t: {
+        "client_id": str(uuid.uuid4()),
+        "unit": t.unit.pk,
+        "text": "Antrean terlalu lama di loket.",
+    },
     "responses_create": _api_item,
     "responses_bulk_create": lambda m, t: [_api_item(m, t), _api_item(m, t)],
 }

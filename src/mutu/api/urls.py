@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from mutu.api.views import ApiDocsView
 from mutu.reports.api import OpenDataView
+from mutu.complaints import api as complaints_api
 from mutu.surveys.channels.api import views as surveys_api
 
 v1 = [
@@ -24,6 +25,11 @@ v1 = [
         name="api-v1-responses-bulk",
     ),
     path("data/<str:dataset>", OpenDataView.as_view(), name="api-v1-open-data"),
+    path(
+        "complaints",
+        complaints_api.ComplaintCreateView.as_view(),
+        name="api-v1-complaints",
+    ),
 ]
 
 urlpatterns = [

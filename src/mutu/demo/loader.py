@@ -8,6 +8,7 @@ from django.db import transaction
 from mutu.accounts.models import User
 from mutu.accounts.services import grant_ensure, totp_device_preset
 from mutu.demo import data
+from mutu.demo.complaints import complaints_load
 from mutu.demo.evaluation import current_cycle_load, cycle_load
 from mutu.demo.messages import messages_load
 from mutu.demo.records import records_load
@@ -108,6 +109,7 @@ def demo_load(*, surveys: bool = True, evaluation: bool = True) -> DemoReport:
             totp_device_preset(actor=None, user=user, secret=secret)
             report.totp_secrets[user_spec["username"]] = secret
     messages_load(units["dukcapil"])
+    complaints_load(units, users)
     if not surveys:
         return report
     operators = {key: users[f"operator.{key}"] for key in data.UNITS_WITH_OPERATORS}

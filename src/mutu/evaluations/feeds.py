@@ -23,6 +23,8 @@ from mutu.measures.feed_sources import (
     follow_up_speed,
     sample_periods,
 )
+from mutu.complaints import selectors as complaints
+from mutu.measures.complaints import COUNTER_GROUP
 from mutu.measures.feeds import feed_propose
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,
@@ -191,8 +193,29 @@ def queue_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
 
 
 def complaint_figures(unit: ServiceUnit, window: FeedWindow) -> Figures:
-    """Source ``complaints``: no figures until the complaints app exists (D13)."""
-    return {}
+    """Source ``complaints``: the complaints the unit received in the window, the
+    media they came by, answers within their D9 deadline (as of the evaluation
+    day), published recaps, closing and the citizens' "solved?" answers (D13).
+    Read through :mod:`mutu.complaints.selectors` only."""
+    figures = complaints.complaint_figures(
+        unit, window.start, window.end, today=window.evaluated_on
+    ).figures
+    groups = figures.media_groups
+    others = sorted(groups - {COUNTER_GROUP})
+    return {
+        "complaints": figures.total,
+        "counter": figures.by_channel.get("counter", 0),
+        "other_media": len(others),
+        "media_names": ", ".join(others),
+        "answer_measured": figures.answered_measured,
+        "answered_in_time": figures.answered_in_time,
+        "recaps": complaints.recap_count(unit, window.start, window.evaluated_on),
+        "handled": figures.handled,
+        "closed": figures.closed,
+        "closed_with_follow_up": figures.closed_with_follow_up,
+        "solved_yes": figures.solved_yes,
+        "solved_no": figures.solved_no,
+    }
 
 
 GATHERERS: Mapping[str, Callable[[ServiceUnit, FeedWindow], Figures]] = {

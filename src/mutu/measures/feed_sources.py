@@ -217,6 +217,31 @@ def _service_hours(values: Mapping[str, Value]) -> dict[str, Value]:
 
 def _queue_system(values: Mapping[str, Value]) -> dict[str, Value]:
     return {"features": _flags(values, QUEUE_FEATURES)}
+def _percent(part: int, whole: int) -> Fraction | None:
+    return Fraction(part * 100, whole) if whole else None
+
+
+def _complaints(values: Mapping[str, Value]) -> dict[str, Value]:
+    _at_most(values, "counter", "complaints")
+    _at_most(values, "handled", "complaints")
+    _at_most(values, "answer_measured", "handled")
+    _at_most(values, "answered_in_time", "answer_measured")
+    _at_most(values, "closed", "handled")
+    _at_most(values, "closed_with_follow_up", "closed")
+    if _count(values, "other_media") > 4:
+        raise MeasureInputError(
+            "other_media paling banyak 4",
+            "other_media is at most 4",
+            column="other_media",
+        )
+    yes, no = _count(values, "solved_yes"), _count(values, "solved_no")
+    return {
+        "answered_percent": _percent(
+            _count(values, "answered_in_time"), _count(values, "answer_measured")
+        ),
+        "closed_percent": _percent(_count(values, "closed"), _count(values, "handled")),
+        "solved_percent": _percent(yes, yes + no),
+    }
 
 
 FEED_SOURCES: Mapping[str, FeedSource] = {
@@ -360,9 +385,61 @@ FEED_SOURCES: Mapping[str, FeedSource] = {
         ),
         FeedSource(
             "complaints",
-            "Pengaduan tahun evaluasi (docs/regulations.md D13); angkanya "
-            "ditetapkan bersama modul pengaduan",
-            (),
+            "Pengaduan periode data: kanal, ketepatan jawaban, rekap, tindak lanjut "
+            "(docs/regulations.md D9, D13, D20)",
+            (
+                Figure("complaints", "count", "pengaduan yang diterima unit"),
+                Figure("counter", "count", "pengaduan lewat loket tatap muka"),
+                Figure(
+                    "other_media",
+                    "count",
+                    "kelompok media lain yang dipakai pelapor (daring, SMS/WhatsApp, "
+                    "telepon, surat; 0-4)",
+                ),
+                Figure("media_names", "text", "kelompok media itu, urut, dipisah koma"),
+                Figure(
+                    "answer_measured",
+                    "count",
+                    "pengaduan yang sudah dijawab atau tenggat jawabannya lewat",
+                ),
+                Figure(
+                    "answered_in_time",
+                    "count",
+                    "pengaduan yang dijawab paling lambat pada tenggatnya (D9)",
+                ),
+                Figure(
+                    "recaps", "count", "rekap pengaduan triwulanan yang diterbitkan"
+                ),
+                Figure("handled", "count", "pengaduan yang tidak diarsipkan"),
+                Figure("closed", "count", "pengaduan yang selesai (ditutup)"),
+                Figure(
+                    "closed_with_follow_up",
+                    "count",
+                    "pengaduan selesai yang ditautkan ke rencana tindak lanjut",
+                ),
+                Figure("solved_yes", "count", "pelapor menjawab masalahnya selesai"),
+                Figure(
+                    "solved_no", "count", "pelapor menjawab masalahnya belum selesai"
+                ),
+            ),
+            derived=(
+                Figure(
+                    "answered_percent",
+                    "number",
+                    "answered_in_time × 100 / answer_measured",
+                    optional=True,
+                ),
+                Figure(
+                    "closed_percent", "number", "closed × 100 / handled", optional=True
+                ),
+                Figure(
+                    "solved_percent",
+                    "number",
+                    "solved_yes × 100 / (solved_yes + solved_no)",
+                    optional=True,
+                ),
+            ),
+            derive=_complaints,
         ),
     )
 }
