@@ -9,8 +9,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from mutu.api.views import ApiDocsView
-from mutu.reports.api import OpenDataView
 from mutu.complaints import api as complaints_api
+from mutu.reports.api import OpenDataView
 from mutu.surveys.channels.api import views as surveys_api
 
 v1 = [

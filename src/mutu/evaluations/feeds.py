@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from mutu.complaints import selectors as complaints
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Cycle
+from mutu.measures.complaints import COUNTER_GROUP
 from mutu.measures.feed_sources import (
     FeedWindow,
     FigureValue,
@@ -23,8 +25,6 @@ from mutu.measures.feed_sources import (
     follow_up_speed,
     sample_periods,
 )
-from mutu.complaints import selectors as complaints
-from mutu.measures.complaints import COUNTER_GROUP
 from mutu.measures.feeds import feed_propose
 from mutu.measures.instrument import (
     DEFAULT_PEKPPP_INSTRUMENT,

@@ -217,6 +217,8 @@ def _service_hours(values: Mapping[str, Value]) -> dict[str, Value]:
 
 def _queue_system(values: Mapping[str, Value]) -> dict[str, Value]:
     return {"features": _flags(values, QUEUE_FEATURES)}
+
+
 def _percent(part: int, whole: int) -> Fraction | None:
     return Fraction(part * 100, whole) if whole else None
 
