@@ -52,6 +52,12 @@ BENCHMARKS = (
         needs_postgresql=False,
     ),
     Benchmark(
+        "generate",
+        "generate.py",
+        full=("--preset", "nation"),
+        quick=("--units", "40", "--responses", "5000"),
+    ),
+    Benchmark(
         "import",
         "import_paper.py",
         full=("--rows", "1000000"),
@@ -137,6 +143,7 @@ def table(rows: list[dict[str, object]]) -> str:
         "target",
         "verdict",
         "load (1, 5, 15 min)",
+        "note",
     )
     lines = [header]
     for row in rows:
@@ -152,6 +159,7 @@ def table(rows: list[dict[str, object]]) -> str:
                 str(row.get("target") or "-"),
                 "-" if ok is None else ("PASS" if ok else "MISS"),
                 str(row.get("load", "")),
+                str(row.get("note") or ""),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mutu.evaluations",
     "mutu.demo",
     "mutu.ops",
+    "mutu.benchdata",
 ]
 
 MIDDLEWARE = [
