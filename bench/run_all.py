@@ -59,7 +59,7 @@ BENCHMARKS = (
     ),
     Benchmark(
         "import",
-        "import_paper.py",
+        "import_files.py",
         full=("--rows", "1000000"),
         quick=("--rows", "2000"),
     ),
