@@ -1,6 +1,6 @@
-"""A CSV of typed paper forms: the sibling of the XLSX workbook, with the same
-columns (:data:`~mutu.surveys.channels.paper.layout.COLUMNS`, any order) and the
-same row check. UTF-8 (with or without the BOM Excel writes), comma- or
+"""A CSV of typed paper forms (docs/regulations.md D23): the sibling of the XLSX
+workbook, with the same columns (:data:`~mutu.surveys.channels.paper.layout.COLUMNS`,
+any order) and the same row check. UTF-8 (with or without the BOM Excel writes), comma- or
 semicolon-separated (Excel in an Indonesian locale saves with ``;``)."""
 
 from __future__ import annotations
