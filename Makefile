@@ -33,9 +33,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/mutu migrate --verbosity 0
 	$(BIN)/mutu demo load
 	@echo "Mutu berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
-	$(BIN)/mutu db_worker & worker=$$!; \
-	(while true; do $(BIN)/mutu complaints escalate; sleep 3600; done) & daily=$$!; \
-	trap 'kill $$worker $$daily 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/mutu db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mutu runserver $(HOST):$(PORT)
 
 ## serve: production: gunicorn + the task worker (`mutu serve`) on $(HOST):$(PORT),
@@ -56,21 +54,16 @@ lint: $(VENV)/.test
 	$(BIN)/mypy --strict --config-file /dev/null src/mutu/measures
 	DJANGO_DEBUG=1 $(BIN)/mutu makemigrations --check --dry-run
 
-## bench: the benchmarks of bench/ (not run by CI); import_paper.py and submit_http.py
-## need PostgreSQL on 127.0.0.1, submit_http.py also wrk (apt-get install -y wrk)
+## bench: every benchmark of bench/ at its full size, then one table of the figures
+## (bench/run_all.py); needs PostgreSQL on 127.0.0.1 (DATABASE_URL names the server)
+## and wrk (apt-get install -y wrk)
 bench: $(VENV)/.test
-	$(BIN)/python bench/measure_skm.py
-	$(BIN)/python bench/import_paper.py
-	$(BIN)/python bench/submit_http.py
-	$(BIN)/python bench/skm_report.py
+	$(BIN)/python bench/run_all.py
 
-## bench-quick: every benchmark once on a tiny size, so that CI notices one that no longer
-## runs (the figures mean nothing at this size); needs what `bench` needs
+## bench-quick: every benchmark once on a small size in seconds, so that CI notices one
+## that no longer runs (the figures mean nothing at this size); needs what `bench` needs
 bench-quick: $(VENV)/.test
-	$(BIN)/python bench/measure_skm.py --rows 20000 --repeat 1
-	$(BIN)/python bench/import_paper.py --rows 2000
-	$(BIN)/python bench/submit_http.py --seconds 2 --slices 2 --rate 50
-	$(BIN)/python bench/skm_report.py --units 2 --responses 20
+	$(BIN)/python bench/run_all.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

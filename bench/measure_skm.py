@@ -36,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from bench.results import row_print  # noqa: E402
 
 from mutu.measures.cli import main as measure_main  # noqa: E402
 
@@ -161,6 +164,15 @@ def run() -> int:
             if key in ("n", "ikm_converted", "grade", "ci95", "ci_method")
         }
         print(f"result: {summary}")
+        row_print(
+            benchmark="mutu measure skm (CSV tally)",
+            size=f"{args.rows:,} rows",
+            figure=ours_time,
+            baseline=floor_time,
+            unit="s",
+            target=f"≤ {TARGET} × csv+int() floor",
+            ok=ratio <= TARGET,
+        )
     if args.check and ratio > TARGET:
         return 1
     return 0

@@ -4,7 +4,7 @@ Issue 15 item 5: one unit's report renders in under 5 s; a regency bundle zips t
 kept reports of all its units (30 units) in under 5 s.
 
 What one run does (PostgreSQL only; nothing is left behind): creates a scratch
-database (as ``bench/import_paper.py`` does), *units* units of one regency with
+database (``bench/scratch.py``), *units* units of one regency with
 *responses* responses each in the last ended quarter (through the one bulk writer),
 comments included, and publishes every unit's quarter; then times
 
@@ -33,7 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_paper import scratch_database, setup_django
+from results import row_print
+from scratch import django_setup, scratch_database
 
 TARGET_SECONDS = 5.0
 COMMENTS = (
@@ -135,8 +136,11 @@ def main() -> int:
     except Exception as error:
         print(f"skm_report: no PostgreSQL at {server}: {error}")
         return 2
-    with tempfile.TemporaryDirectory() as var, scratch_database(server) as url:
-        setup_django(url, Path(var))
+    with (
+        tempfile.TemporaryDirectory() as var,
+        scratch_database(server, "mutu_bench_report") as url,
+    ):
+        django_setup(url, Path(var))
         from django.test import RequestFactory
 
         from mutu.reports.services import skm_report_keep
@@ -165,6 +169,15 @@ def main() -> int:
         print(
             f"{name}: {seconds:.2f} s ({detail}); target < {TARGET_SECONDS:.0f} s: "
             f"{verdict}"
+        )
+        row_print(
+            benchmark=name,
+            size=detail,
+            figure=seconds,
+            baseline=None,
+            unit="s",
+            target=f"< {TARGET_SECONDS:.0f} s",
+            ok=seconds < TARGET_SECONDS,
         )
     return 0
 

@@ -64,6 +64,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.results import row_print  # noqa: E402
+
 BIN = Path(sys.executable).parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 POINT_CODE = "bench-1"
@@ -982,6 +985,26 @@ def report(
         + "\n  ".join([*lines[:5], *lines[-1:]] if len(lines) > 6 else lines)
     )
     print(f"load average now: {load} (other work on the machine lowers ok/s)")
+    seconds = f"{args.seconds} s"
+    row_print(
+        benchmark="survey submission over HTTP (ok/s)",
+        size=f"{seconds} real + {seconds} bare",
+        figure=real.acked_per_second,
+        baseline=bare.acked_per_second,
+        unit="/s",
+        target="≥ 0.5 × bare INSERT view",
+        ok=ratio >= 0.5,
+        ratio=ratio,
+    )
+    row_print(
+        benchmark=f"survey submission p99 at {args.rate:g}/s",
+        size=f"{fixed.requests} posts",
+        figure=fixed.p99,
+        baseline=None,
+        unit="ms",
+        target="< 100 ms, none lost, rollups equal",
+        ok=fixed_ok and lost == 0 and rollups_ok,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

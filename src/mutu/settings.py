@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mutu.complaints",
     "mutu.demo",
     "mutu.ops",
+    "mutu.benchdata",
 ]
 
 MIDDLEWARE = [

@@ -146,7 +146,7 @@ def test_template_has_header_comments_dropdowns_and_help(world):
 
 
 def test_xlsx_check_refuses_renamed_csv_and_xls():
-    """A CSV or an old .xls renamed .xlsx is refused by its content."""
+    """A CSV or an old .xls is not an XLSX workbook, whatever its name."""
     for content in (
         b"tanggal,layanan\n2025-07-14,KTP\n",
         b"\xd0\xcf\x11\xe0" + b"0" * 600,
@@ -488,7 +488,9 @@ def test_bulk_import_writes_what_response_submit_writes(
 
 
 def test_import_progress_counts_rows_checked(world, monkeypatch):
-    """processed_rows moves while rows are checked and ends at the row count."""
+    """processed_rows moves while rows are checked row by row and ends at the row
+    count (the set-based path of PostgreSQL checks in one statement)."""
+    monkeypatch.setattr(jobs, "staged_available", lambda: False)
     seen = []
     original = rows_check
 
@@ -516,9 +518,10 @@ def test_import_progress_counts_rows_checked(world, monkeypatch):
 def test_import_progress_is_visible_to_another_connection_during_the_store(
     world, monkeypatch
 ):
-    """While the import transaction is open, another connection sees the stored
-    counter move but none of the rows."""
+    """While the row-by-row import transaction is open, another connection sees
+    the stored counter move but none of the rows."""
     monkeypatch.setattr(upload, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(jobs, "staged_available", lambda: False)
     job = new_job(world, xlsx_bytes([form_row()] * 1000))
     seen = []
     original = SideCounter.write

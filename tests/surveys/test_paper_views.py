@@ -133,11 +133,13 @@ def test_upload_valid_file_imports_and_redirects_to_the_job(
     assert "Refresh" not in page
 
 
-def test_upload_renamed_csv_is_refused_with_a_clear_message(client, world, operator):
-    """A CSV renamed .xlsx is refused by content with status 400; no job exists."""
-    response = upload(client, world, b"tanggal,layanan,U1\n2025-07-14,KTP,4\n")
-    assert response.status_code == 400
-    assert "Berkas ini bukan XLSX" in response.content.decode()
+def test_upload_other_file_is_refused_with_a_clear_message(client, world, operator):
+    """An old .xls, or a text without the template's header, is refused by content
+    with status 400; no job exists."""
+    for content in (b"\xd0\xcf\x11\xe0" + b"0" * 600, b"nama,alamat\nBudi,Gedong\n"):
+        response = upload(client, world, content)
+        assert response.status_code == 400
+        assert "Berkas ini bukan XLSX atau CSV" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

@@ -174,3 +174,47 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 for row in expected.values()
             )
     return RebuildReport(rows=len(expected), differences=differences)
+
+
+def rollups_group_sql(source: str, *, where: str = "") -> str:
+    """``SELECT`` of the rollup rows of the responses in *source*, grouped in SQL.
+
+    The same rule as :func:`rollup_counts_add`, as one ``GROUP BY unit, service,
+    day, channel`` with a ``SUM(CASE …)`` per element and value; its columns are
+    :data:`KEY_FIELDS` then :data:`COUNT_FIELDS`. *source* is a table (or a
+    sub-query) with the response columns; *where* an optional condition (e.g.
+    ``is_excluded = false``). Used by the bulk paths that write rows set-wise (the
+    synthetic generator, the PostgreSQL file import). Both are code, never input.
+    """
+    sums = ", ".join(
+        f"SUM(CASE WHEN {name.rsplit('_', 1)[0]} = {name.rsplit('_', 1)[1]} "
+        "THEN 1 ELSE 0 END)"
+        for name in ROLLUP_COUNT_FIELDS
+    )
+    condition = f" WHERE {where}" if where else ""
+    return (
+        f"SELECT unit_id, service_id, day, channel, COUNT(*), {sums} "  # noqa: S608
+        f"FROM {source}{condition} GROUP BY unit_id, service_id, day, channel"
+    )
+
+
+def rollups_insert_sql(select: str, *, add: bool = False) -> str:
+    """``INSERT`` of the rows of *select* (:func:`rollups_group_sql`) into the rollups.
+
+    With *add*, a key that already has a row gets the counts added to it
+    (``ON CONFLICT … DO UPDATE``), as :func:`rollups_upsert` does.
+    """
+    quote = connection.ops.quote_name
+    table = quote(DailyRollup._meta.db_table)
+    columns = ", ".join(quote(c) for c in (*KEY_FIELDS, *COUNT_FIELDS))
+    sql = f"INSERT INTO {table} ({columns}) {select}"
+    if add:
+        increments = ", ".join(
+            f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}"
+            for n in COUNT_FIELDS
+        )
+        sql += (
+            " ON CONFLICT (unit_id, service_id, day, channel) "
+            f"DO UPDATE SET {increments}"
+        )
+    return sql

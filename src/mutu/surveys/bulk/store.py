@@ -12,6 +12,7 @@ from django.conf import settings
 
 from mutu.errors import MutuError
 from mutu.surveys.bulk.rows import BulkRow, day_noon
+from mutu.surveys.bulk.staged import StagedResult, StagedRows, responses_store_staged
 from mutu.surveys.bulk.straight_lines import StraightLines
 from mutu.surveys.bulk.writers import CopyWriter, Prepared, writer_open
 from mutu.surveys.hashing import response_content_hash
@@ -43,6 +44,9 @@ def responses_store_bulk(
     on_stored: Callable[[int], None] | None = None,
 ) -> int:
     """Store every row (checked by the caller) of one unit; return how many are new.
+
+    (The set-based twin for rows staged in PostgreSQL, still unchecked, is
+    :func:`responses_store_bulk_staged`.)
 
     Call inside the caller's transaction: the rows, their flags and the rollup
     counts commit together or not at all. Each row is dated at noon of its day
@@ -107,6 +111,22 @@ def responses_store_bulk(
             cursor.close()
     rollups_upsert(counts)
     return created
+
+
+def responses_store_bulk_staged(
+    *, unit_id: int, channel: str, staged: StagedRows
+) -> StagedResult:
+    """Check and store the rows COPied into the staging table, set-wise (PostgreSQL).
+
+    The same columns, content hash, client ids, straight-line flags and rollup
+    counts as :func:`responses_store_bulk`, in a few SQL statements
+    (:mod:`mutu.surveys.bulk.staged`). Not ``valid`` (nothing stored) when a row
+    is not in the canonical form the SQL check knows: the caller then checks the
+    rows one by one and calls :func:`responses_store_bulk`. Call inside the
+    caller's transaction; raises :class:`MutuError` for a row already stored with
+    other content.
+    """
+    return responses_store_staged(unit_id=unit_id, channel=channel, staged=staged)
 
 
 def _content_hash(unit_id: int, channel: str, row: BulkRow) -> str:

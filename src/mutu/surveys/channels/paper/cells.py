@@ -51,8 +51,15 @@ def _in_words(lang: str, label: Callable[[], str]) -> str:
         return label()
 
 
+def _whole(value: Any) -> Any:
+    """A whole-number float as the int it was typed as (calamine reads 5 as 5.0)."""
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    return value
+
+
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = str(_whole(value))
     if len(text) > 40:
         text = text[:37] + "…"
     return repr(text) if isinstance(value, str) else text
@@ -182,7 +189,7 @@ class _Checker:
         if _blank(value):
             self.error(row, "layanan", "wajib diisi", "is required")
             return None
-        service_id = self.services.get(service_key(value))
+        service_id = self.services.get(service_key(_whole(value)))
         if service_id is None:
             self.error(
                 row,
@@ -247,7 +254,7 @@ class _Checker:
         return age  # type: ignore[return-value]
 
     def comment(self, row: int, value: Any) -> str:
-        text = comment_text(value)
+        text = comment_text(_whole(value))
         if text is INVALID:
             length = len(str(value).strip())
             self.error(

@@ -15,21 +15,42 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
+from mutu.reports.spreadsheets import cell_text
 from mutu.surveys.bulk.rows import BulkRow, day_noon
-from mutu.surveys.bulk.store import responses_store_bulk
+from mutu.surveys.bulk.staged import (
+    CELLS,
+    StagedRows,
+    stage_copy_csv,
+    stage_copy_rows,
+    stage_create,
+    staged_available,
+    window_days,
+)
+from mutu.surveys.bulk.store import responses_store_bulk, responses_store_bulk_staged
+from mutu.surveys.channels.paper.cells import service_key
+from mutu.surveys.channels.paper.csv_file import csv_head
+from mutu.surveys.channels.paper.files import paper_file_kind, paper_file_open
+from mutu.surveys.channels.paper.layout import COLUMNS, SHEET_DATA
 from mutu.surveys.channels.paper.results import SheetResult, file_error
 from mutu.surveys.channels.paper.rows import rows_check
 from mutu.surveys.channels.paper.selectors import service_keys
-from mutu.surveys.channels.paper.workbook import sheet_open
+from mutu.surveys.channels.paper.workbook import has_formulas
 from mutu.surveys.models import Channel, ImportJob
 from mutu.surveys.published import PublishedPeriods
 from mutu.surveys.rules import submission_window
@@ -77,6 +98,9 @@ def import_job_run(
     )
     limit = max_rows if max_rows is not None else settings.MUTU_IMPORT_MAX_ROWS
     try:
+        if staged_available() and _staged_run(job, limit, today):
+            job.refresh_from_db()
+            return job
         sheet = _check(job, limit, max_errors, progress_every, today)
         if not sheet.ok:
             _refuse(job, sheet.error_dicts(), sheet.total)
@@ -113,6 +137,125 @@ def import_job_run(
     return job
 
 
+class _RowByRow(Exception):
+    """The set-based path gives the file to the row-by-row check."""
+
+
+def _header_order(header: list[Any]) -> list[int] | None:
+    """For each template column, its index in *header*; None unless the header
+    is exactly the template's columns (any order, no blank or unknown title)."""
+    wanted = {name.casefold(): index for index, name in enumerate(COLUMNS)}
+    found: dict[int, int] = {}
+    for position, title in enumerate(header):
+        column = wanted.get(str(title).strip().casefold())
+        if column is None or column in found:
+            return None
+        found[column] = position
+    if len(found) != CELLS:
+        return None
+    return [found[column] for column in range(CELLS)]
+
+
+def _service_spellings(job: ImportJob) -> dict[str, int]:
+    """Each exact name (and its neutralised spelling) of the unit's active services,
+    mapped as the row check maps it (:func:`service_keys`)."""
+    keys = service_keys(job.unit)
+    spellings: dict[str, int] = {}
+    for name in job.unit.services.filter(is_active=True).values_list("name", flat=True):
+        for spelling in (name, cell_text(name)):
+            service_id = keys.get(service_key(spelling))
+            if service_id is not None:
+                spellings.setdefault(spelling, service_id)
+    return spellings
+
+
+def _staged_run(job: ImportJob, max_rows: int, today: date | None) -> bool:
+    """PostgreSQL: import the file set-wise (COPY into staging, SQL checks, one
+    INSERT … SELECT); True when the job ended here (done, or refused for a row
+    stored with other content), False to check it row by row instead (a row not
+    in canonical form, an error, a header not exactly the template's, a file
+    COPY cannot read). See :mod:`mutu.surveys.bulk.staged`.
+    """
+    now = day_noon(today) if today is not None else timezone.now()
+    window = submission_window(now=now)
+    staged = StagedRows(
+        days=window_days(
+            window.oldest_day, window.latest_day, PublishedPeriods.of_unit(job.unit_id)
+        ),
+        services=_service_spellings(job),
+        floats=False,
+        client_id_namespace=CLIENT_ID_NAMESPACE,
+        client_id_prefix=f"{job.unit_id}:{job.file_sha256}:",
+        max_rows=max_rows,
+    )
+    result = None
+    with job.file.open("rb") as handle:
+        kind = paper_file_kind(handle)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    raw = cursor.cursor
+                    stage_create(raw)
+                    if kind == "csv":
+                        _stage_csv(raw, handle)
+                    else:
+                        staged = _stage_xlsx(raw, handle, staged)
+                result = responses_store_bulk_staged(
+                    unit_id=job.unit_id, channel=Channel.PAPER, staged=staged
+                )
+                if not result.valid:
+                    raise _RowByRow
+                _finish(job, result.total, result.created)
+        except _RowByRow:
+            return False
+        except MutuError as error:
+            if result is None:  # the file itself: the row check words it
+                return False
+            _refuse(job, [file_error(error.message_id, error.message_en).as_dict()], 0)
+        except DatabaseError:
+            logger.info("Paper import %s: COPY refused the file", job.pk, exc_info=True)
+            return False
+    return True
+
+
+def _stage_csv(raw: Any, handle: Any) -> None:
+    head = csv_head(handle)
+    order = _header_order(head.header)
+    if order is None:
+        raise _RowByRow
+    positions = [0] * CELLS
+    for column, position in enumerate(order):
+        positions[position] = column
+    stage_copy_csv(raw, handle, positions=positions, delimiter=head.delimiter)
+
+
+def _stage_xlsx(raw: Any, handle: Any, staged: StagedRows) -> StagedRows:
+    if has_formulas(handle):
+        raise _RowByRow
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(
+            SHEET_DATA if SHEET_DATA in names else names[0]
+        )
+    except Exception as error:  # calamine's own kinds: the row check words it
+        raise _RowByRow from error
+    try:
+        if sheet.start not in (None, (0, 0)):
+            raise _RowByRow  # row numbers would not be the sheet's
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+        order = _header_order(list(header or ()))
+        if order is None:
+            raise _RowByRow
+        stage_copy_rows(raw, rows, order=order)
+    finally:
+        workbook.close()
+    return replace(staged, floats=True)
+
+
 def _check(
     job: ImportJob,
     max_rows: int,
@@ -125,7 +268,7 @@ def _check(
 
     with job.file.open("rb") as handle:
         try:
-            opened = sheet_open(handle)
+            opened = paper_file_open(handle)
             try:
                 ImportJob.objects.filter(pk=job.pk).update(
                     total_rows=min(opened.estimated_rows, max_rows)
@@ -242,22 +385,27 @@ def _store(
             )
             # The job row is touched only now, after the last side write: an
             # earlier UPDATE here would lock it against the side connection.
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.DONE,
-                total_rows=total,
-                processed_rows=total,
-                created_count=created,
-                errors=[],
-                finished_at=timezone.now(),
-            )
-            audit_record(
-                actor=job.uploaded_by,
-                action="paper_import.done",
-                target=job,
-                changes={
-                    "status": [ImportJob.Status.RUNNING, ImportJob.Status.DONE],
-                    "created_count": [0, created],
-                },
-            )
+            _finish(job, total, created)
     finally:
         counter.close()
+
+
+def _finish(job: ImportJob, total: int, created: int) -> None:
+    """The job done, with its audit row (inside the storing transaction)."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE,
+        total_rows=total,
+        processed_rows=total,
+        created_count=created,
+        errors=[],
+        finished_at=timezone.now(),
+    )
+    audit_record(
+        actor=job.uploaded_by,
+        action="paper_import.done",
+        target=job,
+        changes={
+            "status": [ImportJob.Status.RUNNING, ImportJob.Status.DONE],
+            "created_count": [0, created],
+        },
+    )

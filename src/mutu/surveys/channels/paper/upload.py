@@ -17,7 +17,7 @@ from mutu.accounts.scoping import EDITOR_ROLES, can_see
 from mutu.audit.services import audit_record
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
-from mutu.surveys.channels.paper.workbook import xlsx_check
+from mutu.surveys.channels.paper.files import paper_file_check
 from mutu.surveys.models import ImportJob
 from mutu.surveys.tasks import import_job_process
 
@@ -51,10 +51,11 @@ def import_job_create(
     uploaded_file: UploadedFile,
     max_mb: int | None = None,
 ) -> ImportJobCreated:
-    """Store an uploaded paper-survey XLSX as an :class:`ImportJob` and enqueue it.
+    """Store an uploaded paper-survey XLSX or CSV as an :class:`ImportJob`; enqueue it.
 
     Only editors of *unit* may upload. The file must be at most *max_mb* megabytes
-    (default setting ``MUTU_IMPORT_MAX_MB``) and an XLSX by its content. Idempotent: when
+    (default setting ``MUTU_IMPORT_MAX_MB``) and an XLSX workbook or a UTF-8 CSV of
+    the template's columns, by its content. Idempotent: when
     the same file (SHA-256) was already uploaded for *unit* and is waiting, running
     or done, that job is returned with ``created=False`` and nothing is written.
     Raises :class:`MutuError` for any refusal; nothing is stored then. The import
@@ -77,7 +78,7 @@ def import_job_create(
         )
     if not size:
         raise MutuError("Berkas kosong.", "The file is empty.", field="file")
-    xlsx_check(uploaded_file)  # type: ignore[arg-type]
+    kind = paper_file_check(uploaded_file)  # type: ignore[arg-type]
     sha = _sha256(uploaded_file)
     existing = (
         ImportJob.objects.filter(unit=unit, file_sha256=sha, status__in=OPEN_STATUSES)
@@ -93,7 +94,7 @@ def import_job_create(
         file_sha256=sha,
     )
     # The stored name is the hash: never a name chosen by the uploader.
-    job.file.save(f"{sha[:32]}.xlsx", uploaded_file, save=False)
+    job.file.save(f"{sha[:32]}.{kind}", uploaded_file, save=False)
     job.save()
     audit_record(
         actor=actor,

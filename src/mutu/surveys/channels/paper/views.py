@@ -30,11 +30,13 @@ REFRESH_SECONDS = 2
 
 
 class PaperUploadForm(forms.Form):
-    """One XLSX file filled from the template."""
+    """One XLSX or CSV file filled from the template."""
 
     file = forms.FileField(
-        label=gettext_lazy("Berkas XLSX hasil isian templat"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_MIME}"}),
+        label=gettext_lazy("Berkas XLSX atau CSV hasil isian templat"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".xlsx,{XLSX_MIME},.csv,text/csv"}
+        ),
     )
 
 

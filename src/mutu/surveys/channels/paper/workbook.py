@@ -1,10 +1,18 @@
 """The uploaded file itself: checked by content to be an XLSX workbook (a renamed
 CSV, an old .xls, a macro-enabled .xlsm or a zip bomb is refused), and its data
 sheet opened read-only for streaming rows, with every formula cell marked as a
-:class:`Formula` (never read as its cached value, nor as empty)."""
+:class:`Formula` (never read as its cached value, nor as empty).
+
+Reading: python-calamine (Rust) reads a sheet about ten times faster than
+openpyxl, but gives a formula cell as its cached value. So the sheets' XML is
+first scanned for a formula element (``<f>``, a byte search while inflating);
+only a workbook that has one is read by openpyxl, which marks each formula cell.
+Such a file is refused anyway, so its slower reading costs nothing that matters.
+"""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -102,7 +110,73 @@ class OpenedSheet:
     close: Callable[[], None]
 
 
+# A formula element of a sheet's XML: <f>, <f t="shared" …/>, or with a prefix
+# (<x:f>); never <formula1> of a data validation (the template's dropdowns).
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def has_formulas(handle: IO[bytes]) -> bool:
+    """Whether any worksheet of the XLSX *handle* holds a formula element.
+
+    Streams each ``xl/worksheets/*.xml`` member through the search in 1 MB
+    pieces (with an overlap, so an element cut in two is still found). The
+    handle is left at offset 0.
+    """
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            for member in archive.namelist():
+                if not (
+                    member.startswith("xl/worksheets/") and member.endswith(".xml")
+                ):
+                    continue
+                with archive.open(member) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA_ELEMENT.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, RuntimeError, KeyError) as error:
+        raise _unreadable() from error
+    finally:
+        handle.seek(0)
+    return False
+
+
 def sheet_open(handle: IO[bytes]) -> OpenedSheet:
+    """Open the data sheet of *handle* for streamed rows of values.
+
+    Reads the sheet named "Respons", or the first sheet, with python-calamine;
+    a workbook holding any formula is read with openpyxl instead
+    (:func:`sheet_open_openpyxl`), so that a formula cell comes out as a
+    :class:`Formula`. Numbers come as ``float`` (4.0), empty cells as ``""``
+    (calamine) or ``None`` (openpyxl): the row check takes both. Raises
+    :class:`MutuError` when the file cannot be read.
+    """
+    if has_formulas(handle):
+        return sheet_open_openpyxl(handle)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(
+            SHEET_DATA if SHEET_DATA in names else names[0]
+        )
+        estimated = max(sheet.height - 1, 0)
+    except Exception as error:  # calamine raises its own kinds on damaged files
+        raise _unreadable() from error
+
+    def rows() -> Iterator[tuple[Any, ...] | list[Any]]:
+        try:
+            yield from sheet.iter_rows()
+        except Exception as error:
+            raise _unreadable() from error
+
+    return OpenedSheet(rows(), estimated, workbook.close)  # type: ignore[arg-type]
+
+
+def sheet_open_openpyxl(handle: IO[bytes]) -> OpenedSheet:
     """Open the data sheet of *handle* read-only for streamed rows of values.
 
     Reads the sheet named "Respons", or the first sheet. A formula cell comes out

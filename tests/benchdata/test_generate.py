@@ -1,0 +1,158 @@
+"""The synthetic data generator (issue 14 item 1) at a small size."""
+
+import hashlib
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+
+from mutu.benchdata.generate import benchdata_generate
+from mutu.benchdata.plan import PRESETS, Plan
+from mutu.errors import MutuError
+from mutu.evaluations.models import Answer, Assignment, Cycle
+from mutu.registry.models import (
+    Government,
+    Mpp,
+    Region,
+    Service,
+    ServicePoint,
+    ServiceUnit,
+)
+from mutu.surveys.models import DailyRollup, Response, ResponseFlag
+from mutu.surveys.rollups import rollups_rebuild
+
+SMALL = Plan(units=60, responses=6000, seed=7)
+
+TABLES = (
+    ResponseFlag,
+    Response,
+    DailyRollup,
+    Answer,
+    Assignment,
+    Cycle,
+    ServicePoint.services.through,
+    ServicePoint,
+    Mpp,
+    Service,
+    ServiceUnit,
+    Government,
+    Region,
+)
+
+
+def _digest() -> str:
+    """A fingerprint of every generated row that matters, ids included."""
+    hasher = hashlib.sha256()
+    for model, fields in (
+        (Region, ("id", "code", "path", "parent_id")),
+        (ServiceUnit, ("id", "path", "name", "kind")),
+        (Service, ("id", "unit_id", "name")),
+        (ServicePoint, ("id", "unit_id", "mpp_id", "code")),
+        (
+            Response,
+            (
+                "id",
+                "unit_id",
+                "service_id",
+                "point_id",
+                "channel",
+                "submitted_at",
+                "u1",
+                "u9",
+                "age",
+                "client_id",
+                "content_hash",
+                "is_flagged",
+                "is_excluded",
+            ),
+        ),
+        (ResponseFlag, ("response_id", "rule")),
+        (DailyRollup, ("unit_id", "service_id", "day", "channel", "responses", "u9_4")),
+        (Answer, ("assignment_id", "indicator", "self_level")),
+    ):
+        for row in model.objects.order_by(*fields[:1], *fields[1:2]).values_list(
+            *fields
+        ):
+            hasher.update(repr(row).encode())
+    return hasher.hexdigest()
+
+
+def _empty_all() -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in TABLES:
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
+
+
+@pytest.mark.django_db
+def test_generate_small_database_is_consistent():
+    """Rollups rebuild equal, every unit sits under a region of the tree, every
+    response's service is its unit's, and the sizes are the plan's."""
+    report = benchdata_generate(plan=SMALL)
+
+    assert report.counts["responses"] == Response.objects.count() == 6000
+    assert ServiceUnit.objects.count() == 60
+    assert Region.objects.count() == 1 + 38 + 514
+    assert rollups_rebuild(check_only=True).ok
+    for unit in ServiceUnit.objects.select_related("government__region"):
+        region = unit.government.region
+        assert region.level in {"province", "regency", "city"}
+        assert unit.path.startswith(region.path)
+        assert unit.path == f"{unit.government.path}u{unit.pk}/"
+    assert not Response.objects.exclude(unit_id=F("service__unit_id")).exists()
+    assert ResponseFlag.objects.exists()
+    flagged = set(Response.objects.filter(is_flagged=True).values_list("id", flat=True))
+    assert flagged == set(ResponseFlag.objects.values_list("response_id", flat=True))
+    assert Response.objects.filter(is_excluded=True).exists()
+    assert Response.objects.values("channel").distinct().count() >= 5
+    cycle = Cycle.objects.get()
+    assert cycle.assignments.count() == min(SMALL.units, SMALL.assignments)
+
+
+@pytest.mark.django_db
+def test_generate_is_deterministic_for_a_seed():
+    """The same seed gives the same rows; another seed other rows."""
+    benchdata_generate(plan=SMALL)
+    first = _digest()
+    _empty_all()
+    benchdata_generate(plan=SMALL)
+    assert _digest() == first
+    _empty_all()
+    benchdata_generate(plan=Plan(units=60, responses=6000, seed=8))
+    assert _digest() != first
+
+
+@pytest.mark.django_db
+def test_generate_regency_preset_keeps_units_in_the_regency():
+    """The regency preset places every unit in Kabupaten Pesawaran (18.09)."""
+    plan = Plan(units=12, responses=500, scope=PRESETS["regency"].scope)
+    benchdata_generate(plan=plan)
+
+    codes = set(ServiceUnit.objects.values_list("government__region__code", flat=True))
+    assert codes == {"18.09"}
+
+
+@pytest.mark.django_db
+def test_generate_refuses_a_database_with_units(world):
+    """Ids are assigned by the generator: it fills empty databases only."""
+    with pytest.raises(MutuError, match="kosong"):
+        benchdata_generate(plan=SMALL)
+
+
+@pytest.mark.django_db
+def test_bench_generate_command_reports_its_speed(capsys):
+    """``mutu bench generate`` prints each stage's rows and the responses' speed."""
+    call_command("bench", "generate", "--units", "5", "--responses", "300")
+    out = capsys.readouterr().out
+
+    assert "responses" in out
+    assert "/s" in out
+    assert Response.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_bench_generate_command_needs_sizes():
+    """Without a preset, both sizes are required (a clear message, no traceback)."""
+    with pytest.raises(CommandError, match="--units"):
+        call_command("bench", "generate", "--units", "5")
