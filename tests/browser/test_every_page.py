@@ -93,6 +93,8 @@ NOT_PAGES = {
     "reports:point_poster": "one counter's QR poster (a PDF download)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
+    "surveys:export_unit": "the unit's responses (a CSV download)",
+    "surveys:export_region": "the region's responses (a CSV download)",
 }
 """Patterns that answer GET with something other than an HTML page: fetched by each
 role and checked by status only (and that the answer is not an HTML page)."""
@@ -143,6 +145,7 @@ PARAMETERS: dict[str, Value] = {
 
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda d: d.unit.government.region.code},
+    "surveys:export_region": {"code": lambda d: d.unit.government.region.code},
     "evaluations:verify": {"code": lambda d: d.values["certificate"].verification_code},
     "evaluations:certificate_pdf": {
         "code": lambda d: d.values["certificate"].verification_code
