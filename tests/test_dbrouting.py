@@ -195,7 +195,7 @@ print("RESULT " + json.dumps(out))
 
 
 def _run(*command: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(  # noqa: S603 (fixed commands of this test)
+    done = subprocess.run(
         command, capture_output=True, text=True, check=False, timeout=300
     )
     assert not check or done.returncode == 0, f"{command}: {done.stderr[-2000:]}"
@@ -283,12 +283,12 @@ def test_read_only_pages_read_the_replica_and_writes_go_to_the_primary(clusters)
         "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'src'}",
         "MUTU_SURVEY_MIN_SECONDS": "0",
     }
-    migrate = subprocess.run(  # noqa: S603
+    migrate = subprocess.run(
         [sys.executable, "-m", "mutu", "migrate", "--noinput"],
         env=env, capture_output=True, text=True, timeout=600, cwd=REPO,
     )  # fmt: skip
     assert migrate.returncode == 0, migrate.stderr[-3000:]
-    child = subprocess.run(  # noqa: S603
+    child = subprocess.run(
         [sys.executable, "-c", CHILD],
         env=env, capture_output=True, text=True, timeout=600, cwd=REPO,
     )  # fmt: skip
@@ -309,7 +309,9 @@ def test_read_only_pages_read_the_replica_and_writes_go_to_the_primary(clusters)
     # the citizen's submission: written on the primary, nothing on the replica
     write = out["write"]
     assert write["status"] == 302
-    assert any(sql.startswith('INSERT INTO "surveys_response"') for sql in write["primary"])
+    assert any(
+        sql.startswith('INSERT INTO "surveys_response"') for sql in write["primary"]
+    )
     assert write["replica"] == []
     assert float(write["cookie"]) > time.time()
     # read-your-writes: right after, this browser's public page reads the primary
