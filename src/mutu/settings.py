@@ -153,6 +153,12 @@ for _alias, _url in zip(MUTU_REPLICA_ALIASES, DATABASE_REPLICA_URLS, strict=True
         # a test run reads the test database through the replica's alias
         "TEST": {"MIRROR": "default"},
     }
+# Behind PgBouncer in transaction pooling, a server-side cursor (a queryset's
+# .iterator() on PostgreSQL) may lose its server between two fetches: turn them off.
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS"
+    )
 DATABASE_ROUTERS = ["mutu.dbrouting.ReplicaRouter"]
 MUTU_READ_YOUR_WRITES_SECONDS = int(
     os.environ.get("MUTU_READ_YOUR_WRITES_SECONDS", "15")
