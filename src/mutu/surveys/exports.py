@@ -121,7 +121,8 @@ def _copy_chunks(rows: QuerySet, *, using: str) -> Iterator[bytes]:
     """``COPY (query) TO STDOUT`` of *rows*, passed on in chunks as it arrives."""
     connection = connections[using]
     sql, params = rows.query.get_compiler(using=using).as_sql()
-    statement = connection.ops.compose_sql(
+    # the parameters bound into the text by psycopg (COPY takes no parameters)
+    statement = connection.ops.compose_sql(  # type: ignore[attr-defined]
         f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
     )
     buffer = bytearray()
