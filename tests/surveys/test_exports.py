@@ -5,10 +5,10 @@ import io
 import uuid
 from datetime import UTC, date, datetime
 
-import pytest
 from django.urls import reverse
 
-from mutu.surveys.exports import BOM, FORMULA_STARTS, HEADER, csv_chunks
+from mutu.reports.spreadsheets import cell_text
+from mutu.surveys.exports import BOM, HEADER, csv_chunks
 from mutu.surveys.models import Response
 from tests.accounts.login import login
 
@@ -117,26 +117,47 @@ def test_national_export_is_for_national_admins(client, world):
     assert len(_rows(response)) == 5
 
 
-@pytest.mark.parametrize("start", FORMULA_STARTS)
-def test_cells_that_start_like_a_formula_are_neutralised(world, start):
-    """A comment, unit or service name starting with = + - @ tab or CR gets a
-    leading ' in the file (inside the query, on either database); others do not."""
-    world.dukcapil.name = f"{start}HYPERLINK(1)"
+TRICKY = [
+    '=HYPERLINK("http://x")',
+    "+62 812",
+    "-1+2",
+    "@SUM(A1)",
+    "\t=1+2",
+    "\r=1+2",
+    "\n=1+2",
+    "  =1+2",
+    "\uff1d1+2",
+    "\uff20A1",
+    "cmd|' /C calc'!A0",
+    "Penerbitan KTP-el",
+    "a=b",
+    "  Antrean cepat",
+    "",
+]
+
+
+def test_cells_that_start_like_a_formula_are_neutralised(world):
+    """Comments, unit and service names leave as cell_text would write them (a
+    leading ' before = + - @, their full-width forms after spaces, or a tab, CR or
+    LF), done inside the query on either database; other text unchanged."""
+    world.dukcapil.name = "=HYPERLINK(1)"
     world.dukcapil.save(update_fields=["name"])
-    world.ktp.name = f"{start}SUM(A1)"
+    world.ktp.name = " +SUM(A1)"
     world.ktp.save(update_fields=["name"])
-    add_responses(world.dukcapil, world.ktp, 1, comment=f"{start}cmd|' /C calc'!A0")
-    add_responses(world.dukcapil, world.ktp, 1, comment="Bagus = cepat")
-    body = b"".join(
-        csv_chunks(Response.objects.order_by("pk"), using="default")
-    ).decode()
-    rows = list(csv.reader(io.StringIO(body.removeprefix(BOM)), strict=True))[1:]
+    for text in TRICKY:
+        add_responses(world.dukcapil, world.ktp, 1, comment=text)
+    expected = {
+        str(pk): cell_text(comment)
+        for pk, comment in Response.objects.values_list("pk", "comment")
+    }
+    body = b"".join(csv_chunks(Response.objects.all(), using="default")).decode()
+    reader = csv.reader(io.StringIO(body.removeprefix(BOM), newline=""), strict=True)
     header = HEADER.strip().split(",")
-    cells = [dict(zip(header, row, strict=True)) for row in rows]
-    comments = sorted(cell["comment"] for cell in cells)
-    assert sorted([f"'{start}cmd|' /C calc'!A0", "Bagus = cepat"]) == comments
-    assert {cell["unit"] for cell in cells} == {f"'{start}HYPERLINK(1)"}
-    assert {cell["service"] for cell in cells} == {f"'{start}SUM(A1)"}
+    cells = [dict(zip(header, row, strict=True)) for row in list(reader)[1:]]
+    assert {cell["id"]: cell["comment"] for cell in cells} == expected
+    assert sum(value.startswith("'") for value in expected.values()) == 10
+    assert {cell["unit"] for cell in cells} == {"'=HYPERLINK(1)"}
+    assert {cell["service"] for cell in cells} == {"' +SUM(A1)"}
 
 
 def test_export_sends_the_header_before_reading_rows(world):

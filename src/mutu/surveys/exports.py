@@ -7,10 +7,11 @@ arrive, never gathered; on SQLite (development) from a server-side iterator of t
 query, written with :mod:`csv`. Rows leave in the order the database reads them (no
 ``ORDER BY``: a sort of millions of rows would hold back the first byte).
 
-Cells that a spreadsheet would read as a formula (a text starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return; OWASP "CSV injection") get a leading ``'``
-inside the query itself (:func:`neutralised`), so the database does the work in the
-same pass as the read and no row is ever parsed in Python on PostgreSQL. Only free
+Cells that a spreadsheet would read as a formula (OWASP "CSV injection"; the rule of
+:func:`mutu.reports.spreadsheets.cell_text`: a text starting with ``=``, ``+``, ``-``,
+``@`` or their full-width forms after any spaces, or with a tab, CR or LF) get a
+leading ``'`` inside the query itself (:func:`neutralised`), so the database does the
+work in the same pass as the read and no row is ever parsed in Python on PostgreSQL. Only free
 text is concerned (comments, unit and service names): every other column is a
 number, a date or a code Mutu itself wrote.
 
@@ -35,17 +36,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, Left
+from django.db.models.functions import Cast, Concat, Left, LTrim
 from django.db.models.lookups import In
 
+from mutu.reports import spreadsheets
+from mutu.reports.spreadsheets import cell_text
 from mutu.surveys.models import ELEMENT_FIELDS, Response
 
 CHUNK_BYTES = 64 * 1024
 """Bytes gathered before a chunk goes to the client: large enough for few writes,
 small enough that memory stays flat."""
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet evaluate a cell (OWASP CSV injection)."""
 
 BOM = "\ufeff"
 """UTF-8 byte-order mark: Excel reads the file as UTF-8 only with it."""
@@ -54,12 +54,17 @@ BOM = "\ufeff"
 def neutralised(field: str) -> Case:
     """The text column *field*, with a ``'`` before a value that starts like a formula.
 
-    Built as an SQL expression, so the database neutralises the cell while it reads
-    the row (PostgreSQL ``CASE WHEN LEFT(x, 1) IN (…) THEN '''' || x ELSE x END``).
+    The rule of :func:`mutu.reports.spreadsheets.cell_text` (the one every export
+    follows), built as an SQL expression so that the database applies it while it
+    reads the row: a first character in ``CONTROL_STARTS`` (tab, CR, LF), or a first
+    character after leading spaces in ``FORMULA_STARTS`` (``= + - @`` and their
+    full-width forms). On PostgreSQL ``CASE WHEN LEFT(x, 1) IN (…) OR
+    LEFT(LTRIM(x), 1) IN (…) THEN '''' || x ELSE x END``.
     """
     return Case(
         When(
-            In(Left(F(field), 1), list(FORMULA_STARTS)),
+            In(Left(F(field), 1), list(spreadsheets.CONTROL_STARTS))
+            | In(Left(LTrim(F(field)), 1), list(spreadsheets.FORMULA_STARTS)),
             then=Concat(Value("'"), F(field), output_field=TextField()),
         ),
         default=F(field),
@@ -151,7 +156,9 @@ def _iterator_chunks(rows: QuerySet) -> Iterator[bytes]:
     # quotes CR and LF whatever its line end)
     writer = csv.writer(text, lineterminator="\r\n")
     for row in rows.iterator(chunk_size=2000):
-        writer.writerow(row)
+        # the query has neutralised the text already; cell_text leaves an
+        # apostrophe-led value as it is (a guard, as every CSV writer of Mutu has)
+        writer.writerow([cell_text(value) for value in row])
         if text.tell() >= CHUNK_BYTES:
             yield text.getvalue().encode()
             text.seek(0)
