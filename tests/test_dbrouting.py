@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mutu.dbrouting import (
     READ_YOUR_WRITES_COOKIE,
@@ -337,3 +337,42 @@ def test_read_only_pages_read_the_replica_and_writes_go_to_the_primary(clusters)
     assert 'INSERT INTO "surveys_response"' in primary_log
     assert 'INSERT INTO "surveys_response"' not in replica_log
     assert "COPY (SELECT" in replica_log
+
+
+MARKED = {
+    "public_results",
+    "accounts:dashboard",
+    "registry:region_detail",
+    "surveys:unit_results",
+    "surveys:public_unit",
+    "surveys:public_result",
+    "surveys:export_unit",
+    "surveys:export_region",
+    "evaluations:public_cycle",
+}
+"""The read-only views that may read from a replica (docs/scaling-replicas.md)."""
+
+
+def _callbacks(patterns, namespace: str = "") -> dict[str, object]:
+    found: dict[str, object] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            found.update(_callbacks(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found[f"{namespace}{pattern.name}"] = pattern.callback
+    return found
+
+
+def test_exactly_the_read_only_views_are_marked():
+    """The views marked @replica_reads are those the scaling plan lists: public
+    pages, dashboards and exports; no form or workflow page reads a replica."""
+    callbacks = _callbacks(get_resolver().url_patterns)
+    marked = {
+        name
+        for name, view in callbacks.items()
+        if getattr(view, "replica_reads", False)
+    }
+    assert marked == MARKED
