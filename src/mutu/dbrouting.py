@@ -46,7 +46,7 @@ _read_alias: ContextVar[str | None] = ContextVar("mutu_read_alias", default=None
 
 def replica_aliases() -> list[str]:
     """The database aliases of the replicas (empty: none configured)."""
-    return list(getattr(settings, "MUTU_REPLICA_ALIASES", []))
+    return list(settings.MUTU_REPLICA_ALIASES)
 
 
 def read_alias() -> str:
