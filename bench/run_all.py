@@ -70,6 +70,12 @@ BENCHMARKS = (
         quick=("--seconds", "2", "--slices", "2", "--rate", "50"),
     ),
     Benchmark(
+        "export",
+        "export_csv.py",
+        full=(),
+        quick=("--rows", "20000", "--units", "50", "--repeat", "1"),
+    ),
+    Benchmark(
         "report",
         "skm_report.py",
         full=("--units", "30", "--responses", "400"),

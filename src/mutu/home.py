@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mutu.dbrouting import replica_reads
 from mutu.evaluations.selectors import published_cycle_list
 from mutu.surveys.selectors import published_unit_list
 
@@ -14,6 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def public_results(request: HttpRequest) -> HttpResponse:
     """The index of published results: units with published SKM periods, published
     evaluation cycles (their public ranking) and the certificates they awarded."""

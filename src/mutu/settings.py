@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "mutu.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Read-your-writes: a browser that writes reads from the primary for a while.
+    "mutu.dbrouting.ReadYourWritesMiddleware",
     # Last, so that its answers (413, 503, the bodies of bare error answers) still
     # pass through the security headers of the middleware above.
     "mutu.error_answers.ErrorAnswerMiddleware",
@@ -135,6 +137,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (mutu.dbrouting, docs/scaling-replicas.md): PostgreSQL streaming
+# replicas of DATABASE_URL, comma-separated; the views marked read-only (public pages,
+# dashboards, reports, exports) read from them. Empty: everything on DATABASE_URL.
+# A browser that has just written reads from the primary for
+# MUTU_READ_YOUR_WRITES_SECONDS, longer than the replicas' lag is expected to be.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+MUTU_REPLICA_ALIASES = [
+    f"replica{number}" for number in range(1, len(DATABASE_REPLICA_URLS) + 1)
+]
+for _alias, _url in zip(MUTU_REPLICA_ALIASES, DATABASE_REPLICA_URLS, strict=True):
+    DATABASES[_alias] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        # a test run reads the test database through the replica's alias
+        "TEST": {"MIRROR": "default"},
+    }
+# Behind PgBouncer in transaction pooling, a server-side cursor (a queryset's
+# .iterator() on PostgreSQL) may lose its server between two fetches: turn them off.
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS"
+    )
+DATABASE_ROUTERS = ["mutu.dbrouting.ReplicaRouter"]
+MUTU_READ_YOUR_WRITES_SECONDS = int(
+    os.environ.get("MUTU_READ_YOUR_WRITES_SECONDS", "15")
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

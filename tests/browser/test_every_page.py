@@ -102,6 +102,8 @@ NOT_PAGES = {
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
     "complaints:attachment": "a complaint's attachment (the demo's PDF)",
     "complaints:export": "the SP4N-LAPOR! hand-off (a CSV download)",
+    "surveys:export_unit": "the unit's responses (a CSV download)",
+    "surveys:export_region": "the region's responses (a CSV download)",
 }
 """Patterns that answer GET with something other than an HTML page: fetched by each
 role and checked by status only (and that the answer is not an HTML page)."""
@@ -155,6 +157,7 @@ PARAMETERS: dict[str, Value] = {
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda d: d.unit.government.region.code},
     "reports:region_skm_reports": {"code": lambda d: d.unit.government.region.code},
+    "surveys:export_region": {"code": lambda d: d.unit.government.region.code},
     "evaluations:verify": {"code": lambda d: d.values["certificate"].verification_code},
     "evaluations:certificate_pdf": {
         "code": lambda d: d.values["certificate"].verification_code

@@ -164,6 +164,10 @@ ROUTES: dict[str, Expect] = {
     "registry:unit_records": Expect(get=STAFF, post=STAFF),
     "registry:region_detail": Expect(get=MANAGERS),
     "surveys:unit_results": Expect(get=STAFF),
+    # The CSV exports (issue 14): scoped as the unit's results page and the region's
+    # page (the nation's is the national region's, for national admins).
+    "surveys:export_unit": Expect(get=STAFF),
+    "surveys:export_region": Expect(get=MANAGERS),
     "surveys:population": Expect(post=STAFF),
     "surveys:publish": Expect(post=PUBLISHERS),
     "surveys:follow_up_add": Expect(post=STAFF),
@@ -466,6 +470,7 @@ PARAMETERS: dict[str, Value] = {
 
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda m, t: t.region_code},
+    "surveys:export_region": {"code": lambda m, t: t.region_code},
     "surveys:public_result": {"period_key": lambda m, t: m.published_key},
     "reports:skm_report_pdf": {"period_key": lambda m, t: m.published_key},
     "reports:skm_report_xlsx": {"period_key": lambda m, t: m.published_key},

@@ -25,6 +25,7 @@ from mutu.accounts.forms import CodeForm, EnrolConfirmForm, LoginForm
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.selectors import grant_list_for_user
 from mutu.audit.selectors import audit_readable
+from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.messaging.selectors import units_with_failures
 from mutu.registry.selectors import region_list_for_user, unit_list_for_user
@@ -207,6 +208,7 @@ def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a user lands after login: their roles, regions and units."""
     return render(

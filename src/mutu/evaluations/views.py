@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 
 from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import has_role, scope_queryset
+from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.evaluations import selectors, services
 from mutu.evaluations.certificates import certificate_pdf
@@ -632,6 +633,7 @@ def f03_form(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def public_cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Published results of a cycle, filterable by region code (``?wilayah=18``)."""
     cycle = get_object_or_404(Cycle, pk=cycle_id, status=Cycle.Status.PUBLISHED)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
+from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
 from mutu.registry.forms import ServiceForm, StandardForm, UnitRecordForm
@@ -180,6 +181,7 @@ def standard_edit(
 
 @login_required
 @require_GET
+@replica_reads
 def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_for_user(request.user, code)
     units = selectors.region_unit_list(request.user, region)

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from mutu.accounts.http import AuthenticatedHttpRequest
+from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import (
@@ -173,6 +174,7 @@ def _dataset(slug: str) -> Dataset:
     return found
 
 
+@replica_reads
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
     """``/data/``: the published datasets, their files and the licence."""
@@ -183,6 +185,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @require_GET
 def open_data_dictionary(request: HttpRequest) -> HttpResponse:
     """``/data/kamus/``: every dataset's columns, their types and meanings."""
@@ -193,6 +196,7 @@ def open_data_dictionary(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @require_GET
 def open_data_csv(request: HttpRequest, dataset: str) -> StreamingHttpResponse:
     """``/data/<dataset>.csv``, streamed row by row."""
@@ -206,6 +210,7 @@ def open_data_csv(request: HttpRequest, dataset: str) -> StreamingHttpResponse:
     )
 
 
+@replica_reads
 @require_GET
 def open_data_json(request: HttpRequest, dataset: str) -> JsonResponse:
     """``/data/<dataset>.json``: the same document as the API."""

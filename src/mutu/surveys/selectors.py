@@ -15,7 +15,7 @@ from mutu.measures.sampling import margin_of_error, required_sample
 from mutu.measures.skm import SkmResult, skm_result
 from mutu.measures.tally import PairSums, Tally
 from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
-from mutu.registry.models import ServiceUnit
+from mutu.registry.models import Region, ServiceUnit
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
     ROLLUP_COUNT_FIELDS,
@@ -477,3 +477,37 @@ def sample_list_between(
         )
         for period in sorted(periods)
     ]
+
+
+def _in_period(
+    responses: QuerySet[Response], period: Period | None
+) -> QuerySet[Response]:
+    if period is None:
+        return responses
+    return responses.filter(day__gte=period.start, day__lte=period.end)
+
+
+def response_export_for_unit(
+    unit: ServiceUnit, period: Period | None
+) -> QuerySet[Response]:
+    """The responses of *unit* (of *period*, or all) for its CSV export.
+
+    The caller has checked that the user may open the unit's working pages
+    (:func:`mutu.registry.selectors.unit_get_for_user`): the export holds the
+    citizens' comments, as the results page does.
+    """
+    return _in_period(Response.objects.filter(unit=unit), period)
+
+
+def response_export_for_region(
+    user: User, region: Region, period: Period | None
+) -> QuerySet[Response]:
+    """The responses under *region* that *user* may see (of *period*, or all).
+
+    Narrowed as the region page narrows its units
+    (:func:`mutu.registry.selectors.region_unit_list`): through *user*'s grants, so a
+    coordinator of one government inside a larger region exports only its units.
+    The nation is the region at the top (a national admin's).
+    """
+    responses = Response.objects.filter(unit__path__startswith=region.path)
+    return _in_period(scope_queryset(user, responses), period)

@@ -29,6 +29,10 @@ unit_pages = [
         views.follow_up_status,
         name="follow_up_status",
     ),
+    path("unit/<int:unit_id>/skm/ekspor.csv", views.export_unit, name="export_unit"),
+    path(
+        "wilayah/<str:code>/skm/ekspor.csv", views.export_region, name="export_region"
+    ),
     path("unit/<int:unit_id>/skm-ditandai/", views.flagged_review, name="flagged"),
     path("unit/<int:unit_id>/skm-pengaturan/", views.survey_settings, name="settings"),
     path("hasil/unit/<int:unit_id>/", views.public_unit, name="public_unit"),

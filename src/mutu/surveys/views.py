@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.scoping import EDITOR_ROLES, can_see
+from mutu.dbrouting import read_alias, replica_reads
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
-from mutu.registry.selectors import unit_get_for_editor, unit_get_for_user
+from mutu.registry.selectors import (
+    region_get_for_user,
+    unit_get_for_editor,
+    unit_get_for_user,
+)
 from mutu.reports.charts import element_bars_svg, trend_line_svg
 from mutu.surveys import selectors
+from mutu.surveys.exports import csv_chunks
 from mutu.surveys.forms import (
     EXTRA_LABELS,
     DecisionForm,
@@ -85,6 +91,7 @@ def _results_context(request: HttpRequest, unit, period: Period) -> dict:
 
 @login_required
 @require_GET
+@replica_reads
 def unit_results(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     """The unit's SKM result for a period (``?periode=2025-Q3``; default: this quarter).
 
@@ -242,6 +249,7 @@ def flagged_review(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespo
 
 
 @require_GET
+@replica_reads
 def public_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's public page: its published periods (publication is the unit head's act)."""
     unit = get_object_or_404(
@@ -258,6 +266,7 @@ def public_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def public_result(request: HttpRequest, unit_id: int, period_key: str) -> HttpResponse:
     """One published period of a unit; unpublished periods do not exist publicly."""
     unit = get_object_or_404(
@@ -313,4 +322,66 @@ def survey_settings(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResp
     status = 400 if request.method == "POST" else 200
     return render(
         request, "surveys/settings.html", {"unit": unit, "form": form}, status=status
+    )
+
+
+def _export_period(request: HttpRequest) -> Period | None:
+    """``?periode=2025-Q3`` narrows an export to a period; without it, all of them."""
+    key = request.GET.get("periode")
+    return _period_or_404(key) if key else None
+
+
+def _csv_stream(responses, filename: str) -> StreamingHttpResponse:
+    """A streamed CSV answer of *responses*, read from the view's database.
+
+    The alias is taken now: the body is produced after the view has returned.
+    """
+    return StreamingHttpResponse(
+        csv_chunks(responses, using=read_alias()),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@login_required
+@require_GET
+@replica_reads
+def export_unit(
+    request: AuthenticatedHttpRequest, unit_id: int
+) -> StreamingHttpResponse:
+    """``/unit/<id>/skm/ekspor.csv``: the unit's responses as CSV (``?periode=``).
+
+    Who may open the unit's results page (its staff and those above it): the file
+    holds the citizens' comments and the unpublished periods.
+    """
+    unit = unit_get_for_user(request.user, unit_id)
+    period = _export_period(request)
+    suffix = f"-{period.key}" if period else ""
+    return _csv_stream(
+        selectors.response_export_for_unit(unit, period),
+        f"skm-unit-{unit.pk}{suffix}.csv",
+    )
+
+
+@login_required
+@require_GET
+@replica_reads
+def export_region(
+    request: AuthenticatedHttpRequest, code: str
+) -> StreamingHttpResponse:
+    """``/wilayah/<code>/skm/ekspor.csv``: a region's responses as CSV (``?periode=``).
+
+    Who may open the region's page (its coordinators, national admins), narrowed to
+    the units they see there; ``/wilayah/ID/skm/ekspor.csv`` is the nation's, for
+    national admins.
+    """
+    region = region_get_for_user(request.user, code)
+    period = _export_period(request)
+    suffix = f"-{period.key}" if period else ""
+    return _csv_stream(
+        selectors.response_export_for_region(request.user, region, period),
+        f"skm-wilayah-{region.code}{suffix}.csv",
     )
