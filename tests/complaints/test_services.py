@@ -283,3 +283,26 @@ def test_a_standard_may_set_shorter_limits_only(world):
     )
     with pytest.raises(MutuError, match="batas D9"):
         complaint(world.dukcapil, limits=(3, 5, 20))
+
+
+def test_the_services_standard_gives_its_shorter_limits(world):
+    """KTP's standard promises verification in 1 and a first answer in 2 working
+    days (resolution left at D9's 14): a KTP complaint of Friday 9 October 2026 is
+    due Mon 12, Tue 13 and Thu 29 October; a limit longer than D9's is refused."""
+    from mutu.registry.services import standard_update
+
+    standard_update(
+        actor=world.operator,
+        service=world.ktp,
+        data={"complaint_verify_days": 1, "complaint_answer_days": 2},
+    )
+    item = complaint(world.dukcapil, now=wib(2026, 10, 9, 16, 0), service=world.ktp)
+    assert (item.verify_due, item.answer_due, item.resolve_due) == (
+        date(2026, 10, 12),
+        date(2026, 10, 13),
+        date(2026, 10, 29),
+    )
+    with pytest.raises(MutuError, match="verifikasi pengaduan"):
+        standard_update(
+            actor=world.operator, service=world.ktp, data={"complaint_verify_days": 4}
+        )

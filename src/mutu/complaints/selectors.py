@@ -27,6 +27,10 @@ from mutu.complaints.models import (
     ComplaintRecap,
 )
 from mutu.measures.complaints import (
+    ANSWER_DAYS,
+    INSPECTION_DAYS,
+    RESOLVE_DAYS,
+    VERIFY_DAYS,
     ComplaintFacts,
     ComplaintFigures,
     complaint_figures_compute,
@@ -37,13 +41,6 @@ from mutu.measures.working_days import (
     working_days_between,
 )
 from mutu.registry.models import ServiceUnit
-
-VERIFY_DAYS = 3
-ANSWER_DAYS = 5
-RESOLVE_DAYS = 14
-INSPECTION_DAYS = 60
-"""D9: verification ≤ 3, first follow-up ≤ 5, resolution ≤ 14 (≤ 60 with a field
-inspection) working days."""
 
 NEARLY_LATE_DAYS = 1
 """A deadline is "nearly late" on its due day and the working day before."""

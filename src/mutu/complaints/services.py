@@ -52,7 +52,7 @@ from mutu.errors import ConflictError, MutuError
 from mutu.evaluations.evidence import check_upload
 from mutu.messaging.models import Contact
 from mutu.messaging.services import contact_erase_schedule, outbound_queue
-from mutu.registry.models import Service, ServiceUnit
+from mutu.registry.models import Service, ServiceStandard, ServiceUnit
 from mutu.surveys.models import FollowUpItem
 from mutu.surveys.periods import period_from_key
 
@@ -194,6 +194,24 @@ def _same(existing: Complaint, unit: ServiceUnit, text: str, kind: str) -> bool:
 
 
 @transaction.atomic
+def _standard_limits(
+    service: Service, longest: tuple[int, int, int]
+) -> tuple[int, int, int]:
+    """The complaint limits of *service*'s standard, D9's where it sets none."""
+    standard = ServiceStandard.objects.filter(service=service).first()
+    if standard is None:
+        return longest
+    given = (
+        standard.complaint_verify_days,
+        standard.complaint_answer_days,
+        standard.complaint_resolve_days,
+    )
+    verify, answer, resolve = (
+        mine or most for mine, most in zip(given, longest, strict=True)
+    )
+    return verify, answer, resolve
+
+
 def complaint_file(
     *,
     unit: ServiceUnit,
@@ -220,7 +238,8 @@ def complaint_file(
     content returns the stored complaint (``created`` false), with other content
     raises :class:`ConflictError`. Attachments (at most 3) are checked by content
     (PDF, JPG, PNG). *limits* (verification, first answer, resolution in working
-    days) are a service standard's shorter limits; D9's are the longest allowed.
+    days) are shorter limits; by default those of *service*'s standard, where it
+    sets them; D9's are the longest allowed.
     Raises :class:`MutuError` for invalid input; nothing is written then.
     """
     text = (text or "").strip()
@@ -274,6 +293,8 @@ def complaint_file(
         reporter_name = reporter_email = reporter_phone = ""
     now = now or timezone.now()
     longest = (VERIFY_DAYS, ANSWER_DAYS, RESOLVE_DAYS)
+    if limits is None and service is not None:
+        limits = _standard_limits(service, longest)
     verify, answer, resolve = limits or longest
     if not all(
         1 <= mine <= most for mine, most in zip(limits or longest, longest, strict=True)

@@ -14,12 +14,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 __all__ = [
+    "ANSWER_DAYS",
     "CHANNEL_GROUPS",
     "COUNTER_GROUP",
+    "INSPECTION_DAYS",
+    "RESOLVE_DAYS",
+    "VERIFY_DAYS",
     "ComplaintFacts",
     "ComplaintFigures",
     "complaint_figures_compute",
 ]
+
+VERIFY_DAYS = 3
+ANSWER_DAYS = 5
+RESOLVE_DAYS = 14
+INSPECTION_DAYS = 60
+"""D9: verification ≤ 3, first follow-up ≤ 5, resolution ≤ 14 (≤ 60 with a field
+inspection) working days; a service standard may set shorter ones."""
 
 COUNTER_GROUP = "loket"
 CHANNEL_GROUPS = {

@@ -44,6 +44,9 @@ class StandardForm(forms.ModelForm):
             "publication_media",
             "publication_complete",
             "on_sippn",
+            "complaint_verify_days",
+            "complaint_answer_days",
+            "complaint_resolve_days",
         ]
         widgets = {
             **{c.field: forms.Textarea(attrs={"rows": 3}) for c in STANDARD_COMPONENTS},

@@ -8,9 +8,11 @@ not a recursion. Paths look like ``/ID/18/18.09/g12/u34/``.
 from typing import Any
 
 from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mutu.measures.complaints import ANSWER_DAYS, RESOLVE_DAYS, VERIFY_DAYS
 from mutu.measures.standards import (
     STANDARD_COMPONENTS,
     Completeness,
@@ -272,6 +274,26 @@ class ServiceStandard(TimeStamped):
     # Where the standard's service-delivery components are published (PEKPPP
     # indicator Q3, docs/regulations.md §7b, D19): the media, whether every
     # service-delivery component is shown there, and SIPP Nasional.
+    # Shorter complaint limits of this service's standard (working days); empty:
+    # D9's 3, 5 and 14 (docs/regulations.md D9, D20).
+    complaint_verify_days = models.PositiveSmallIntegerField(
+        _("batas verifikasi pengaduan (hari kerja)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(VERIFY_DAYS)],
+    )
+    complaint_answer_days = models.PositiveSmallIntegerField(
+        _("batas jawaban pertama pengaduan (hari kerja)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS)],
+    )
+    complaint_resolve_days = models.PositiveSmallIntegerField(
+        _("batas penyelesaian pengaduan (hari kerja)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(RESOLVE_DAYS)],
+    )
     publication_media = models.JSONField(
         _("media publikasi standar"), default=list, blank=True
     )

@@ -44,6 +44,11 @@ from mutu.registry.models import (
     UnitRecord,
 )
 
+STANDARD_COMPLAINT_LIMITS = (
+    "complaint_verify_days",
+    "complaint_answer_days",
+    "complaint_resolve_days",
+)
 STANDARD_FIELDS = (
     *(c.field for c in STANDARD_COMPONENTS),
     "decree_number",
@@ -51,6 +56,7 @@ STANDARD_FIELDS = (
     "publication_media",
     "publication_complete",
     "on_sippn",
+    *STANDARD_COMPLAINT_LIMITS,
 )
 UNIT_RECORD_FIELDS = (
     "charter_text",
@@ -316,6 +322,8 @@ def standard_update(
         service=service
     )
     changes = _apply(standard, STANDARD_FIELDS, data)
+    # A complaint limit may only be shorter than D9's (1 working day up to it).
+    _check_fields(standard, [f for f in changes if f in STANDARD_COMPLAINT_LIMITS])
     if changes:
         standard.save()
         audit_record(
