@@ -238,9 +238,10 @@ MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400")
 # The official SKM report of a period is rendered and kept by the worker when the
 # period is published (otherwise at its first download); mutu.reports.services.
 MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
-# The licence of the open data at /data/ (name and the URL of its text).
+# The licence of the open data at /data/ (name and the URL of its text; the URL
+# names the version, 4.0, so the name needs none).
 MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(
-    "MUTU_OPEN_DATA_LICENCE_NAME", "Creative Commons Atribusi 4.0 Internasional"
+    "MUTU_OPEN_DATA_LICENCE_NAME", "Creative Commons Atribusi (CC BY)"
 )
 MUTU_OPEN_DATA_LICENCE_URL = os.environ.get(
     "MUTU_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.id"

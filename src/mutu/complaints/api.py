@@ -2,6 +2,8 @@
 idempotent by ``client_id`` like responses. The answer carries the tracking code,
 status and due dates; never the identity (D21)."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -128,11 +130,13 @@ class ComplaintCreateView(MutuAPIView):
             )
         serializer = ComplaintInputSerializer(data=request.data)
         if not serializer.is_valid():
+            errors = _error_items(serializer.errors)
             raise ApiError(
                 status.HTTP_400_BAD_REQUEST,
                 "Pengaduan tidak sah.",
                 "Invalid complaint.",
-                errors=serializer.errors,
+                field=errors[0]["field"],
+                errors=errors,
             )
         data = serializer.validated_data
         unit = ServiceUnit.objects.filter(pk=data["unit"]).first()
@@ -170,3 +174,14 @@ class ComplaintCreateView(MutuAPIView):
             ComplaintSerializer(result.complaint).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
+
+
+def _error_items(errors: dict[str, Any]) -> list[dict[str, Any]]:
+    """A serializer's errors as the envelope's list of ``ErrorItem`` (field and the
+    message in both languages; the serializer's messages are already bilingual)."""
+    items = []
+    for field, messages in errors.items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            text = f"{field}: {message}"
+            items.append({"field": field, "message_id": text, "message_en": text})
+    return items
