@@ -41,3 +41,22 @@ def test_page_interval_equals_the_measure_on_raw_answers(world):
     assert shown.tally.responses == 59
     assert shown.uncertainty.ci95 == expected.ci95
     assert shown.uncertainty.se_converted == expected.se_converted
+
+
+def test_tally_map_reads_each_unit_as_its_own_period_tally(world):
+    for value in (4, 3, 3):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="api",
+            answers={f"U{i}": value for i in range(1, 10)},
+        )
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER)
+
+    tallies = selectors.tally_map(
+        [world.dukcapil.id, world.dinsos.id], period.start, period.end
+    )
+
+    assert set(tallies) == {world.dukcapil.id}
+    assert tallies[world.dukcapil.id] == selectors.period_tally(world.dukcapil, period)
+    assert tallies[world.dukcapil.id].responses == 3

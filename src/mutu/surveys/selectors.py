@@ -1,5 +1,6 @@
 """Reads of the surveys app: period tallies from rollups, results through ``measures``."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -40,6 +41,16 @@ def _rollups(unit: ServiceUnit, period: Period, service_id: int | None) -> Query
     return rows.filter(service_id=service_id) if service_id else rows
 
 
+def _tally_from_sums(sums: dict[str, Any]) -> Tally:
+    """A tally from summed rollup columns (``responses`` and the element counts)."""
+    counts = {
+        field.upper(): [sums[f"{field}_{v}"] or 0 for v in (1, 2, 3, 4)]
+        for field in ELEMENT_FIELDS
+    }
+    counts = {code: row for code, row in counts.items() if sum(row)}
+    return Tally.from_counts(counts, responses=sums["responses"] or 0)
+
+
 def period_tally(
     unit: ServiceUnit, period: Period, *, service_id: int | None = None
 ) -> Tally:
@@ -47,12 +58,32 @@ def period_tally(
     sums = _rollups(unit, period, service_id).aggregate(
         responses=Sum("responses"), **{name: Sum(name) for name in ROLLUP_COUNT_FIELDS}
     )
-    counts = {
-        field.upper(): [sums[f"{field}_{v}"] or 0 for v in (1, 2, 3, 4)]
-        for field in ELEMENT_FIELDS
+    return _tally_from_sums(sums)
+
+
+def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tally]:
+    """The tally of each unit's counted responses on the days start…end.
+
+    One ``GROUP BY unit`` over the rollups for all *unit_ids*: what a dashboard or
+    a league table reads for many units at once. A unit without counted responses
+    in the range is absent from the result.
+    """
+    rows = (
+        DailyRollup.objects.filter(
+            unit_id__in=list(unit_ids), day__gte=start, day__lte=end
+        )
+        .values("unit_id")
+        .annotate(
+            total=Sum("responses"),
+            **{name: Sum(name) for name in ROLLUP_COUNT_FIELDS},
+        )
+        .order_by()
+    )
+    return {
+        row["unit_id"]: _tally_from_sums({**row, "responses": row["total"]})
+        for row in rows
+        if row["total"]
     }
-    counts = {code: row for code, row in counts.items() if sum(row)}
-    return Tally.from_counts(counts, responses=sums["responses"] or 0)
 
 
 def _with_pair_sums(
