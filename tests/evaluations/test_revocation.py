@@ -11,6 +11,7 @@ from mutu.audit.models import AuditEvent
 from mutu.errors import MutuError
 from mutu.evaluations import services
 from mutu.evaluations.models import Certificate, Result
+from tests.evaluations.test_certificates import _pdf_text
 from tests.evaluations.test_departures import _final
 
 FED = {"Q1": 5, "Q6": 5, "Q7": 5, "Q8": 5, "Q9": 5}
@@ -157,3 +158,36 @@ def test_a_correction_needs_a_reason_and_keeps_the_certificate_without_one(
         )
     issued.refresh_from_db()
     assert issued.revoked_at is None
+
+
+def test_a_revoked_certificate_prints_as_revoked(
+    client, world, assignment, issued, tmp_path
+):
+    """The PDF of a revoked certificate is stamped "DICABUT" and names the day, the reason
+    and the replacement's number; the replacement's PDF carries no stamp."""
+    services.result_revise(
+        actor=world.coordinator,
+        assignment=assignment,
+        scores={"Q16": 4},
+        reason=REASON,
+    )
+    issued.refresh_from_db()
+    new = Certificate.objects.get(revoked_at__isnull=True)
+
+    def text(certificate: Certificate) -> str:
+        url = reverse(
+            "evaluations:certificate_pdf", args=[certificate.verification_code]
+        )
+        response = client.get(url)
+        assert response.status_code == 200
+        path = tmp_path / f"{certificate.pk}.pdf"
+        path.write_bytes(response.content)
+        return " ".join(_pdf_text(path).split())
+
+    old = text(issued)
+    today = timezone.localtime(issued.revoked_at).date()
+    # (the rotated "DICABUT" stamp comes out of pdftotext letter by letter)
+    assert f"Piagam ini dicabut pada {today.day} " in old
+    assert REASON.split(":")[0] in old
+    assert f"Piagam pengganti: {new.number}" in old
+    assert "dicabut" not in text(new)
