@@ -312,3 +312,22 @@ def test_incomplete_form_asks_in_english(client, world, point, settings):
     assert "You have answered 2 of 9 questions. Send now?" in html
     assert "Yes, send now" in html
     assert html.count("(not answered yet)") == 7
+
+
+def test_form_questions_follow_the_language_of_each_request(client, point):
+    """The rating questions are built once per language and shared by every form:
+    an English page after an Indonesian one (and back) shows each in its own
+    words."""
+    url = reverse("web:form", args=[point.code])
+    first = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    client.cookies["django_language"] = "id"
+    again = client.get(url).content.decode()
+    assert "kesesuaian persyaratan pelayanan" in first
+    assert "Sangat sesuai" in first
+    assert "Requirements" in english
+    assert "Very suitable" in english
+    assert "Sangat sesuai" not in english
+    assert "kesesuaian persyaratan pelayanan" in again
+    assert "Very suitable" not in again

@@ -1,10 +1,11 @@
 """The citizen's SKM form: nine questions, the profile, a comment. No JavaScript needed."""
 
+import functools
 from typing import cast
 
 from django import forms
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,29 @@ def _answer_choices(element) -> list[tuple[str, str]]:
     return [
         (str(value), label) for value, label in zip((1, 2, 3, 4), labels, strict=True)
     ]
+
+
+@functools.cache
+def _element_fields(language: str) -> dict[str, forms.ChoiceField]:
+    """The nine rating questions in *language*, built once per language.
+
+    Every form shares these field objects instead of building (and normalising the
+    choices of) nine fields per request: a citizen's submission is the hottest path
+    of the product (issue 14 item 7). Sharing is safe because nothing changes a
+    rating field after it is built: a form's state lives in its bound fields.
+    """
+    with translation.override(language or None):
+        return {
+            element.code: forms.ChoiceField(
+                label=element.name_en
+                if language.startswith("en")
+                else element.question_id,
+                choices=_answer_choices(element),
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            for element in ELEMENTS
+        }
 
 
 class SurveyForm(forms.Form):
@@ -87,15 +111,7 @@ class SurveyForm(forms.Form):
             self.fields["service"].initial = services[0].pk
         else:
             service_field.choices = [("", _("Pilih layanan")), *service_field.choices]
-        for element in ELEMENTS:
-            self.fields[element.code] = forms.ChoiceField(
-                label=element.question_id
-                if not (get_language() or "").startswith("en")
-                else element.name_en,
-                choices=_answer_choices(element),
-                widget=forms.RadioSelect,
-                required=False,
-            )
+        self.fields.update(_element_fields(get_language() or ""))
         for code, question in zip(self.extra_codes, extra_questions, strict=True):
             self.fields[code] = forms.ChoiceField(
                 label=question,
