@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
+from mutu.evaluations import selectors as evaluations
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import (
     region_get_for_user,
     region_unit_list,
     unit_get_for_user,
 )
+from mutu.reports import evaluation_report as evaluation
 from mutu.reports.models import KeptReport
 from mutu.reports.open_data import DATASETS, Dataset, csv_lines, json_document, licence
 from mutu.reports.posters import posters_pdf
@@ -164,6 +166,66 @@ def region_skm_reports(
                 f'attachment; filename="laporan-skm-{region.code}-{period_key}.zip"'
             )
         },
+    )
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _cycle_report(request: HttpRequest, cycle_id: int) -> evaluation.EvaluationReport:
+    cycle = evaluations.cycle_report_get_for_user(request.user, cycle_id)
+    return evaluation.evaluation_report_gather(cycle)
+
+
+def _unit_report(
+    request: HttpRequest, assignment_id: int
+) -> evaluation.EvaluationReport:
+    assignment = evaluations.assignment_report_get_for_user(request.user, assignment_id)
+    return evaluation.evaluation_report_gather(assignment.cycle, assignment)
+
+
+@replica_reads
+@require_GET
+def evaluation_report_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """``/evaluasi/siklus/<id>/laporan.pdf``: the cycle's results table and every
+    unit's score sheet. Public once the cycle is published; before, its managers'
+    draft (404 to others, D25)."""
+    report = _cycle_report(request, cycle_id)
+    return _pdf(evaluation.evaluation_report_pdf(report), f"evaluasi-{cycle_id}.pdf")
+
+
+@replica_reads
+@require_GET
+def evaluation_report_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """``/evaluasi/siklus/<id>/laporan.xlsx``: the same tables as a workbook."""
+    report = _cycle_report(request, cycle_id)
+    return _xlsx(evaluation.evaluation_report_xlsx(report), f"evaluasi-{cycle_id}.xlsx")
+
+
+@replica_reads
+@require_GET
+def score_sheet_pdf(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """``/evaluasi/<assignment>/laporan.pdf``: one unit's score sheet. Public for a
+    final result of a published cycle; before, its unit's, evaluators' and
+    managers' (404 to others, D25)."""
+    report = _unit_report(request, assignment_id)
+    return _pdf(
+        evaluation.evaluation_report_pdf(report), f"lembar-nilai-{assignment_id}.pdf"
+    )
+
+
+@replica_reads
+@require_GET
+def score_sheet_xlsx(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """``/evaluasi/<assignment>/laporan.xlsx``: the score sheet as a workbook."""
+    report = _unit_report(request, assignment_id)
+    return _xlsx(
+        evaluation.evaluation_report_xlsx(report), f"lembar-nilai-{assignment_id}.xlsx"
     )
 
 
