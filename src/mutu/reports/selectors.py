@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.text import slugify
 
+from mutu.complaints import selectors as complaints
 from mutu.evaluations.models import Cycle, Result
 from mutu.measures.rounding import round_half_up
 from mutu.measures.skm_elements import ELEMENT_CODES, element_name
@@ -82,6 +83,39 @@ def open_evaluation_rows() -> Iterator[dict[str, Any]]:
             "index": result.index_display,
             "predicate": result.predicate,
             "predicate_label": result.predicate_label,
+        }
+
+
+def _percent(share: Any) -> Decimal | None:
+    """A share 0–1 as a percentage with one decimal (None stays None)."""
+    return None if share is None else round_half_up(share * 100, 1)
+
+
+def open_complaint_rows() -> Iterator[dict[str, Any]]:
+    """One row per unit and month of filing inside a period whose complaints recap
+    the unit published (D25): counts and on-time, closed and solved shares (D9,
+    D20), never a complaint's text or who filed it."""
+    for item in complaints.complaint_figures_published_months():
+        f, unit = item.figures, item.unit
+        yield {
+            "unit_id": unit.pk,
+            "unit": unit.name,
+            "government": unit.government.name,
+            "region_code": unit.government.region.code,
+            "month": f"{item.month:%Y-%m}",
+            "received": f.total,
+            "complaints": f.by_kind.get("pengaduan", 0),
+            "handled": f.handled,
+            "verified_on_time_percent": _percent(f.verified_share),
+            "answered_on_time_percent": _percent(f.answered_share),
+            "closed": f.closed,
+            "closed_percent": _percent(f.closed_share),
+            "median_close_days": _number(f.median_close_days, 1),
+            "solved_yes": f.solved_yes,
+            "solved_no": f.solved_no,
+            "solved_percent": _percent(f.solved_share),
+            "reopened": f.reopened,
+            "mean_rating": _number(f.mean_rating, 2),
         }
 
 
