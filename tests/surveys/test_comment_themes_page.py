@@ -63,7 +63,7 @@ def _row(html: str, label: str) -> str:
 
 
 def test_themes_count_comments_by_term_and_element(world, client, commented):
-    """"Antrean masih panjang" ×40 is one theme of 40 comments concerning U3;
+    """ "Antrean masih panjang" ×40 is one theme of 40 comments concerning U3;
     U3 has 40 comments, U7 3, U9 2, and one comment concerns no element."""
     login(client, world.operator)
     html = _page(client, world, commented)

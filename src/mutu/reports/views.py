@@ -146,14 +146,27 @@ def region_skm_reports(
             "unit_id", flat=True
         )
     )
+    by_id = {unit.pk: unit for unit in units}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        # The kept files in one query, read a few at a time (a region may hold
+        # many units); only a period kept by none yet is rendered unit by unit.
+        kept = KeptReport.objects.filter(
+            unit_id__in=published, period_key=period_key, kind=KeptReport.Kind.SKM_PDF
+        ).order_by("unit_id")
+        written = set()
+        for report in kept.iterator(chunk_size=20):
+            unit = by_id[report.unit_id]
+            bundle.writestr(
+                _report_name(unit, period_key, "pdf"), bytes(report.content)
+            )
+            written.add(unit.pk)
         for unit in units:
-            if unit.pk in published:
-                kept = skm_report_keep(unit=unit, period_key=period_key)
+            if unit.pk in published and unit.pk not in written:
+                made = skm_report_keep(unit=unit, period_key=period_key)
                 bundle.writestr(
                     _report_name(unit, period_key, "pdf"),
-                    bytes(kept[KeptReport.Kind.SKM_PDF].content),
+                    bytes(made[KeptReport.Kind.SKM_PDF].content),
                 )
         waiting = [u.name for u in units if u.pk not in published]
         if waiting:
