@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from mutu.evaluations import services
-from mutu.evaluations.selectors import score_sheets
 from mutu.evaluations.feeds import assignment_feeds
+from mutu.evaluations.selectors import score_sheets
 from mutu.measures.rounding import format_id
 from tests.accounts.login import login
 from tests.evaluations.conftest import SCORED
@@ -92,7 +92,7 @@ def test_published_cycle_report_is_public_with_index_predicate_and_sheet(
     """Anyone downloads the published cycle's PDF: the results table with
     Dukcapil's index and predicate, its score sheet with the departure's reason
     and the evaluator's note; the draft unit is not in it; page 1 is not blank."""
-    result, fed = published
+    result, _fed = published
     response = client.get(reverse("reports:evaluation_report_pdf", args=[cycle.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
