@@ -194,3 +194,22 @@ def test_score_sheets_read_in_queries_independent_of_units(world, cycle):
 
     count(assignments)  # warm the instrument's cache
     assert count(assignments[:1]) == count(assignments)
+
+
+def test_notes_typed_as_formulas_stay_text_in_the_xlsx(world, client, assignment):
+    """A note that starts like a formula is written as inert text."""
+    services.self_answer_save(
+        actor=world.operator,
+        assignment=assignment,
+        indicator="Q2",
+        level=3,
+        note='=HYPERLINK("http://x")',
+    )
+    login(client, world.operator)
+    response = client.get(reverse("reports:score_sheet_xlsx", args=[assignment.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [
+        v for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r
+    ]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
