@@ -353,6 +353,10 @@ MARKED = {
     "reports:open_data_dictionary",
     "reports:open_data_csv",
     "reports:open_data_json",
+    "reports:evaluation_report_pdf",
+    "reports:evaluation_report_xlsx",
+    "reports:score_sheet_pdf",
+    "reports:score_sheet_xlsx",
 }
 """The read-only views that may read from a replica (docs/scaling-replicas.md)."""
 

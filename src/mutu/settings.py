@@ -238,6 +238,9 @@ MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400")
 # The official SKM report of a period is rendered and kept by the worker when the
 # period is published (otherwise at its first download); mutu.reports.services.
 MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
+# The newest comments of a unit's period read for the themes of its results page
+# (issue 15 item 7): bounded, and the page says so.
+MUTU_COMMENT_THEMES_READ = int(os.environ.get("MUTU_COMMENT_THEMES_READ", "5000"))
 # The licence of the open data at /data/ (name and the URL of its text; the URL
 # names the version, 4.0, so the name needs none).
 MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(

@@ -98,6 +98,10 @@ NOT_PAGES = {
     "reports:open_data_csv": "an open dataset (CSV)",
     "reports:open_data_json": "an open dataset (JSON)",
     "api-v1-open-data": "an open dataset through the API (JSON)",
+    "reports:evaluation_report_pdf": "a cycle's evaluation report (a PDF download)",
+    "reports:evaluation_report_xlsx": "a cycle's evaluation report (an XLSX download)",
+    "reports:score_sheet_pdf": "a unit's evaluation score sheet (a PDF download)",
+    "reports:score_sheet_xlsx": "a unit's score sheet (an XLSX download)",
     "evaluations:evidence_file": "an evidence file (the demo's PDF)",
     "evaluations:certificate_pdf": "the certificate (a PDF download)",
     "complaints:attachment": "a complaint's attachment (the demo's PDF)",
@@ -173,6 +177,12 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
 
 AS_TARGET = {
     "evaluations:public_cycle": B,
+    # The demo's cycle is published with every unit's result: its reports are
+    # public, like the matrix's B.
+    "reports:evaluation_report_pdf": B,
+    "reports:evaluation_report_xlsx": B,
+    "reports:score_sheet_pdf": B,
+    "reports:score_sheet_xlsx": B,
     "evaluations:verify": B,
     "evaluations:certificate_pdf": B,
 }

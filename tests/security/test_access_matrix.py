@@ -76,11 +76,12 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 2622
-"""The matrix sent 2,622 requests when the complaint pages, the instrument versions,
+MINIMUM_CHECKS = 2766
+"""The matrix sent 2,766 requests when the evaluation reports joined it (100 routes
+and 4 API operations); 2,622 when the complaint pages, the instrument versions,
 the official SKM report and the open data joined it (94 routes, the admin's index
-among them, the exports, and 4 API operations); 1,968 before them: it may grow, never silently
-shrink."""
+among them, the exports, and 4 API operations); 1,968 before them: it may grow,
+never silently shrink."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -115,6 +116,17 @@ EVALUATOR_SIDE: Access = {"evaluator": frozenset({A})}
 PUBLISHED: Access = dict.fromkeys(ROLES, frozenset({B}))
 """Public once published: only B's cycle is published and holds a certificate."""
 NOBODY: Access = {}
+
+
+def _either(*accesses: Access) -> Access:
+    """Who passes by any of *accesses*."""
+    merged: dict[str, frozenset[str]] = {}
+    for access in accesses:
+        for role, targets in access.items():
+            merged[role] = merged.get(role, frozenset()) | targets
+    return merged
+
+
 NATIONAL: Access = {"admin": ALL}
 """National admins only: instrument versions (D19)."""
 OPEN = "open"
@@ -197,6 +209,13 @@ ROUTES: dict[str, Expect] = {
     "reports:open_data_csv": Expect(get=EVERYONE),
     "reports:open_data_json": Expect(get=EVERYONE),
     "api-v1-open-data": Expect(get=EVERYONE),  # and its operation, open_data
+    # Evaluation reports (issue 15 item 6, D25): a published cycle's (B's) for
+    # everyone; a draft cycle's for its managers; a unit's score sheet, before
+    # publication, for those who read its assignment.
+    "reports:evaluation_report_pdf": Expect(get=_either(MANAGERS, PUBLISHED)),
+    "reports:evaluation_report_xlsx": Expect(get=_either(MANAGERS, PUBLISHED)),
+    "reports:score_sheet_pdf": Expect(get=_either(READERS, PUBLISHED)),
+    "reports:score_sheet_xlsx": Expect(get=_either(READERS, PUBLISHED)),
     "evaluations:index": Expect(get=SIGNED_IN),
     "evaluations:cycle_create": Expect(get=MANAGERS, post=MANAGERS),
     # Instrument versions (D19): national admins only.

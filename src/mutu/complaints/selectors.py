@@ -41,6 +41,7 @@ from mutu.measures.working_days import (
     working_days_between,
 )
 from mutu.registry.models import ServiceUnit
+from mutu.surveys.periods import period_from_key
 
 NEARLY_LATE_DAYS = 1
 """A deadline is "nearly late" on its due day and the working day before."""
@@ -279,3 +280,88 @@ def recap_count(unit: ServiceUnit, start: date, end: date) -> int:
     return ComplaintRecap.objects.filter(
         unit=unit, published_at__date__gte=start, published_at__date__lte=end
     ).count()
+
+
+@dataclass(frozen=True)
+class PublishedMonth:
+    """One unit's complaint figures of one month for the open data (D25)."""
+
+    unit: ServiceUnit
+    month: date
+    """The first day of the month the complaints were filed in."""
+    figures: ComplaintFigures
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def complaint_figures_published_months(
+    *, today: date | None = None
+) -> list[PublishedMonth]:
+    """The complaint figures (D9, D13, D20) of every unit per month of filing, for
+    the months inside a period whose recap the unit published: a unit that never
+    published a recap, and a month without complaints, give no row (D25).
+
+    Three queries whatever the number of units and months (the calendar, the
+    recaps, the complaints); of a complaint only its dates, kind, channel, status,
+    rating and answers are read, never its text or who filed it. Ordered by region
+    code, unit name and month.
+    """
+    today = today or timezone.localdate()
+    calendar = working_calendar()
+    recaps = ComplaintRecap.objects.select_related("unit__government__region")
+    covered: dict[int, list[tuple[date, date]]] = {}
+    units: dict[int, ServiceUnit] = {}
+    for recap in recaps:
+        try:
+            period = period_from_key(recap.period_key)
+        except ValueError:
+            continue
+        covered.setdefault(recap.unit_id, []).append((period.start, period.end))
+        units[recap.unit_id] = recap.unit
+    if not covered:
+        return []
+    earliest = min(start for spans in covered.values() for start, _end in spans)
+    rows = (
+        Complaint.objects.filter(unit_id__in=covered, filed_at__date__gte=earliest)
+        .only(
+            "unit_id",
+            "kind",
+            "channel",
+            "status",
+            "filed_at",
+            "verify_due",
+            "answer_due",
+            "verified_at",
+            "answered_at",
+            "closed_at",
+            "reopened_at",
+            "rating",
+            "solved",
+            "follow_up_id",
+        )
+        .order_by()
+    )
+    facts: dict[tuple[int, date], list[ComplaintFacts]] = {}
+    for complaint in rows.iterator(chunk_size=2000):
+        filed = timezone.localdate(complaint.filed_at)
+        spans = covered[complaint.unit_id]
+        if not any(start <= filed <= end for start, end in spans):
+            continue
+        key = (complaint.unit_id, _month_start(filed))
+        facts.setdefault(key, []).append(complaint_facts(complaint, calendar, today))
+    ordered = sorted(
+        facts,
+        key=lambda key: (
+            units[key[0]].government.region.code,
+            units[key[0]].name,
+            key[0],
+            key[1],
+        ),
+    )
+    return [
+        PublishedMonth(units[unit_id], month, complaint_figures_compute(facts[key]))
+        for key in ordered
+        for unit_id, month in [key]
+    ]

@@ -21,7 +21,14 @@ from mutu.accounts.scoping import (
 from mutu.evaluations import states
 from mutu.evaluations.feeds import assignment_feeds, departs
 from mutu.evaluations.instruments import cycle_instrument
-from mutu.evaluations.models import Answer, Assignment, Certificate, Cycle, Result
+from mutu.evaluations.models import (
+    Answer,
+    Assignment,
+    Certificate,
+    Cycle,
+    FieldVisit,
+    Result,
+)
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.evaluation import evaluate
 from mutu.measures.rounding import round_half_up
@@ -424,3 +431,126 @@ def published_cycle_list() -> list[Cycle]:
     for cycle in cycles:
         cycle.awarded = awarded[cycle.pk]  # type: ignore[attr-defined]
     return cycles
+
+
+# The evaluation reports (issue 15 item 6, docs/regulations.md D25) ---------------
+
+
+def cycle_report_get_for_user(user: Any, cycle_id: int) -> Cycle:
+    """The cycle whose report *user* may read: a published cycle for anyone (its
+    results are public), an unpublished one only for its managers (404 else)."""
+    cycle = Cycle.objects.select_related("region").filter(pk=cycle_id).first()
+    if cycle is None:
+        raise Http404
+    if cycle.status == Cycle.Status.PUBLISHED:
+        return cycle
+    if not cycle_list_for_user(user).filter(pk=cycle.pk).exists():
+        raise Http404
+    return cycle
+
+
+def report_assignments(cycle: Cycle) -> list[Assignment]:
+    """The units a cycle's report shows: once published, those with a current
+    result (what was published); before, every assignment (drafts included)."""
+    rows = cycle.assignments.select_related("unit__government__region").order_by(
+        "unit__name", "pk"
+    )
+    if cycle.status == Cycle.Status.PUBLISHED:
+        rows = rows.filter(results__is_current=True)
+    return list(rows)
+
+
+def assignment_report_get_for_user(user: Any, assignment_id: int) -> Assignment:
+    """The assignment whose score sheet *user* may read: a unit of a published
+    cycle with a current result for anyone; otherwise whoever may see the
+    assignment (its unit, its evaluator, the managers; 404 else)."""
+    public = (
+        Assignment.objects.select_related("cycle", "unit__government__region")
+        .filter(
+            pk=assignment_id,
+            cycle__status=Cycle.Status.PUBLISHED,
+            results__is_current=True,
+        )
+        .first()
+    )
+    if public is not None:
+        return public
+    assignment = assignment_get_for_user(user, assignment_id)
+    return Assignment.objects.select_related("cycle", "unit__government__region").get(
+        pk=assignment.pk
+    )
+
+
+def score_sheets(cycle: Cycle, assignments: list[Assignment]) -> list[dict[str, Any]]:
+    """The score sheet of each of *assignments* (all of *cycle*), read in a fixed
+    number of queries whatever their count: per aspect its indicators with the
+    self-assessed level and the evaluator's score, their notes, the data's
+    proposal (the feed frozen into the final result, or before it the one last
+    shown beside a saved level) and each side's departure from it with its reason;
+    the current result with its certificate, the figures the feeds used, the
+    departures and the field visits (D11, D16)."""
+    instrument = cycle_instrument(cycle)
+    ids = [a.pk for a in assignments]
+    answers: dict[int, dict[str, Answer]] = {pk: {} for pk in ids}
+    for answer in Answer.objects.filter(assignment_id__in=ids):
+        answers[answer.assignment_id][answer.indicator] = answer
+    results = {
+        r.assignment_id: r
+        for r in Result.objects.filter(
+            assignment_id__in=ids, is_current=True
+        ).select_related("certificate")
+    }
+    visits: dict[int, list[FieldVisit]] = {pk: [] for pk in ids}
+    for visit in FieldVisit.objects.filter(assignment_id__in=ids).order_by(
+        "visited_on", "pk"
+    ):
+        visits[visit.assignment_id].append(visit)
+    sheets = []
+    for assignment in assignments:
+        result = results.get(assignment.pk)
+        frozen = (result.feeds or {}).get("indicators", {}) if result else {}
+        aspect_values = (result.aspects or {}) if result else {}
+        aspects = []
+        departures = []
+        for aspect in instrument.aspects:
+            items = []
+            for indicator in aspect.indicators:
+                answer = answers[assignment.pk].get(indicator.number)
+                feed = frozen.get(indicator.number) or (answer.feed if answer else {})
+                self_level = answer.self_level if answer else None
+                score = answer.score if answer else None
+                item = {
+                    "indicator": indicator,
+                    "answer": answer,
+                    "self_level": self_level,
+                    "score": score,
+                    "feed": feed or {},
+                    "self_departs": departs(feed, self_level),
+                    "score_departs": departs(feed, score),
+                }
+                items.append(item)
+                if item["self_departs"] or item["score_departs"]:
+                    departures.append(item)
+            value = aspect_values.get(aspect.code, {}).get("value")
+            aspects.append(
+                {
+                    "aspect": aspect,
+                    "value": Decimal(value) if value is not None else None,
+                    "items": items,
+                }
+            )
+        certificate = getattr(result, "certificate", None) if result else None
+        sheets.append(
+            {
+                "assignment": assignment,
+                "unit": assignment.unit,
+                "result": result,
+                "certificate": certificate,
+                "aspects": aspects,
+                "departures": departures,
+                "figures": (result.feeds or {}).get("figures", {}) if result else {},
+                "window": (result.feeds or {}).get("window", {}) if result else {},
+                "visits": visits[assignment.pk],
+            }
+        )
+    return sheets

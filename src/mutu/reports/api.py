@@ -27,7 +27,7 @@ class OpenDataView(MutuAPIView):
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
                 enum=sorted(DATASETS),
-                description="Nama set data (tetap): skm, evaluasi.",
+                description="Nama set data (tetap): skm, evaluasi, pengaduan.",
             )
         ],
         responses={

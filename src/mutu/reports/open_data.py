@@ -84,6 +84,37 @@ EVALUATION_COLUMNS = (
     Column("predicate_label", "text", _("sebutan predikat")),
 )
 
+COMPLAINT_COLUMNS = (
+    Column("unit_id", "integer", _("nomor unit di Mutu (tetap)")),
+    Column("unit", "text", _("nama unit pelayanan")),
+    Column("government", "text", _("pemerintah daerah atau instansi")),
+    Column("region_code", "text", _("kode wilayah Kemendagri")),
+    Column("month", "text", _("bulan pengaduan diterima, mis. 2026-01")),
+    Column("received", "integer", _("pengaduan, aspirasi dan permintaan informasi")),
+    Column("complaints", "integer", _("di antaranya pengaduan")),
+    Column("handled", "integer", _("ditangani (tidak diarsipkan)")),
+    Column(
+        "verified_on_time_percent",
+        "number",
+        _("% diverifikasi dalam tenggat (dari yang sudah jatuh tempo atau selesai)"),
+    ),
+    Column(
+        "answered_on_time_percent",
+        "number",
+        _("% dijawab pertama kali dalam tenggat (dari yang jatuh tempo atau dijawab)"),
+    ),
+    Column("closed", "integer", _("selesai")),
+    Column("closed_percent", "number", _("% selesai dari yang ditangani")),
+    Column(
+        "median_close_days", "number", _("median hari kerja dari diterima ke selesai")
+    ),
+    Column("solved_yes", "integer", _("pelapor menjawab masalahnya selesai")),
+    Column("solved_no", "integer", _("pelapor menjawab masalahnya belum selesai")),
+    Column("solved_percent", "number", _("% selesai menurut pelapor yang menjawab")),
+    Column("reopened", "integer", _("dibuka kembali")),
+    Column("mean_rating", "number", _("rata-rata penilaian jawaban (1–4)")),
+)
+
 DATASETS: dict[str, Dataset] = {
     dataset.slug: dataset
     for dataset in (
@@ -106,6 +137,18 @@ DATASETS: dict[str, Dataset] = {
             ),
             EVALUATION_COLUMNS,
             selectors.open_evaluation_rows,
+        ),
+        Dataset(
+            "pengaduan",
+            _("Penanganan pengaduan per unit dan bulan"),
+            _(
+                "Jumlah pengaduan yang diterima, ketepatan waktu dan penyelesaiannya, "
+                "untuk periode yang rekap pengaduannya sudah dipublikasikan unit; "
+                "tanpa isi pengaduan dan tanpa identitas pelapor. Dihitung ulang "
+                "setiap kali diunduh."
+            ),
+            COMPLAINT_COLUMNS,
+            selectors.open_complaint_rows,
         ),
     )
 }

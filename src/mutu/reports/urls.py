@@ -1,6 +1,6 @@
 """Routes of the printed outputs (namespace ``reports``): a unit's QR posters, the
 official SKM report of a published period, a region's reports in one ZIP, the
-open data pages and files."""
+open data pages and files, the evaluation reports of a cycle and of a unit."""
 
 from django.urls import path
 
@@ -29,6 +29,26 @@ urlpatterns = [
         "wilayah/<str:code>/laporan-skm/<str:period_key>.zip",
         views.region_skm_reports,
         name="region_skm_reports",
+    ),
+    path(
+        "evaluasi/siklus/<int:cycle_id>/laporan.pdf",
+        views.evaluation_report_pdf,
+        name="evaluation_report_pdf",
+    ),
+    path(
+        "evaluasi/siklus/<int:cycle_id>/laporan.xlsx",
+        views.evaluation_report_xlsx,
+        name="evaluation_report_xlsx",
+    ),
+    path(
+        "evaluasi/<int:assignment_id>/laporan.pdf",
+        views.score_sheet_pdf,
+        name="score_sheet_pdf",
+    ),
+    path(
+        "evaluasi/<int:assignment_id>/laporan.xlsx",
+        views.score_sheet_xlsx,
+        name="score_sheet_xlsx",
     ),
     path("data/", views.open_data, name="open_data"),
     path("data/kamus/", views.open_data_dictionary, name="open_data_dictionary"),

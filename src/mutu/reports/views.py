@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
+from mutu.evaluations import selectors as evaluations
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import (
     region_get_for_user,
     region_unit_list,
     unit_get_for_user,
 )
+from mutu.reports import evaluation_report as evaluation
 from mutu.reports.models import KeptReport
 from mutu.reports.open_data import DATASETS, Dataset, csv_lines, json_document, licence
 from mutu.reports.posters import posters_pdf
@@ -144,14 +146,27 @@ def region_skm_reports(
             "unit_id", flat=True
         )
     )
+    by_id = {unit.pk: unit for unit in units}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        # The kept files in one query, read a few at a time (a region may hold
+        # many units); only a period kept by none yet is rendered unit by unit.
+        kept = KeptReport.objects.filter(
+            unit_id__in=published, period_key=period_key, kind=KeptReport.Kind.SKM_PDF
+        ).order_by("unit_id")
+        written = set()
+        for report in kept.iterator(chunk_size=20):
+            unit = by_id[report.unit_id]
+            bundle.writestr(
+                _report_name(unit, period_key, "pdf"), bytes(report.content)
+            )
+            written.add(unit.pk)
         for unit in units:
-            if unit.pk in published:
-                kept = skm_report_keep(unit=unit, period_key=period_key)
+            if unit.pk in published and unit.pk not in written:
+                made = skm_report_keep(unit=unit, period_key=period_key)
                 bundle.writestr(
                     _report_name(unit, period_key, "pdf"),
-                    bytes(kept[KeptReport.Kind.SKM_PDF].content),
+                    bytes(made[KeptReport.Kind.SKM_PDF].content),
                 )
         waiting = [u.name for u in units if u.pk not in published]
         if waiting:
@@ -164,6 +179,66 @@ def region_skm_reports(
                 f'attachment; filename="laporan-skm-{region.code}-{period_key}.zip"'
             )
         },
+    )
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _cycle_report(request: HttpRequest, cycle_id: int) -> evaluation.EvaluationReport:
+    cycle = evaluations.cycle_report_get_for_user(request.user, cycle_id)
+    return evaluation.evaluation_report_gather(cycle)
+
+
+def _unit_report(
+    request: HttpRequest, assignment_id: int
+) -> evaluation.EvaluationReport:
+    assignment = evaluations.assignment_report_get_for_user(request.user, assignment_id)
+    return evaluation.evaluation_report_gather(assignment.cycle, assignment)
+
+
+@replica_reads
+@require_GET
+def evaluation_report_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """``/evaluasi/siklus/<id>/laporan.pdf``: the cycle's results table and every
+    unit's score sheet. Public once the cycle is published; before, its managers'
+    draft (404 to others, D25)."""
+    report = _cycle_report(request, cycle_id)
+    return _pdf(evaluation.evaluation_report_pdf(report), f"evaluasi-{cycle_id}.pdf")
+
+
+@replica_reads
+@require_GET
+def evaluation_report_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """``/evaluasi/siklus/<id>/laporan.xlsx``: the same tables as a workbook."""
+    report = _cycle_report(request, cycle_id)
+    return _xlsx(evaluation.evaluation_report_xlsx(report), f"evaluasi-{cycle_id}.xlsx")
+
+
+@replica_reads
+@require_GET
+def score_sheet_pdf(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """``/evaluasi/<assignment>/laporan.pdf``: one unit's score sheet. Public for a
+    final result of a published cycle; before, its unit's, evaluators' and
+    managers' (404 to others, D25)."""
+    report = _unit_report(request, assignment_id)
+    return _pdf(
+        evaluation.evaluation_report_pdf(report), f"lembar-nilai-{assignment_id}.pdf"
+    )
+
+
+@replica_reads
+@require_GET
+def score_sheet_xlsx(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """``/evaluasi/<assignment>/laporan.xlsx``: the score sheet as a workbook."""
+    report = _unit_report(request, assignment_id)
+    return _xlsx(
+        evaluation.evaluation_report_xlsx(report), f"lembar-nilai-{assignment_id}.xlsx"
     )
 
 

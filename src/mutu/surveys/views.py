@@ -21,6 +21,7 @@ from mutu.registry.selectors import (
     unit_get_for_user,
 )
 from mutu.reports.charts import element_bars_svg, trend_line_svg
+from mutu.reports.selectors import comment_themes_for
 from mutu.surveys import selectors
 from mutu.surveys.exports import csv_chunks
 from mutu.surveys.forms import (
@@ -100,9 +101,12 @@ def unit_results(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespons
     """
     unit = unit_get_for_user(request.user, unit_id)
     period = _period_or_404(request.GET.get("periode"))
-    return render(
-        request, "surveys/results.html", _results_context(request, unit, period)
+    context = _results_context(request, unit, period)
+    # The comments' themes, and the comments of the one ``?tema=`` picks (item 7).
+    context["themes"] = comment_themes_for(
+        unit, period, chosen=request.GET.get("tema", "")
     )
+    return render(request, "surveys/results.html", context)
 
 
 def _back(unit, period: Period) -> HttpResponse:
