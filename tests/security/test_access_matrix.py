@@ -146,6 +146,7 @@ ROUTES: dict[str, Expect] = {
     "accounts:password_reset_confirm": Expect(get=EVERYONE, post=EVERYONE),
     "accounts:password_reset_complete": Expect(get=EVERYONE),
     "accounts:dashboard": Expect(get=SIGNED_IN),
+    "accounts:digest": Expect(get=SIGNED_IN, post=SIGNED_IN),
     # Two-step verification: every signed-in user may open their own pages (a
     # verified session is sent on; an optional role may enrol).
     "accounts:two_factor_verify": Expect(get=SIGNED_IN, post=SIGNED_IN),
