@@ -222,3 +222,61 @@ def test_dashboard_lists_the_coordinators_todos(client, world):
     assert f'href="{inbox}"' in page
     assert "Tidak ada yang menunggu Anda." not in page
     assert client.get(inbox).status_code == 200
+
+
+def _cycle(world, *, due_in: int = 5):
+    from mutu.evaluations import services as evaluations
+
+    cycle = evaluations.cycle_open(
+        actor=world.admin,
+        year=2026,
+        name="PEKPPP 2026",
+        scheme="nasional",
+        region=world.pesawaran,
+        units=[world.dukcapil, world.dinsos],
+        self_assessment_due=timezone.localdate() + timedelta(days=due_in),
+        verification_due=timezone.localdate() + timedelta(days=60),
+    )
+    for assignment in cycle.assignments.all():
+        evaluations.evaluators_assign(
+            actor=world.admin, assignment=assignment, evaluators=[world.evaluator]
+        )
+    return cycle
+
+
+def test_head_sees_the_self_assessment_deadline(world):
+    """While Dukcapil may still answer, its head sees the cycle's deadline in
+    Indonesian, urgent within 7 days, linked to the assignment."""
+    cycle = _cycle(world, due_in=5)
+    assignment = cycle.assignments.get(unit=world.dukcapil)
+    todos = _by_key(todo_list_for_user(world.head))
+    deadline = todos["evaluation_deadline"]
+    assert deadline.urgency == "soon"
+    assert deadline.url == reverse("evaluations:assignment", args=[assignment.pk])
+    due = timezone.localdate() + timedelta(days=5)
+    assert f"{due.day} " in deadline.label
+    assert str(due.year) in deadline.label
+    assert due.isoformat() not in deadline.label
+
+
+def test_submitted_assignment_waits_for_the_evaluator_and_the_coordinator(world):
+    """Once Dukcapil submits, its deadline leaves the head's list; the evaluator
+    sees it waiting for his scores; the coordinator and the admin see the cycle
+    waiting; the Bandung coordinator's scope never does."""
+    from mutu.evaluations.models import Assignment
+
+    cycle = _cycle(world, due_in=20)
+    Assignment.objects.filter(cycle=cycle, unit=world.dukcapil).update(
+        stage=Assignment.Stage.SUBMITTED
+    )
+    assert "evaluation_deadline" not in _by_key(todo_list_for_user(world.head))
+    evaluator = _by_key(todo_list_for_user(world.evaluator))["evaluator_waiting"]
+    assert evaluator.count == 1
+    for user in (world.coordinator, world.admin):
+        waiting = _by_key(todo_list_for_user(user))["evaluation_waiting"]
+        assert waiting.count == 1
+        assert waiting.url == reverse("evaluations:cycle", args=[cycle.pk])
+    from tests.accounts.factories import user_with_role
+
+    bandung = user_with_role("bandung", "coordinator", world.gov_bandung)
+    assert "evaluation_waiting" not in _by_key(todo_list_for_user(bandung))

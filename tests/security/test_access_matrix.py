@@ -76,7 +76,7 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 2622
+MINIMUM_CHECKS = 2634
 """The matrix sent 2,622 requests when the complaint pages, the instrument versions,
 the official SKM report and the open data joined it (94 routes, the admin's index
 among them, the exports, and 4 API operations); 1,968 before them: it may grow, never silently
