@@ -280,3 +280,22 @@ def test_submitted_assignment_waits_for_the_evaluator_and_the_coordinator(world)
 
     bandung = user_with_role("bandung", "coordinator", world.gov_bandung)
     assert "evaluation_waiting" not in _by_key(todo_list_for_user(bandung))
+
+
+def test_dashboard_page_queries_do_not_grow_with_the_number_of_units(client, world):
+    """The coordinator's Dasbor, to-dos included, sends as many queries for 2 units
+    as for 12 units, each with a late complaint."""
+    login(client, world.coordinator)
+    url = reverse("accounts:dashboard")
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    for unit in (world.dukcapil, world.dinsos):
+        _late_complaint(unit)
+    few = count_queries()
+    for number in range(10):
+        _late_complaint(factories.unit(world.gov_pesawaran, f"Kecamatan {number}"))
+    assert count_queries() == few
