@@ -492,6 +492,15 @@ def _late(c: Ctx) -> Call:
     return lambda fn: fn()
 
 
+def _digest_send(c: Ctx) -> Call:
+    from django.core.mail import EmailMultiAlternatives
+
+    c.world.operator.email = "operator@example.org"
+    c.world.operator.save()
+    message = EmailMultiAlternatives("Mutu", "Isi", to=[c.world.operator.email])
+    return lambda fn: fn(user=c.world.operator, week="2026-W49", message=message)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
     "mutu.complaints.services:complaint_file": lambda c: (
         lambda fn: fn(
@@ -598,6 +607,10 @@ SCENARIOS: dict[str, Callable[[Ctx], Call]] = {
             target=c.world.dukcapil,
         )
     ),
+    "mutu.accounts.services:weekly_digest_set": lambda c: (
+        lambda fn: fn(actor=c.world.operator, user=c.world.operator, enabled=False)
+    ),
+    "mutu.accounts.services:weekly_digest_send": _digest_send,
     "mutu.accounts.services:grant_revoke": lambda c: (
         lambda fn: fn(actor=c.world.admin, grant=_grant(c))
     ),

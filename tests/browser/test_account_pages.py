@@ -13,7 +13,7 @@ from mutu.registry.models import Region
 from tests.accounts.factories import user_with_role
 from tests.accounts.login import PASSWORD, totp_code_fresh
 from tests.browser.accessibility import assert_accessible, assert_fits_width
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import login, save_screenshot
 
 
 @pytest.fixture
@@ -74,3 +74,36 @@ def test_code_page_on_a_phone(demo, phone):
     phone.get_by_text("Aktif sejak").wait_for()
     assert_fits_width(phone)
     assert_accessible(phone)
+
+
+def test_dasbor_todos_and_weekly_digest_on_a_phone(demo, phone):
+    """The Pesawaran coordinator's Dasbor lists what waits for him (a late
+    complaint, linked to the unit's inbox) at 360 px, passing axe-core; he turns the
+    weekly digest off on its page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutu.accounts.models import User
+    from mutu.registry.models import ServiceUnit
+    from tests.complaints.factories import complaint
+
+    unit = ServiceUnit.objects.get(
+        path__startswith="/ID/18/18.09/", short_name="Dukcapil"
+    )
+    complaint(unit, now=timezone.now() - timedelta(days=30))
+    login(phone, "koordinator.pesawaran")
+    phone.get_by_role("heading", name="Yang menunggu Anda").wait_for()
+    link = phone.get_by_role("link", name="Dukcapil").first
+    assert link.get_attribute("href").endswith("?due=late")
+    phone.get_by_text("Pengaduan lewat tenggat").wait_for()
+    assert_fits_width(phone)
+    assert_accessible(phone)
+    save_screenshot(phone, "dasbor-todos-360px")
+    phone.get_by_role("link", name="Ringkasan mingguan").click()
+    phone.get_by_label("Kirim ringkasan mingguan ke surel saya").uncheck()
+    phone.get_by_role("button", name="Simpan").click()
+    phone.get_by_text("Ringkasan mingguan dimatikan.").wait_for()
+    assert_fits_width(phone)
+    assert_accessible(phone)
+    assert not User.objects.get(username="koordinator.pesawaran").weekly_digest

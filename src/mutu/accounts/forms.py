@@ -48,3 +48,11 @@ class EnrolConfirmForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
     )
+
+
+class WeeklyDigestForm(forms.Form):
+    """Whether the weekly e-mail of the user's to-dos goes out (D24)."""
+
+    weekly_digest = forms.BooleanField(
+        label=_("Kirim ringkasan mingguan ke surel saya"), required=False
+    )

@@ -7,7 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in to Mutu. Citizens never need an account."""
+    """A person who signs in to Mutu. Citizens never need an account.
+
+    ``weekly_digest``: whether the weekly e-mail of their to-dos goes out
+    (``mutu todos digest``, D24); ``digest_week`` the ISO week ("2026-W49") of the
+    last one sent, so a re-run in the same week sends nothing again.
+    """
+
+    weekly_digest = models.BooleanField(
+        _("ringkasan mingguan lewat surel"),
+        default=True,
+        help_text=_(
+            "Sekali seminggu, daftar yang menunggu Anda dikirim ke surel Anda."
+        ),
+    )
+    digest_week = models.CharField(
+        _("minggu ringkasan terakhir"), max_length=8, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("pengguna")

@@ -13,6 +13,7 @@ from binascii import Error as Base32Error
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -363,3 +364,67 @@ def totp_device_preset(*, actor: User | None, user: User, secret: str) -> TOTPDe
         changes={"device": [None, "confirmed"]},
     )
     return device
+
+
+@transaction.atomic
+def weekly_digest_set(*, actor: User | None, user: User, enabled: bool) -> User:
+    """Turn *user*'s weekly e-mail of to-dos on or off (D24); audited.
+
+    The user decides for themself (a national admin may too, e.g. for a departed
+    colleague's address). The same choice again changes and records nothing.
+    Raises :class:`MutuError` for any other actor.
+    """
+    if (
+        actor is not None
+        and actor.pk != user.pk
+        and not has_role(actor, Role.NATIONAL_ADMIN)
+    ):
+        raise MutuError(
+            "Hanya pemilik akun yang dapat mengatur ringkasan mingguannya.",
+            "Only the account's owner can set up its weekly digest.",
+        )
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.weekly_digest == enabled:
+        return locked
+    locked.weekly_digest = enabled
+    locked.save(update_fields=["weekly_digest"])
+    audit_record(
+        actor=actor,
+        action="account.weekly_digest",
+        target=locked,
+        changes={"weekly_digest": [not enabled, enabled]},
+    )
+    return locked
+
+
+@transaction.atomic
+def weekly_digest_send(
+    *, user: User, week: str, message: EmailMultiAlternatives
+) -> bool:
+    """Send *message* (the digest of *user*'s to-dos) unless *user* already got
+    the digest of ISO *week* ("2026-W49"), turned it off, has no e-mail address or
+    is inactive; ``True`` when sent (D24).
+
+    The user's row is locked, the message sent, then the week recorded with an
+    audit row, all in one transaction: two runs at once send once, and a failed
+    send (the exception propagates) records nothing, so a retry sends it.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if (
+        locked.digest_week == week
+        or not locked.weekly_digest
+        or not locked.email
+        or not locked.is_active
+    ):
+        return False
+    message.send(fail_silently=False)
+    previous = locked.digest_week
+    locked.digest_week = week
+    locked.save(update_fields=["digest_week"])
+    audit_record(
+        actor=None,
+        action="account.digest_send",
+        target=locked,
+        changes={"digest_week": [previous or None, week]},
+    )
+    return True

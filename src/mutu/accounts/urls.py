@@ -60,6 +60,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("ringkasan-mingguan/", views.weekly_digest_settings, name="digest"),
     path("kode/", views.two_factor_verify, name="two_factor_verify"),
     path("dua-langkah/", views.two_factor_settings, name="two_factor"),
     path("dua-langkah/daftar/", views.two_factor_enrol, name="two_factor_enrol"),

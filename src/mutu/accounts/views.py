@@ -21,9 +21,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutu.accounts import services, two_factor
-from mutu.accounts.forms import CodeForm, EnrolConfirmForm, LoginForm
+from mutu.accounts.forms import (
+    CodeForm,
+    EnrolConfirmForm,
+    LoginForm,
+    WeeklyDigestForm,
+)
 from mutu.accounts.http import AuthenticatedHttpRequest
 from mutu.accounts.selectors import grant_list_for_user
+from mutu.accounts.todos import todo_list_for_user
 from mutu.audit.selectors import audit_readable
 from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
@@ -210,7 +216,8 @@ def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse
 @require_GET
 @replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Where a user lands after login: their roles, regions and units."""
+    """Where a user lands after login: what needs them now (to-dos, D24), their
+    roles, regions and units."""
     return render(
         request,
         "accounts/dashboard.html",
@@ -222,5 +229,34 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 timezone.now() - timedelta(days=30),
             )[:200],
             "audit_readable": audit_readable(request.user),
+            "todos": todo_list_for_user(request.user),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weekly_digest_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The account's weekly e-mail of to-dos: on or off (D24)."""
+    user = request.user
+    form = WeeklyDigestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"weekly_digest": user.weekly_digest},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.weekly_digest_set(
+            actor=user, user=user, enabled=form.cleaned_data["weekly_digest"]
+        )
+        messages.success(
+            request,
+            _("Ringkasan mingguan diaktifkan.")
+            if form.cleaned_data["weekly_digest"]
+            else _("Ringkasan mingguan dimatikan."),
+        )
+        return redirect("accounts:digest")
+    return render(
+        request,
+        "accounts/weekly_digest.html",
+        {"form": form, "has_email": bool(user.email)},
+        status=400 if form.errors else 200,
     )

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from mutu.measures.rounding import format_number
 
 ACTION_LABELS: dict[str, Promise] = {
+    "account.digest_send": _("Ringkasan mingguan dikirim"),
+    "account.weekly_digest": _("Ringkasan mingguan diatur"),
     "assignment.evaluators": _("Penugasan evaluator"),
     "certificate.issue": _("Penerbitan piagam"),
     "certificate.revoke": _("Pencabutan piagam"),

@@ -365,3 +365,41 @@ def complaint_figures_published_months(
         for key in ordered
         for unit_id, month in [key]
     ]
+
+
+def complaint_due_map(
+    units: QuerySet[ServiceUnit], *, today: date | None = None
+) -> dict[int, dict[str, int]]:
+    """Each unit's open complaints by the state of their next deadline
+    (:func:`deadline_state`, D9), in one query: ``late`` (a pending deadline has
+    passed) and ``soon`` (not late, and one is due today or the next day); units
+    with neither are absent. For the dashboards' to-dos and the weekly digest."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=NEARLY_LATE_DAYS)
+    S = Complaint.Status
+    late = (
+        Q(resolve_due__lt=today)
+        | Q(status=S.RECEIVED, verify_due__lt=today)
+        | Q(answered_at__isnull=True, answer_due__lt=today)
+    )
+    due_soon = (
+        Q(resolve_due__lte=soon)
+        | Q(status=S.RECEIVED, verify_due__lte=soon)
+        | Q(answered_at__isnull=True, answer_due__lte=soon)
+    )
+    rows = (
+        Complaint.objects.filter(unit__in=units.values("pk"))
+        .exclude(status__in=[S.CLOSED, S.ARCHIVED])
+        .filter(due_soon)
+        .values("unit_id")
+        .annotate(
+            late=Count("id", filter=late),
+            soon=Count("id", filter=~late),
+        )
+        .order_by()
+    )
+    return {row["unit_id"]: {"late": row["late"], "soon": row["soon"]} for row in rows}

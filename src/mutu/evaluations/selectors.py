@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -554,3 +554,62 @@ def score_sheets(cycle: Cycle, assignments: list[Assignment]) -> list[dict[str, 
             }
         )
     return sheets
+
+
+# ---------------------------------------------------------------------------------
+# Bulk reads for the to-dos of the dashboards and the weekly digest
+# (mutu.accounts.todos, docs/regulations.md D24): one query each.
+# ---------------------------------------------------------------------------------
+
+
+def unit_deadline_list(units: QuerySet[Any], *, today: date) -> list[Assignment]:
+    """The assignments of open cycles where one of *units* may still answer and
+    submit (:func:`mutu.evaluations.states.unit_side_open`), soonest deadline first."""
+    rows = (
+        Assignment.objects.filter(
+            unit__in=units.values("pk"),
+            cycle__status=Cycle.Status.OPEN,
+            stage__in=[Assignment.Stage.DRAFT, Assignment.Stage.REVISION],
+        )
+        .select_related("cycle", "unit")
+        .order_by("cycle__self_assessment_due", "pk")
+    )
+    open_rows = [row for row in rows if states.unit_side_open(row, today)]
+    return sorted(open_rows, key=lambda row: (states.unit_deadline(row), row.pk))
+
+
+def cycle_waiting_list(user: Any, *, today: date) -> list[dict[str, Any]]:
+    """The open cycles *user* manages (:func:`cycle_list_for_user`) with units
+    waiting on the evaluator's side or on finalization: ``submitted`` (sent by the
+    unit, not final yet) and ``revision_expired`` (a revision ran out), per cycle."""
+    expired = Q(stage=Assignment.Stage.REVISION, revision_due__lt=today)
+    rows = (
+        Assignment.objects.filter(
+            cycle__in=cycle_list_for_user(user).filter(status=Cycle.Status.OPEN)
+        )
+        .filter(Q(stage=Assignment.Stage.SUBMITTED) | expired)
+        .values("cycle_id", "cycle__name")
+        .annotate(
+            submitted=Count("id", filter=Q(stage=Assignment.Stage.SUBMITTED)),
+            revision_expired=Count("id", filter=expired),
+        )
+        .order_by("cycle__name")
+    )
+    return list(rows)
+
+
+def evaluator_waiting_list(user: Any, *, today: date) -> list[Assignment]:
+    """The assignments *user* evaluates whose evaluator side is open now
+    (:func:`mutu.evaluations.states.evaluator_side_open`)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = (
+        Assignment.objects.filter(
+            evaluators=user,
+            cycle__status=Cycle.Status.OPEN,
+            stage__in=[Assignment.Stage.SUBMITTED, Assignment.Stage.REVISION],
+        )
+        .select_related("cycle", "unit")
+        .order_by("cycle__name", "unit__name")
+    )
+    return [row for row in rows if states.evaluator_side_open(row, today)]

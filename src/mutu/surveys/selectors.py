@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mutu.accounts.models import Role, User
@@ -542,3 +542,162 @@ def response_export_for_region(
     """
     responses = Response.objects.filter(unit__path__startswith=region.path)
     return _in_period(scope_queryset(user, responses), period)
+
+
+# ---------------------------------------------------------------------------------
+# Bulk reads for the to-dos of the dashboards and the weekly digest
+# (mutu.accounts.todos, docs/regulations.md D24): each takes the units as a
+# queryset (used as a subquery) and answers in one GROUP BY, whatever their number.
+# ---------------------------------------------------------------------------------
+
+
+def period_kind_map(units: QuerySet[ServiceUnit]) -> dict[int, str]:
+    """The survey period kind of each unit that chose one (others: quarterly)."""
+    return dict(
+        UnitSurveySettings.objects.filter(unit__in=units.values("pk")).values_list(
+            "unit_id", "period_kind"
+        )
+    )
+
+
+def response_count_map(
+    units: QuerySet[ServiceUnit], ranges: dict[str, tuple[date, date]]
+) -> dict[int, dict[str, int]]:
+    """Counted responses of each unit on the days of each named range (from the
+    rollups, one query): ``{unit_id: {name: count}}``; units with none are absent."""
+    if not ranges:
+        return {}
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    rows = (
+        DailyRollup.objects.filter(
+            unit__in=units.values("pk"), day__gte=first, day__lte=last
+        )
+        .values("unit_id")
+        .annotate(
+            **{
+                name: Sum("responses", filter=Q(day__gte=start, day__lte=end))
+                for name, (start, end) in ranges.items()
+            }
+        )
+        .order_by()
+    )
+    return {row["unit_id"]: {name: row[name] or 0 for name in ranges} for row in rows}
+
+
+def population_map(
+    units: QuerySet[ServiceUnit], period_keys: Iterable[str]
+) -> dict[tuple[int, str], int]:
+    """The stated population of each (unit, period key) among *period_keys*."""
+    return {
+        (unit_id, key): population
+        for unit_id, key, population in PeriodPopulation.objects.filter(
+            unit__in=units.values("pk"), period_key__in=list(period_keys)
+        ).values_list("unit_id", "period_key", "population")
+    }
+
+
+def published_keys(
+    units: QuerySet[ServiceUnit], period_keys: Iterable[str]
+) -> set[tuple[int, str]]:
+    """The (unit, period key) pairs among *period_keys* that are published."""
+    return set(
+        Publication.objects.filter(
+            unit__in=units.values("pk"), period_key__in=list(period_keys)
+        ).values_list("unit_id", "period_key")
+    )
+
+
+def flagged_count_map(
+    units: QuerySet[ServiceUnit], ranges: dict[str, tuple[date, date]]
+) -> dict[int, dict[str, int]]:
+    """Flagged responses still counted (not excluded) of each unit on the days of
+    each named range: ``{unit_id: {name: count}}``.
+
+    Read from the flags (few rows) joined to their responses, so the response table
+    is reached by primary key only, never scanned.
+    """
+    from mutu.surveys.models import ResponseFlag
+
+    if not ranges:
+        return {}
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    rows = (
+        ResponseFlag.objects.filter(
+            response__unit__in=units.values("pk"),
+            response__day__gte=first,
+            response__day__lte=last,
+            response__is_excluded=False,
+        )
+        .values("response__unit_id")
+        .annotate(
+            **{
+                name: Count(
+                    "response_id",
+                    distinct=True,
+                    filter=Q(response__day__gte=start, response__day__lte=end),
+                )
+                for name, (start, end) in ranges.items()
+            }
+        )
+        .order_by()
+    )
+    return {
+        row["response__unit_id"]: {name: row[name] for name in ranges} for row in rows
+    }
+
+
+def follow_up_due_map(
+    units: QuerySet[ServiceUnit], *, today: date, soon_until: date
+) -> dict[int, dict[str, Any]]:
+    """Open follow-up plan items (not done) of each unit: ``overdue`` (due before
+    *today*), ``soon`` (due *today* … *soon_until*) and ``period_key``, the
+    earliest period with such an item; units with none are absent."""
+    rows = (
+        FollowUpItem.objects.filter(
+            unit__in=units.values("pk"), due_date__lte=soon_until
+        )
+        .exclude(status=FollowUpItem.Status.DONE)
+        .values("unit_id")
+        .annotate(
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            soon=Count("id", filter=Q(due_date__gte=today)),
+            period_key=Min("period_key"),
+        )
+        .order_by()
+    )
+    return {
+        row["unit_id"]: {
+            "overdue": row["overdue"],
+            "soon": row["soon"],
+            "period_key": row["period_key"],
+        }
+        for row in rows
+    }
+
+
+def import_error_count_map(
+    units: QuerySet[ServiceUnit], *, since: datetime
+) -> dict[int, int]:
+    """Paper imports of each unit refused or failed since *since* and not followed
+    by a later import that succeeded (the operator has not fixed the file yet)."""
+    from mutu.surveys.models import ImportJob
+
+    later_done = ImportJob.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        status=ImportJob.Status.DONE,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return dict(
+        ImportJob.objects.filter(
+            unit__in=units.values("pk"),
+            created_at__gte=since,
+            status__in=[ImportJob.Status.REFUSED, ImportJob.Status.FAILED],
+        )
+        .exclude(Exists(later_done))
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("unit_id", "n")
+    )
