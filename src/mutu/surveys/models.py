@@ -199,6 +199,28 @@ class ResponseFlag(models.Model):
         return f"{self.rule}: {self.reason}"
 
 
+class ResponseKey(models.Model):
+    """Where a ``client_id`` is stored: the idempotency key across periods.
+
+    On PostgreSQL the response table is partitioned by month and a unique key there
+    must include the day, so a trigger writes this row in the same statement as the
+    response and its primary key refuses a ``client_id`` of any period
+    (:mod:`mutu.surveys.partitions`). On SQLite the response's own unique
+    ``client_id`` does that and this table stays empty.
+    """
+
+    client_id = models.UUIDField(_("id klien"), primary_key=True)
+    response_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("kunci idempotensi respons")
+        verbose_name_plural = _("kunci idempotensi respons")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.response_id} ({self.day})"
+
+
 class DailyRollup(models.Model):
     """Counted responses of one unit × service × day × channel, per element and value."""
 
