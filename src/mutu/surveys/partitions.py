@@ -85,6 +85,11 @@ END $$;
 CREATE OR REPLACE FUNCTION surveys_responseflag_response() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Checked at commit: a flag deleted (or moved) since needs no response.
+    IF NOT EXISTS (SELECT 1 FROM {FLAG_TABLE}
+                   WHERE id = NEW.id AND response_id = NEW.response_id) THEN
+        RETURN NULL;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.response_id) THEN
         RAISE EXCEPTION 'response % of a flag does not exist', NEW.response_id
             USING ERRCODE = 'foreign_key_violation';
@@ -200,6 +205,23 @@ def partition_create(cursor, month: date) -> int | None:
     )
     cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_range")
     return moved
+
+
+def partitions_months(cursor, first: date, last: date) -> list[str]:
+    """The partitions of every month from *first* to *last* (inclusive), plus
+    DEFAULT, if the table is partitioned; the names created (the generator makes
+    its year's before writing it)."""
+    if not is_partitioned(cursor):
+        return []
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    default_create(cursor)
+    created = []
+    month = month_start(first)
+    while month <= last:
+        if partition_create(cursor, month) is not None:
+            created.append(partition_name(month))
+        month = month_add(month, 1)
+    return created
 
 
 @dataclass
