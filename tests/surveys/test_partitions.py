@@ -171,6 +171,7 @@ def test_a_flag_needs_its_response_and_goes_with_it(world):
     ResponseFlag.objects.create(response=response, rule="duplicate", reason="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         ResponseFlag.objects.create(response_id=10**9, rule="duplicate", reason="x")
+        connection.check_constraints()  # deferred to the commit, as a foreign key
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM surveys_response WHERE id = %s", [response.pk])
     assert not ResponseFlag.objects.exists()
