@@ -163,15 +163,20 @@ def test_the_partition_command_is_idempotent_and_empties_default(world):
         stored(world, date(2034, 8, 1), orphan.client_id)
 
 
+def orphan_flag():
+    with transaction.atomic():
+        ResponseFlag.objects.create(response_id=10**9, rule="duplicate", reason="x")
+        connection.check_constraints()  # deferred to the commit, as a foreign key
+
+
 @postgres_only
 def test_a_flag_needs_its_response_and_goes_with_it(world):
     """The flags' foreign key, kept by triggers: a flag of no response is refused at
     commit; deleting a response deletes its flags and frees its client id."""
     response = stored(world, date(2025, 3, 3))
     ResponseFlag.objects.create(response=response, rule="duplicate", reason="x")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ResponseFlag.objects.create(response_id=10**9, rule="duplicate", reason="x")
-        connection.check_constraints()  # deferred to the commit, as a foreign key
+    with pytest.raises(IntegrityError):
+        orphan_flag()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM surveys_response WHERE id = %s", [response.pk])
     assert not ResponseFlag.objects.exists()
