@@ -12,12 +12,14 @@ A unique key of a partitioned table must include the partition key, so:
   alone stays unique in practice and Django keeps using it as the pk);
 - ``client_id`` uniqueness, which must hold across periods (idempotency), lives in
   ``surveys_responsekey`` (:class:`~mutu.surveys.models.ResponseKey`: ``client_id``
-  primary key, ``response_id``, ``day``), written by a ``BEFORE INSERT`` trigger on
-  the response table in the same statement as the row, whatever writes it (the
-  ORM, ``COPY``, the staged import's ``INSERT … SELECT``, the generator). A
-  duplicate ``client_id`` therefore raises the same ``IntegrityError`` as the
-  former unique index did, in any period. The trigger is ``ENABLE ALWAYS``, so it
-  also fires under ``session_replication_role = replica`` (the generator);
+  primary key, ``response_id``, ``day``), written by a statement-level ``AFTER
+  INSERT`` trigger on the response table (one set-based ``INSERT … SELECT`` from the
+  statement's transition table: cheaper than a row trigger), at the end of the
+  same statement as the rows, whatever writes them (the ORM, ``COPY``, the staged
+  import's ``INSERT … SELECT``, the generator). A duplicate ``client_id`` therefore
+  raises the same ``IntegrityError`` as the former unique index did, in any period,
+  and nothing of the statement stays. The trigger is ``ENABLE ALWAYS``, so it also
+  fires under ``session_replication_role = replica`` (the generator);
 - ``surveys_responseflag.response_id`` can no longer reference ``id`` alone: its
   foreign key is kept by triggers: a deferred constraint trigger refuses a flag
   whose response does not exist (checked at commit, as Django's deferred foreign
@@ -46,19 +48,17 @@ LOCK_KEY = 14_050_001
 """Advisory lock held while partitions are created (command and task may overlap)."""
 
 MOVE_SETTING = "mutu.partition_move"
-"""Set (``SET LOCAL``) while rows move from DEFAULT into a new partition: the key
-triggers then leave the keys and flags alone (the rows keep id, day and client id)."""
+"""Set (``SET LOCAL``) while rows move from DEFAULT into a new partition: the delete
+trigger then leaves the keys and flags alone (the rows keep id, day and client id;
+their insert goes into a table not attached yet, so no key is written twice)."""
 
 TRIGGERS_SQL = (  # module constants only, no input
     f"""CREATE OR REPLACE FUNCTION surveys_response_key_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('{MOVE_SETTING}', true) = 'on' THEN
-        RETURN NEW;
-    END IF;
     INSERT INTO {KEY_TABLE} (client_id, response_id, day)
-    VALUES (NEW.client_id, NEW.id, NEW.day);
-    RETURN NEW;
+    SELECT client_id, id, day FROM inserted;
+    RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION surveys_response_key_delete() RETURNS trigger
@@ -97,8 +97,9 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER surveys_response_key_insert BEFORE INSERT ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION surveys_response_key_insert();
+CREATE TRIGGER surveys_response_key_insert AFTER INSERT ON {TABLE}
+    REFERENCING NEW TABLE AS inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION surveys_response_key_insert();
 CREATE TRIGGER surveys_response_key_delete BEFORE DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION surveys_response_key_delete();
 CREATE TRIGGER surveys_response_key_fixed BEFORE UPDATE OF client_id, day, id
