@@ -255,3 +255,23 @@ def test_the_migration_keeps_every_row_of_a_populated_table():
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     check()
+
+
+def test_the_partition_task_creates_the_months_ahead_once(world):
+    """The task (for deployments that schedule django-tasks) does the command's work:
+    the months ahead exist afterwards, and a second run creates nothing. SQLite:
+    nothing to do."""
+    from django.utils import timezone
+
+    from mutu.surveys.partitions import month_add, month_start, partition_name
+    from mutu.surveys.tasks import partitions_ensure_ahead
+
+    far = partition_name(month_add(month_start(timezone.localdate()), 7))
+    first = partitions_ensure_ahead.enqueue(ahead=7).return_value
+    again = partitions_ensure_ahead.enqueue(ahead=7).return_value
+    assert again == []
+    if connection.vendor == "postgresql":
+        assert far in first
+        assert far in {name for name, _ in partitions_list(connection.cursor())}
+    else:
+        assert first == []
