@@ -88,10 +88,10 @@ def benchdata_generate(
         registry = registry_generate(plan, rng, stamp)
         stage("registry", sum(registry.counts.values()), started)
 
-        started = time.perf_counter()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # the year's monthly partitions
                 partitions_months(cursor, date(plan.year, 1, 1), date(plan.year, 12, 1))
+        started = time.perf_counter()
         first = next_id(Response._meta.db_table)
         rows, flags = responses_rows(
             registry.units, plan.responses, plan.year, rng, first
