@@ -250,7 +250,8 @@ def empty_responses() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE surveys_responseflag, surveys_response, surveys_dailyrollup"
+            "TRUNCATE surveys_responseflag, surveys_response, surveys_responsekey, "
+            "surveys_dailyrollup"
         )
 
 

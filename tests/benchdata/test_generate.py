@@ -71,9 +71,9 @@ def _digest() -> str:
         (DailyRollup, ("unit_id", "service_id", "day", "channel", "responses", "u9_4")),
         (Answer, ("assignment_id", "indicator", "self_level")),
     ):
-        for row in model.objects.order_by(*fields[:1], *fields[1:2]).values_list(
-            *fields
-        ):
+        # Ordered by every field: rows tied on the first two (rollups of one unit
+        # and service) may come in any physical order, e.g. from partitions.
+        for row in model.objects.order_by(*fields).values_list(*fields):
             hasher.update(repr(row).encode())
     return hasher.hexdigest()
 

@@ -20,6 +20,7 @@ from mutu.evaluations.models import Answer, Assignment, Cycle
 from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT, load_instrument
 from mutu.registry.models import Region, ServiceUnit
 from mutu.surveys.models import DailyRollup, Response, ResponseFlag
+from mutu.surveys.partitions import partitions_months
 from mutu.surveys.rollups import rollups_group_sql, rollups_insert_sql
 
 
@@ -87,6 +88,9 @@ def benchdata_generate(
         registry = registry_generate(plan, rng, stamp)
         stage("registry", sum(registry.counts.values()), started)
 
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the year's monthly partitions
+                partitions_months(cursor, date(plan.year, 1, 1), date(plan.year, 12, 1))
         started = time.perf_counter()
         first = next_id(Response._meta.db_table)
         rows, flags = responses_rows(

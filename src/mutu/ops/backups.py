@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -475,24 +475,91 @@ def _restore_media(archive: tarfile.TarFile, root: Path) -> int:
 def _restore_postgresql(connection: BaseDatabaseWrapper, dump: Path) -> None:
     """``pg_restore`` in one transaction: every table of the dump is dropped if
     present and recreated, or nothing changes. A lock held by a running server
-    makes it fail after ``LOCK_TIMEOUT`` instead of waiting for ever."""
+    makes it fail after ``LOCK_TIMEOUT`` instead of waiting for ever.
+
+    ``pg_restore --clean`` cannot drop a partition's inherited primary key before
+    its parent's (the monthly partitions of ``surveys_response``,
+    :mod:`mutu.surveys.partitions`), so pg_restore writes the SQL and psql runs
+    it in one transaction, after dropping the partitioned tables present (with
+    their partitions); the ``DROP … IF EXISTS`` of the script then find nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'p' AND NOT c.relispartition "
+            "AND n.nspname = current_schema()"
+        )
+        partitioned = [row[0] for row in cursor.fetchall()]
     connection.close()
     env = _pg_env(connection)
-    env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c lock_timeout={LOCK_TIMEOUT}"
-    _run_pg_tool(
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={env['PGDATABASE']}",
-            str(dump),
-        ],
-        env,
+    env["PGOPTIONS"] = (
+        f"{env.get('PGOPTIONS', '')} -c lock_timeout={LOCK_TIMEOUT} "
+        "-c client_min_messages=warning"
     )
+    preamble = "".join(
+        f"DROP TABLE IF EXISTS {name} CASCADE;\n" for name in partitioned
+    )
+    script = [
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--file=-",
+        str(dump),
+    ]
+    apply = [
+        "psql",
+        "--no-psqlrc",
+        "--quiet",
+        "--single-transaction",
+        "--set=ON_ERROR_STOP=1",
+        "--output=/dev/null",
+        f"--dbname={env['PGDATABASE']}",
+    ]
+    _run_pg_pipe(script, apply, preamble, env)
+
+
+def _run_pg_pipe(
+    source: list[str], sink: list[str], preamble: str, env: dict[str, str]
+) -> None:
+    """*preamble*, then the output of *source*, into *sink*'s standard input;
+    a missing tool or a failure of either is a MutuError."""
+    for argv in (source, sink):
+        if shutil.which(argv[0]) is None:
+            _run_pg_tool(argv, env)  # words the missing tool
+    with (
+        tempfile.TemporaryFile() as source_errors,
+        tempfile.TemporaryFile() as sink_errors,
+    ):
+        producer = subprocess.Popen(  # noqa: S603 (fixed tool, argv without a shell)
+            source, env=env, stdout=subprocess.PIPE, stderr=source_errors
+        )
+        consumer = subprocess.Popen(  # noqa: S603 (fixed tool, argv without a shell)
+            sink, env=env, stdin=subprocess.PIPE, stderr=sink_errors
+        )
+        stdout = cast(IO[bytes], producer.stdout)  # both PIPE: never None
+        stdin = cast(IO[bytes], consumer.stdin)
+        try:
+            stdin.write(preamble.encode())
+            shutil.copyfileobj(stdout, stdin, CHUNK)
+        except BrokenPipeError:
+            pass  # the sink stopped on an error: reported below
+        finally:
+            stdin.close()
+            stdout.close()
+        results = ((source, producer.wait()), (sink, consumer.wait()))
+        for (argv, code), errors in zip(
+            results, (source_errors, sink_errors), strict=True
+        ):
+            if code != 0:
+                errors.seek(0)
+                detail = errors.read().decode(errors="replace").strip()[-2000:]
+                raise MutuError(
+                    f"{argv[0]} gagal (kode {code}): {detail}",
+                    f"{argv[0]} failed (code {code}): {detail}",
+                )
 
 
 def _restore_sqlite(connection: BaseDatabaseWrapper, dump: Path) -> None:

@@ -68,11 +68,14 @@ def _answer_field(element) -> models.PositiveSmallIntegerField:
 class Response(models.Model):
     """One citizen's SKM answers for one service of one unit."""
 
+    # No index of its own: ``(unit, day)`` below serves it (docs/scaling.md
+    # "Partitions and indexes": every index costs each insert).
     unit = models.ForeignKey(
         "registry.ServiceUnit",
         on_delete=models.PROTECT,
         related_name="responses",
         verbose_name=_("unit"),
+        db_index=False,
     )
     service = models.ForeignKey(
         "registry.Service",
@@ -87,10 +90,12 @@ class Response(models.Model):
         on_delete=models.SET_NULL,
         related_name="responses",
         verbose_name=_("loket"),
+        db_index=False,  # ``response_point_time`` starts with it
     )
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     submitted_at = models.DateTimeField(_("waktu kirim"), db_index=True)
-    day = models.DateField(_("tanggal (WIB)"), db_index=True)
+    # Not indexed alone: on PostgreSQL the monthly partitions narrow a period.
+    day = models.DateField(_("tanggal (WIB)"))
     u1 = _answer_field(ELEMENTS[0])
     u2 = _answer_field(ELEMENTS[1])
     u3 = _answer_field(ELEMENTS[2])
@@ -149,6 +154,19 @@ class Response(models.Model):
                 condition=models.Q(integrity_pending=True),
                 name="response_integrity_pending",
             ),
+            # The latest comments of a unit (selectors.comment_list), newest first:
+            # the scan stops at the page size. Only rows with a counted comment.
+            models.Index(
+                fields=["unit", "-submitted_at", "-id"],
+                condition=models.Q(is_excluded=False) & ~models.Q(comment=""),
+                name="response_comments",
+            ),
+            # The flagged review list of a unit's period (about 1 % of rows).
+            models.Index(
+                fields=["unit", "day"],
+                condition=models.Q(is_flagged=True),
+                name="response_flagged",
+            ),
         ]
         constraints = [
             *(
@@ -197,6 +215,28 @@ class ResponseFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.reason}"
+
+
+class ResponseKey(models.Model):
+    """Where a ``client_id`` is stored: the idempotency key across periods.
+
+    On PostgreSQL the response table is partitioned by month and a unique key there
+    must include the day, so a trigger writes this row in the same statement as the
+    response and its primary key refuses a ``client_id`` of any period
+    (:mod:`mutu.surveys.partitions`). On SQLite the response's own unique
+    ``client_id`` does that and this table stays empty.
+    """
+
+    client_id = models.UUIDField(_("id klien"), primary_key=True)
+    response_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("kunci idempotensi respons")
+        verbose_name_plural = _("kunci idempotensi respons")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.response_id} ({self.day})"
 
 
 class DailyRollup(models.Model):

@@ -18,6 +18,7 @@ from mutu.measures.skm_elements import ELEMENT_CODES
 from mutu.registry.models import Service, ServicePoint, ServiceUnit
 from mutu.surveys.hashing import response_content_hash
 from mutu.surveys.integrity import flags_write, own_network_signal, signals_for
+from mutu.surveys.keys import response_by_client_id
 from mutu.surveys.models import Channel, Response
 from mutu.surveys.published import published_period_refuse
 from mutu.surveys.rollups import rollup_add, rollup_subtract
@@ -248,7 +249,7 @@ def response_submit(
         # been deactivated or its period published: the client must learn that
         # nothing was lost. (A first submission needs no look-up: the unique
         # client id answers a retry below.)
-        existing = Response.objects.filter(client_id=client_uuid).first()
+        existing = response_by_client_id(client_uuid)
         if existing is not None:
             return _replay(existing, fingerprint)
         raise
@@ -281,7 +282,7 @@ def response_submit(
                 rollup_add(response)  # first: the share-of-4s rule reads the rollups
                 flags_write(response, signals_for(response))
     except IntegrityError:
-        existing = Response.objects.filter(client_id=client_uuid).first()
+        existing = response_by_client_id(client_uuid)
         if existing is None:
             raise
         return _replay(existing, fingerprint)

@@ -8,11 +8,13 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from mutu.surveys.channels.paper.jobs import import_job_run
 from mutu.surveys.integrity import pending_check
+from mutu.surveys.partitions import partitions_ensure
 
 
 @task()
@@ -35,6 +37,20 @@ def integrity_check_pending() -> int:
     Returns how many were checked; running it twice checks nothing twice.
     """
     return pending_check()
+
+
+@task()
+def partitions_ensure_ahead(ahead: int = 3) -> list[str]:
+    """Create the response table's partitions of this month and the *ahead* next
+    (PostgreSQL; :func:`mutu.surveys.partitions.partitions_ensure`), moving rows
+    out of DEFAULT; returns the partitions created. Idempotent; the same work as
+    ``mutu surveys partitions``, for a deployment that schedules tasks.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        report = partitions_ensure(cursor, today=timezone.localdate(), ahead=ahead)
+    return report.created
 
 
 _schedule_lock = threading.Lock()

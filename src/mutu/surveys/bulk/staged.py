@@ -20,8 +20,8 @@ commit), one column per template column and the source row number. Then:
    hash (the canonical JSON of :func:`mutu.surveys.hashing.response_content_hash`,
    byte for byte: every text is printable ASCII here);
 3. **idempotency**: a row whose client id is stored with other content refuses
-   the bulk; ``INSERT … SELECT … ON CONFLICT (client_id) DO NOTHING`` stores the
-   rest in source order (ids rise in file order);
+   the bulk; ``INSERT … SELECT … WHERE NOT EXISTS`` (the key table,
+   :mod:`mutu.surveys.partitions`) stores the rest in source order (ids rise in file order);
 4. **flags and rollups in the same statement**: the straight-line rule (the same
    look-back as :class:`~mutu.surveys.bulk.straight_lines.StraightLines`:
    earlier rows of the bulk at the same or an older day, then the stored
@@ -319,15 +319,17 @@ def _refuse_changed(cursor: Any) -> None:
     last row's id is stored (bulks are stored all or nothing).
     """
     cursor.execute(
-        f"SELECT EXISTS (SELECT 1 FROM surveys_response r WHERE r.client_id IN "  # noqa: S608
+        f"SELECT EXISTS (SELECT 1 FROM surveys_responsekey k WHERE k.client_id IN "  # noqa: S608
         f"(SELECT client_id FROM {NORM} WHERE row IN ((SELECT min(row) FROM {NORM}), "
         f"(SELECT max(row) FROM {NORM}))))"
     )
     if not cursor.fetchone()[0]:
         return
     cursor.execute(
-        f"SELECT n.row FROM {NORM} n JOIN surveys_response r "  # noqa: S608
-        "ON r.client_id = n.client_id WHERE r.content_hash <> n.content_hash "
+        f"SELECT n.row FROM {NORM} n "  # noqa: S608
+        "JOIN surveys_responsekey k ON k.client_id = n.client_id "
+        "JOIN surveys_response r ON r.id = k.response_id AND r.day = k.day "
+        "WHERE r.content_hash <> n.content_hash "
         "ORDER BY n.row LIMIT 1"
     )
     changed = cursor.fetchone()
@@ -418,8 +420,11 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
         f"n.day, {', '.join('n.' + f for f in ELEMENT_FIELDS)}, n.sex, n.age, "
         "n.education, n.occupation, n.comment, '{}'::jsonb, n.client_id, "
         "n.content_hash, '', f.row IS NOT NULL, false, false "
-        f"FROM {NORM} n LEFT JOIN mutu_flagged f ON f.row = n.row ORDER BY n.row "
-        "ON CONFLICT (client_id) DO NOTHING "
+        f"FROM {NORM} n LEFT JOIN mutu_flagged f ON f.row = n.row "
+        # The key table holds every stored client id (the response table is
+        # partitioned and cannot: mutu.surveys.partitions).
+        "WHERE NOT EXISTS (SELECT 1 FROM surveys_responsekey k "
+        "WHERE k.client_id = n.client_id) ORDER BY n.row "
         f"RETURNING id, unit_id, service_id, day, channel, {answers}, is_flagged), "
         "flags AS (INSERT INTO surveys_responseflag (response_id, rule, reason, "
         "created_at) SELECT id, %s, %s, now() FROM inserted WHERE is_flagged "

@@ -17,7 +17,7 @@ from mutu.surveys.bulk.straight_lines import StraightLines
 from mutu.surveys.bulk.writers import CopyWriter, Prepared, writer_open
 from mutu.surveys.hashing import response_content_hash
 from mutu.surveys.integrity import is_straight_line, straight_line_flag
-from mutu.surveys.models import Response
+from mutu.surveys.keys import responses_by_client_id
 from mutu.surveys.rollups import (
     RollupKey,
     rollup_counts_add,
@@ -27,11 +27,7 @@ from mutu.surveys.rollups import (
 
 
 def _already_stored(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
-    return dict(
-        Response.objects.filter(client_id__in=list(ids)).values_list(
-            "client_id", "content_hash"
-        )
-    )
+    return dict(responses_by_client_id(ids).values_list("client_id", "content_hash"))
 
 
 def responses_store_bulk(

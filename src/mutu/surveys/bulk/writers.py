@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mutu.surveys.bulk.rows import BulkRow
 from mutu.surveys.integrity import Signal
-from mutu.surveys.models import ELEMENT_FIELDS, Response, ResponseFlag
+from mutu.surveys.models import ELEMENT_FIELDS, Response, ResponseFlag, ResponseKey
 
 
 class Prepared(NamedTuple):
@@ -179,9 +179,9 @@ class CopyWriter:
             )
             self.cursor.execute(
                 f"INSERT INTO {quote(ResponseFlag._meta.db_table)} ({columns}) "  # noqa: S608
-                f"SELECT {_column(Response, 'id')}, %s, %s, %s "
-                f"FROM {quote(Response._meta.db_table)} "
-                f"WHERE {_column(Response, 'client_id')} = ANY(%s)",
+                f"SELECT {_column(ResponseKey, 'response_id')}, %s, %s, %s "
+                f"FROM {quote(ResponseKey._meta.db_table)} "
+                f"WHERE {_column(ResponseKey, 'client_id')} = ANY(%s)",
                 [self.flag.rule, self.flag.reason, timezone.now(), self.flagged],
             )
 

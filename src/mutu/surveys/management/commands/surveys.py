@@ -5,16 +5,23 @@
   [--per-point]``: print the QR posters of a unit's service points as A4 PDF: one
   file ``poster-skm-<unit id>.pdf`` with a page per point, or with ``--per-point``
   one file ``poster-skm-<code>.pdf`` per point.
+- ``mutu surveys partitions [--ahead 3]``: on PostgreSQL, create the response
+  table's partitions of this month and the next *ahead* months, and of every month
+  with rows in the DEFAULT partition (moved out of it); idempotent
+  (:mod:`mutu.surveys.partitions`). Run daily by a timer (docs/operations.md).
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
 from mutu.reports.posters import posters_pdf, public_base_url
+from mutu.surveys.partitions import partitions_ensure
 from mutu.surveys.rollups import rollups_rebuild
 
 
@@ -53,11 +60,49 @@ class Command(BaseCommand):
             help="Satu berkas PDF per loket, bukan satu berkas per unit.",
         )
 
+        ahead = sub.add_parser(
+            "partitions",
+            help="Buat partisi bulanan tabel respons (PostgreSQL) untuk bulan ini "
+            "dan beberapa bulan ke depan.",
+        )
+        ahead.add_argument(
+            "--ahead",
+            type=int,
+            default=3,
+            help="Jumlah bulan ke depan (bawaan: 3).",
+        )
+
     def handle(self, *args, **options):
         if options["action"] == "posters":
             self._posters(options)
+        elif options["action"] == "partitions":
+            self._partitions(options)
         else:
             self._rebuild(options)
+
+    def _partitions(self, options):
+        if options["ahead"] < 0:
+            raise CommandError("--ahead tidak boleh negatif / must not be negative.")
+        if connection.vendor != "postgresql":
+            self.stdout.write(
+                "Tabel respons tidak dipartisi di basis data ini (hanya PostgreSQL). / "
+                "The response table is not partitioned on this database."
+            )
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            report = partitions_ensure(
+                cursor, today=timezone.localdate(), ahead=options["ahead"]
+            )
+        for name in report.created:
+            self.stdout.write(f"  dibuat / created: {name}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Partisi: {len(report.created)} dibuat, {report.moved} baris "
+                f"dipindah dari DEFAULT, {report.default_rows} tersisa di DEFAULT. / "
+                f"Partitions: {len(report.created)} created, {report.moved} rows "
+                f"moved out of DEFAULT, {report.default_rows} left in DEFAULT."
+            )
+        )
 
     def _rebuild(self, options):
         report = rollups_rebuild(check_only=options["check"])
