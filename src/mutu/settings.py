@@ -238,6 +238,8 @@ MUTU_SURVEY_MAX_AGE_DAYS = int(os.environ.get("MUTU_SURVEY_MAX_AGE_DAYS", "400")
 # The official SKM report of a period is rendered and kept by the worker when the
 # period is published (otherwise at its first download); mutu.reports.services.
 MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
+# D12: responses a unit needs to be ranked when it states no population.
+MUTU_RANKING_MINIMUM_SAMPLE = int(os.environ.get("MUTU_RANKING_MINIMUM_SAMPLE", "50"))
 # The licence of the open data at /data/ (name and the URL of its text; the URL
 # names the version, 4.0, so the name needs none).
 MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(
