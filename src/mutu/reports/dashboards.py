@@ -456,9 +456,7 @@ def mpp_list(region: Region) -> list[Mpp]:
     return selectors.mpp_list_in_region(region.path)
 
 
-def result_map(
-    units: Sequence[ServiceUnit], period: Period
-) -> dict[int, SkmResult]:
+def result_map(units: Sequence[ServiceUnit], period: Period) -> dict[int, SkmResult]:
     """Each unit's SKM result for *period* (one rollup query); units without
     responses are absent. For the region page's IKM column."""
     tallies = tally_map([unit.pk for unit in units], period.start, period.end)
