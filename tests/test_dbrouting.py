@@ -353,6 +353,9 @@ MARKED = {
     "reports:open_data_dictionary",
     "reports:open_data_csv",
     "reports:open_data_json",
+    "reports:region_dashboard",
+    "reports:unit_dashboard",
+    "reports:mpp_detail",
 }
 """The read-only views that may read from a replica (docs/scaling-replicas.md)."""
 
