@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from mutu.accounts.http import AuthenticatedHttpRequest
@@ -229,14 +230,14 @@ def open_data_json(request: HttpRequest, dataset: str) -> JsonResponse:
 # ---------------------------------------------------------------------------------
 
 SORT_COLUMNS = (
-    ("nama", "Unit"),
-    ("ikm", "IKM"),
-    ("sampel", "Sampel"),
-    ("predikat", "Predikat"),
-    ("tepat-waktu", "Pengaduan dijawab tepat waktu"),
-    ("selesai", "Pengaduan selesai"),
-    ("rtl", "RTL selesai"),
-    ("standar", "Standar lengkap"),
+    ("nama", gettext_lazy("Unit")),
+    ("ikm", gettext_lazy("IKM")),
+    ("sampel", gettext_lazy("Sampel")),
+    ("predikat", gettext_lazy("Predikat")),
+    ("tepat-waktu", gettext_lazy("Pengaduan dijawab tepat waktu")),
+    ("selesai", gettext_lazy("Pengaduan selesai")),
+    ("rtl", gettext_lazy("RTL selesai")),
+    ("standar", gettext_lazy("Standar lengkap")),
 )
 
 
@@ -283,7 +284,7 @@ def _sort_links(dashboard: dashboards.Dashboard) -> list[dict[str, str]]:
         links.append(
             {
                 "key": key,
-                "label": _(label),
+                "label": str(label),
                 "url": f"?periode={dashboard.period.key}&urut={target}",
                 "aria": ("descending" if descending else "ascending") if active else "",
             }
