@@ -49,7 +49,7 @@ TREND_PERIODS = 4
 """Periods in a unit's small-multiple trend: the chosen one and three before it."""
 UNIT_TREND_PERIODS = 8
 """Periods on a unit's own dashboard."""
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 """Units per page of a league table (the figures of all units are computed; only
 the page's rows read their trends)."""
 TOP_COUNT = 5
