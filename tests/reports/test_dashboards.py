@@ -434,3 +434,34 @@ def test_trend_sparklines_carry_titles(client, world):
     assert row.spark.count("<circle") == 2
     assert "<title id=" in row.spark
     assert f"{before.label}: " in row.spark
+
+
+def test_standards_column_counts_complete_standards_like_the_measure(client, world):
+    """A standard counts as complete only with all 14 components holding text (a
+    component of spaces is missing), as measures.standards says; sorting by the
+    column goes through every unit's figures."""
+    from mutu.measures.standards import STANDARD_COMPONENTS
+    from mutu.reports.selectors import standards_map
+
+    standard = world.ktp.standard
+    for component in STANDARD_COMPONENTS:
+        setattr(standard, component.field, "Ada")
+    standard.save()
+    service = dinsos_service(world)
+    assert standards_map([world.dukcapil.pk, world.dinsos.pk]) == {
+        world.dukcapil.pk: (1, 1),
+        world.dinsos.pk: (0, 1),
+    }
+    standard.fee = "   "
+    standard.save()
+    assert not standard.completeness.is_complete
+    assert standards_map([world.dukcapil.pk])[world.dukcapil.pk] == (0, 1)
+    standard.fee = "Gratis"
+    standard.save()
+    assert service.pk
+    login(client, world.coordinator)
+
+    _, dashboard = dashboard_of(client, "/wilayah/18.09/dasbor/?urut=standar")
+
+    assert [r.unit for r in dashboard.rows] == [world.dukcapil, world.dinsos]
+    assert dashboard.rows[0].standards == (1, 1)

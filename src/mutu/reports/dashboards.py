@@ -207,13 +207,16 @@ def unit_rows(
     *,
     minimum: int | None = None,
     open_ids: set[int] | None = None,
+    columns: bool = True,
 ) -> list[UnitRow]:
     """One :class:`UnitRow` per unit for *period*, ranked by D12 (``place``,
-    ``above_differs``). Eight queries whatever the number of units.
+    ``above_differs``). Eight queries whatever the number of units (four without
+    *columns*).
 
     *open_ids* (the MPP page, D23): the units whose unpublished figures the reader
     may see; any other unit that did not publish the period counts as having no
-    figures. ``None``: every unit's.
+    figures. ``None``: every unit's. Without *columns* the other apps' columns
+    are left for :func:`add_columns` (a league page fills only its own rows).
     """
     minimum = minimum_sample() if minimum is None else minimum
     ids = [unit.pk for unit in units]
@@ -246,6 +249,16 @@ def unit_rows(
     for ranked in league([(r.unit.pk, r.ikm, r.se, r.sample_ok) for r in rows]):
         row = by_id[ranked.key]
         row.place, row.above_differs = ranked.place, ranked.above_differs
+    if columns:
+        add_columns(rows, period)
+    return rows
+
+
+def add_columns(rows: Sequence[UnitRow], period: Period) -> None:
+    """Fill the columns read from the other apps: the latest evaluation
+    predicate, the complaint figures of the period, its follow-up plan and the
+    standards' completeness. Four queries whatever the number of rows."""
+    ids = [row.unit.pk for row in rows]
     follow_ups = selectors.follow_up_map(ids, period.key)
     standards = selectors.standards_map(ids)
     complaints = complaint_figures_map(ids, period.start, period.end)
@@ -256,7 +269,6 @@ def unit_rows(
         row.standards = standards.get(pk)
         row.complaints = complaints.get(pk)
         row.predicate = predicates.get(pk)
-    return rows
 
 
 def add_trends(
@@ -315,6 +327,8 @@ SORTS: dict[str, Callable[[UnitRow], Any]] = {
 """Sort keys of a league table (``?urut=ikm``; ``?urut=-ikm`` reverses). Blanks
 sort as the lowest value. The default ``peringkat`` is D12's order: the ranked
 units by place, then the unranked by name."""
+COLUMN_SORTS = {"predikat", "tepat-waktu", "selesai", "rtl", "standar"}
+"""Sorts by a column :func:`add_columns` fills."""
 DESCENDING_FIRST = {
     "ikm",
     "sampel",
@@ -344,10 +358,14 @@ def _dashboard(
 ) -> Dashboard:
     measured = [row for row in rows if row.result is not None]
     figure = regional_figure([row.result.ikm_converted for row in measured])  # type: ignore[union-attr]
+    if sort.removeprefix("-") in COLUMN_SORTS:
+        add_columns(rows, period)  # every row's, to sort by them
     ordered, applied = sort_rows(rows, sort)
     pages = max(1, math.ceil(len(ordered) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    if sort.removeprefix("-") not in COLUMN_SORTS:
+        add_columns(shown, period)
     add_trends(shown, period)
     top = sorted((r for r in rows if r.place), key=lambda r: r.place or 0)[:TOP_COUNT]
     return Dashboard(
@@ -416,7 +434,7 @@ def region_dashboard(
     page: int = 1,
 ) -> Dashboard:
     """The dashboard of *region* over *units* (already scoped to the reader)."""
-    rows = unit_rows(units, period)
+    rows = unit_rows(units, period, columns=False)
     dashboard = _dashboard(rows, period, sort=sort, page=page)
     dashboard.children = child_region_rows(region, rows)
     return dashboard
@@ -427,7 +445,7 @@ def mpp_dashboard(
 ) -> Dashboard:
     """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
     tenant outside *open_ids* only the periods it published)."""
-    rows = unit_rows(tenants, period, open_ids=open_ids)
+    rows = unit_rows(tenants, period, open_ids=open_ids, columns=False)
     return _dashboard(rows, period, sort="peringkat", page=1)
 
 
