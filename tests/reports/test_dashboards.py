@@ -339,7 +339,7 @@ def test_unit_dashboard_queries_are_bounded(
 ):
     """The unit's dashboard reads a fixed number of queries (one unit, 8 periods)."""
     login(client, world.operator)
-    with django_assert_max_num_queries(90):
+    with django_assert_max_num_queries(60):
         assert client.get(f"/unit/{world.dukcapil.pk}/dasbor/").status_code == 200
 
 

@@ -456,7 +456,7 @@ def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
     while len(periods) < UNIT_TREND_PERIODS + 1:
         periods.append(periods[-1].previous())
     periods.reverse()
-    rows = [unit_rows([unit], p)[0] for p in periods]
+    rows = [unit_rows([unit], p, columns=p == period)[0] for p in periods]
     for row, row_period in zip(rows, periods, strict=True):
         row.period = row_period
     for before, after in itertools.pairwise(rows):
