@@ -57,7 +57,7 @@ TOP_COUNT = 5
 
 def minimum_sample() -> int:
     """D12's minimum when a unit states no population (setting, default 50)."""
-    return int(getattr(settings, "MUTU_RANKING_MINIMUM_SAMPLE", 50))
+    return int(settings.MUTU_RANKING_MINIMUM_SAMPLE)
 
 
 @lru_cache(maxsize=50_000)
