@@ -465,3 +465,35 @@ def test_standards_column_counts_complete_standards_like_the_measure(client, wor
 
     assert [r.unit for r in dashboard.rows] == [world.dukcapil, world.dinsos]
     assert dashboard.rows[0].standards == (1, 1)
+
+
+def test_mpp_public_trend_shows_published_periods_only(client, world):
+    """On the public MPP page a tenant's trend has a point only for the periods
+    it published; an unpublished tenant's figures read "belum dipublikasikan"."""
+    mpp = mpp_with_tenants(world)
+    service = dinsos_service(world)
+    period = this_quarter()
+    before = period.previous()
+    rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 30, 20))
+    rollup(
+        world.dukcapil,
+        world.ktp,
+        responses=60,
+        weights=(0, 20, 30, 10),
+        day=before.start,
+    )
+    rollup(world.dinsos, service, responses=60, weights=(0, 30, 30, 0))
+    Publication.objects.create(
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+
+    page = client.get(f"/mpp/{mpp.pk}/?periode={period.key}")
+
+    rows = {row.unit.pk: row for row in page.context["dashboard"].rows}
+    assert rows[world.dukcapil.pk].spark.count("<circle") == 1  # not the earlier
+    assert rows[world.dinsos.pk].result is None
+    assert rows[world.dinsos.pk].spark.count("<circle") == 0
+    assert "belum dipublikasikan" in page.content.decode()

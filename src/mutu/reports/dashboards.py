@@ -272,16 +272,28 @@ def add_columns(rows: Sequence[UnitRow], period: Period) -> None:
 
 
 def add_trends(
-    rows: Sequence[UnitRow], period: Period, *, count: int = TREND_PERIODS
+    rows: Sequence[UnitRow],
+    period: Period,
+    *,
+    count: int = TREND_PERIODS,
+    open_ids: set[int] | None = None,
 ) -> None:
     """Fill each row's ``trend`` (oldest first) and ``change`` against the period
-    before (D12's test). One rollup query per earlier period."""
+    before (D12's test). One rollup query per earlier period; with *open_ids* (as
+    for :func:`unit_rows`) one more, and an earlier period a unit outside them did
+    not publish has no point."""
     earlier = [period]
     while len(earlier) < count:
         earlier.append(earlier[-1].previous())
     earlier = earlier[1:]
     ids = [row.unit.pk for row in rows]
     maps = [tally_map(ids, p.start, p.end) for p in earlier]
+    if open_ids is not None:
+        published = selectors.published_pairs(ids, [p.key for p in earlier])
+        for p, tallies in zip(earlier, maps, strict=True):
+            for unit_id in list(tallies):
+                if unit_id not in open_ids and (unit_id, p.key) not in published:
+                    del tallies[unit_id]
     for row in rows:
         points = [
             {"period": p, "result": figures_of(m.get(row.unit.pk))[0]}
@@ -354,7 +366,12 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
 
 
 def _dashboard(
-    rows: list[UnitRow], period: Period, *, sort: str, page: int
+    rows: list[UnitRow],
+    period: Period,
+    *,
+    sort: str,
+    page: int,
+    open_ids: set[int] | None = None,
 ) -> Dashboard:
     measured = [row for row in rows if row.result is not None]
     figure = regional_figure([row.result.ikm_converted for row in measured])  # type: ignore[union-attr]
@@ -366,7 +383,7 @@ def _dashboard(
     shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if sort.removeprefix("-") not in COLUMN_SORTS:
         add_columns(shown, period)
-    add_trends(shown, period)
+    add_trends(shown, period, open_ids=open_ids)
     top = sorted((r for r in rows if r.place), key=lambda r: r.place or 0)[:TOP_COUNT]
     return Dashboard(
         period=period,
@@ -446,7 +463,7 @@ def mpp_dashboard(
     """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
     tenant outside *open_ids* only the periods it published)."""
     rows = unit_rows(tenants, period, open_ids=open_ids, columns=False)
-    return _dashboard(rows, period, sort="peringkat", page=1)
+    return _dashboard(rows, period, sort="peringkat", page=1, open_ids=open_ids)
 
 
 def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
