@@ -45,3 +45,20 @@ def test_coordinator_dashboard(demo, request, size):
         assert_fits_width(page)
     assert_accessible(page)
     save_screenshot(page, f"coordinator-dashboard-{size}")
+
+
+def test_unit_dashboard_on_phone(demo, phone):
+    """The Dukcapil operator reads the unit's own dashboard at 360 px: the trend
+    chart has a title, the page fits the width and passes axe."""
+    login(phone, "operator.dukcapil")
+    phone.get_by_role("link", name="Dasbor Dinas Kependudukan").first.click()
+    phone.locator("svg.chart title").first.wait_for(state="attached")
+    wide = phone.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 360)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
+        Math.round(e.getBoundingClientRect().right))"""
+    )
+    assert wide == []
+    assert_fits_width(phone)
+    assert_accessible(phone)
