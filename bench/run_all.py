@@ -81,6 +81,12 @@ BENCHMARKS = (
         full=("--units", "30", "--responses", "400"),
         quick=("--units", "2", "--responses", "20"),
     ),
+    Benchmark(
+        "dashboards",
+        "dashboards.py",
+        full=("--units", "2000", "--responses", "1000000"),
+        quick=("--units", "40", "--responses", "5000", "--repeat", "5"),
+    ),
 )
 
 

@@ -357,6 +357,9 @@ MARKED = {
     "reports:evaluation_report_xlsx",
     "reports:score_sheet_pdf",
     "reports:score_sheet_xlsx",
+    "reports:region_dashboard",
+    "reports:unit_dashboard",
+    "reports:mpp_detail",
 }
 """The read-only views that may read from a replica (docs/scaling-replicas.md)."""
 

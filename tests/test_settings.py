@@ -33,6 +33,7 @@ def reload_settings(monkeypatch):
         ("MUTU_SURVEY_MAX_SKEW_MINUTES", "2", 2),
         ("MUTU_API_BULK_MAX", "250", 250),
         ("MUTU_IMPORT_MAX_ROWS", "5000", 5000),
+        ("MUTU_RANKING_MINIMUM_SAMPLE", "30", 30),
     ],
 )
 def test_knob_is_read_from_the_environment(reload_settings, name, raw, value):

@@ -241,6 +241,8 @@ MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
 # The newest comments of a unit's period read for the themes of its results page
 # (issue 15 item 7): bounded, and the page says so.
 MUTU_COMMENT_THEMES_READ = int(os.environ.get("MUTU_COMMENT_THEMES_READ", "5000"))
+# D12: responses a unit needs to be ranked when it states no population.
+MUTU_RANKING_MINIMUM_SAMPLE = int(os.environ.get("MUTU_RANKING_MINIMUM_SAMPLE", "50"))
 # The licence of the open data at /data/ (name and the URL of its text; the URL
 # names the version, 4.0, so the name needs none).
 MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(

@@ -51,7 +51,7 @@ from mutu.demo.evaluation import CYCLE_NAME
 from mutu.demo.loader import demo_load
 from mutu.evaluations.models import Certificate, Cycle, Evidence
 from mutu.evaluations.views import F03_SALT
-from mutu.registry.models import Region, ServiceUnit
+from mutu.registry.models import Mpp, Region, ServiceUnit
 from mutu.surveys.channels.paper.upload import import_job_create
 from mutu.surveys.models import FollowUpItem, Publication
 from tests.browser.accessibility import axe_preload, axe_violations
@@ -155,12 +155,14 @@ PARAMETERS: dict[str, Value] = {
     "code": lambda d: d.values["point"].code,
     "complaint_id": lambda d: d.values["complaint"].pk,
     "attachment_id": lambda d: d.values["attachment"].pk,
+    "mpp_id": lambda d: d.values["mpp"].pk,
 }
 """A parameter's demo value by its name."""
 
 ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
     "registry:region_detail": {"code": lambda d: d.unit.government.region.code},
     "reports:region_skm_reports": {"code": lambda d: d.unit.government.region.code},
+    "reports:region_dashboard": {"code": lambda d: d.unit.government.region.code},
     "surveys:export_region": {"code": lambda d: d.unit.government.region.code},
     "evaluations:verify": {"code": lambda d: d.values["certificate"].verification_code},
     "evaluations:certificate_pdf": {
@@ -230,6 +232,7 @@ def _demo(operator_username: str) -> Demo:
             "certificate": Certificate.objects.get(result__assignment=assignment),
             "complaint": attachment.complaint,
             "attachment": attachment,
+            "mpp": Mpp.objects.filter(points__unit=unit).distinct().get(),
         },
     )
 

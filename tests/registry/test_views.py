@@ -135,9 +135,9 @@ def test_region_page_lists_units_of_the_subtree(
 ):
     """The Lampung coordinator's region page lists its regencies and all their units."""
     login(client, world.province_coordinator)
-    # 9 for the page (the last: the periods with reports), 1 for the device that
-    # verified the session (two-factor login).
-    with django_assert_max_num_queries(10):
+    # 10 for the page (the periods with reports; the units' IKM this quarter, one
+    # rollup read), 1 for the device that verified the session (two-factor login).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("registry:region_detail", args=["18"]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -165,9 +165,13 @@ def test_region_page_not_for_unit_operator(world, client):
 def test_dashboard_lists_what_the_user_may_see(
     world, client, django_assert_max_num_queries
 ):
-    """The coordinator's dashboard names its role and its region's units only."""
+    """The coordinator's dashboard names its role and its region's units only.
+
+    Its queries are bounded: the session and the units (8), the to-dos (one grouped
+    read each, D24) and the dashboard links; tests/accounts/test_todos.py checks
+    that they do not grow with the number of units."""
     login(client, world.coordinator)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(22):
         body = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Koordinator wilayah" in body
     assert 'href="/wilayah/18.09/"' in body

@@ -62,7 +62,7 @@ from mutu.evaluations.services import (
     instrument_version_upload,
 )
 from mutu.evaluations.views import F03_SALT
-from mutu.registry.models import Region, Service, ServicePoint, ServiceUnit
+from mutu.registry.models import Mpp, Region, Service, ServicePoint, ServiceUnit
 from mutu.surveys.models import FollowUpItem, ImportJob, Publication
 from mutu.surveys.periods import PeriodKind, period_containing
 from tests.accounts.factories import user_with_role
@@ -76,13 +76,13 @@ from tests.routes import routes as all_routes
 ON_SQLITE = False
 """Run the matrix on SQLite too (while developing it; CI runs it on PostgreSQL)."""
 
-MINIMUM_CHECKS = 2778
-"""The matrix sent 2,778 requests when the evaluation reports and the weekly digest
-switch joined it (101 routes and 4 API operations); 2,622 when the complaint pages,
-the instrument versions,
-the official SKM report and the open data joined it (94 routes, the admin's index
-among them, the exports, and 4 API operations); 1,968 before them: it may grow,
-never silently shrink."""
+MINIMUM_CHECKS = 2886
+"""The matrix sent 2,886 requests when the dashboards (region, unit), the MPP page,
+the evaluation reports and the weekly digest switch joined it (104 routes and 4 API
+operations); 2,622 when the complaint pages, the instrument versions, the official
+SKM report and the open data joined it (94 routes, the admin's index among them, the
+exports, and 4 API operations); 1,968 before them: it may grow, never silently
+shrink."""
 
 # --- who may pass -------------------------------------------------------------------
 # The roles, and the objects each request names: those of unit A (Dukcapil
@@ -206,6 +206,9 @@ ROUTES: dict[str, Expect] = {
     "reports:skm_report_pdf": Expect(get=EVERYONE),  # published periods only
     "reports:skm_report_xlsx": Expect(get=EVERYONE),
     "reports:region_skm_reports": Expect(get=MANAGERS),
+    "reports:region_dashboard": Expect(get=MANAGERS),
+    "reports:unit_dashboard": Expect(get=STAFF),
+    "reports:mpp_detail": Expect(get=EVERYONE),  # a tenant published a period
     "reports:open_data": Expect(get=EVERYONE),
     "reports:open_data_dictionary": Expect(get=EVERYONE),
     "reports:open_data_csv": Expect(get=EVERYONE),
@@ -294,6 +297,7 @@ class Target:
     certificate_code: str
     complaint: Complaint
     attachment: ComplaintAttachment
+    mpp_id: int = 0
 
 
 @dataclass
@@ -450,6 +454,8 @@ def matrix(world, settings, tmp_path) -> Matrix:
         evaluators=[other_evaluator],
     )
     _certify(world, targets[B])
+    for target in targets.values():
+        target.mpp_id = _mpp_of(target)
     return Matrix(
         targets=targets,
         users={
@@ -470,6 +476,16 @@ def matrix(world, settings, tmp_path) -> Matrix:
 
 
 # --- what each route's parameters name ---------------------------------------------
+
+
+def _mpp_of(target: Target) -> int:
+    """An MPP of the target's government holding the target's counter."""
+    mpp, _ = Mpp.objects.get_or_create(
+        government=target.unit.government, name=f"MPP {target.unit.government_id}"
+    )
+    ServicePoint.objects.filter(pk=target.point.pk).update(mpp=mpp)
+    return mpp.pk
+
 
 Value = Callable[[Matrix, Target], Any]
 
@@ -499,6 +515,8 @@ ROUTE_PARAMETERS: dict[str, dict[str, Value]] = {
         "code": lambda m, t: t.region_code,
         "period_key": lambda m, t: m.published_key,
     },
+    "reports:region_dashboard": {"code": lambda m, t: t.region_code},
+    "reports:mpp_detail": {"mpp_id": lambda m, t: t.mpp_id},
     "evaluations:verify": {"code": lambda m, t: t.certificate_code},
     "evaluations:certificate_pdf": {"code": lambda m, t: t.certificate_code},
     "complaints:track": {"code": lambda m, t: t.complaint.tracking_code},

@@ -613,3 +613,22 @@ def evaluator_waiting_list(user: Any, *, today: date) -> list[Assignment]:
         .order_by("cycle__name", "unit__name")
     )
     return [row for row in rows if states.evaluator_side_open(row, today)]
+
+
+def latest_published_result_map(unit_ids: list[int]) -> dict[int, Result]:
+    """Each unit's current result in its newest published cycle (the predicate a
+    dashboard shows), for many units in one query; units never evaluated in a
+    published cycle are absent."""
+    results = (
+        Result.objects.filter(
+            is_current=True,
+            assignment__unit_id__in=unit_ids,
+            assignment__cycle__status=Cycle.Status.PUBLISHED,
+        )
+        .select_related("assignment__cycle")
+        .order_by("-assignment__cycle__year", "-assignment__cycle_id")
+    )
+    latest: dict[int, Result] = {}
+    for result in results:
+        latest.setdefault(result.assignment.unit_id, result)
+    return latest

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +15,8 @@ from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.registry import selectors, services
 from mutu.registry.forms import ServiceForm, StandardForm, UnitRecordForm
-from mutu.surveys.periods import period_from_key
+from mutu.reports.dashboards import result_map
+from mutu.surveys.periods import PeriodKind, period_containing, period_from_key
 from mutu.surveys.selectors import published_period_keys, unit_has_publication
 
 
@@ -185,11 +187,16 @@ def standard_edit(
 def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_for_user(request.user, code)
     units = selectors.region_unit_list(request.user, region)
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER)
+    results = result_map(list(units), period)
+    for unit in units:
+        unit.skm_result = results.get(unit.pk)
     return render(
         request,
         "registry/region_detail.html",
         {
             "region": region,
+            "period": period,
             "children": selectors.region_children_with_units(request.user, region),
             "units": units,
             "report_periods": [

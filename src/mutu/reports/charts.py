@@ -385,3 +385,57 @@ def aspect_bars_svg(
     parts = _open("aspects", WIDTH, y, title, desc)
     parts.append("<defs>" + DOTS.format(id="aspect-dots") + "</defs>")
     return _close(parts + body + legend)
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 120, 36
+
+
+def sparkline_svg(rows: Sequence[dict[str, Any]], *, uid: str, name: str) -> SafeString:
+    """A small-multiple trend: the converted IKM of each period of *rows* (as for
+    :func:`trend_line_svg`) as a line without text, for a table cell. The title
+    names *name*; each point's own ``<title>`` gives its period and value, and the
+    ``<desc>`` lists them all, so nothing is said by the drawing alone."""
+    low, high, pad = 25.0, 100.0, 4.0
+    step = (SPARK_WIDTH - 2 * pad) / max(len(rows) - 1, 1)
+
+    def y_of(value: float) -> float:
+        share = (min(max(value, low), high) - low) / (high - low)
+        return SPARK_HEIGHT - pad - share * (SPARK_HEIGHT - 2 * pad)
+
+    figures = [
+        f"{row['period'].label}: "
+        + (chart_number(row["result"].ikm_converted) if row["result"] else "—")
+        for row in rows
+    ]
+    title = _("Tren IKM %(name)s") % {"name": name}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_WIDTH} '
+        f'{SPARK_HEIGHT}" role="img" aria-labelledby="{uid}-title {uid}-desc" '
+        f'class="spark">',
+        f'<title id="{uid}-title">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape("; ".join(figures))}</desc>',
+        f'<line x1="0" x2="{SPARK_WIDTH}" y1="{y_of(75):.1f}" y2="{y_of(75):.1f}" '
+        'stroke="#c9d1d9" stroke-width="1"/>',
+    ]
+    segments: list[list[str]] = [[]]
+    points: list[str] = []
+    for index, row in enumerate(rows):
+        if row["result"] is None:
+            segments.append([])
+            continue
+        x = pad + index * step
+        value = row["result"].ikm_converted
+        y = y_of(float(value))
+        segments[-1].append(f"{x:.1f},{y:.1f}")
+        points.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BLUE}">'
+            f"<title>{escape(row['period'].label)}: {chart_number(value)}</title>"
+            "</circle>"
+        )
+    for segment in segments:
+        if len(segment) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(segment)}" fill="none" '
+                f'stroke="{BLUE}" stroke-width="2"/>'
+            )
+    return _close(parts + points)

@@ -1,5 +1,6 @@
-"""Reads of the reports app: the rows of the open datasets (issue 15 item 8), and
-the themes of a unit's comments for its results page (item 7).
+"""Reads of the reports app: the rows of the open datasets (issue 15 item 8), the
+themes of a unit's comments for its results page (item 7), and the bulk reads of
+the dashboards and MPP pages (items 1 and 4).
 
 Only published figures leave through the datasets: SKM results of periods their
 unit published, evaluation results of published cycles, complaint figures of the
@@ -13,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Length, Trim
 from django.utils.text import slugify
 
 from mutu.complaints import selectors as complaints
@@ -21,10 +24,11 @@ from mutu.measures.errors import MeasureInputError
 from mutu.measures.rounding import round_half_up
 from mutu.measures.skm import skm_result
 from mutu.measures.skm_elements import ELEMENT_CODES, element_name
-from mutu.registry.models import ServiceUnit
+from mutu.measures.standards import COMPONENT_COUNT, STANDARD_COMPONENTS
+from mutu.registry.models import Mpp, Service, ServiceUnit
 from mutu.reports.comment_themes import comment_stems, elements_of, themes
 from mutu.surveys import selectors as surveys
-from mutu.surveys.models import Publication, Response
+from mutu.surveys.models import FollowUpItem, PeriodPopulation, Publication, Response
 from mutu.surveys.periods import Period, period_from_key
 
 
@@ -258,3 +262,117 @@ def comment_themes_for(
         chosen=picked,
         comments=[comments[i] for i in picked.members[:shown]] if picked else [],
     )
+
+
+# ---------------------------------------------------------------------------------
+# Bulk reads of the dashboards (issue 15 items 1 and 4): one query each, whatever
+# the number of units, so a league table of 2,000 units costs what one of 5 does.
+# ---------------------------------------------------------------------------------
+
+
+def population_map(unit_ids: list[int], period_key: str) -> dict[int, int]:
+    """The population each unit stated for *period_key* (D5); absent when none."""
+    return dict(
+        PeriodPopulation.objects.filter(unit_id__in=unit_ids, period_key=period_key)
+        .order_by()
+        .values_list("unit_id", "population")
+    )
+
+
+def follow_up_map(unit_ids: list[int], period_key: str) -> dict[int, tuple[int, int]]:
+    """``(done, planned)`` follow-up items of each unit for *period_key*; absent
+    when the unit planned none."""
+    rows = (
+        FollowUpItem.objects.filter(unit_id__in=unit_ids, period_key=period_key)
+        .values("unit_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=FollowUpItem.Status.DONE)),
+        )
+        .order_by()
+    )
+    return {row["unit_id"]: (row["done"], row["total"]) for row in rows}
+
+
+def published_pairs(
+    unit_ids: list[int], period_keys: list[str]
+) -> set[tuple[int, str]]:
+    """The ``(unit id, period key)`` pairs among *unit_ids* × *period_keys* that
+    the unit published."""
+    return set(
+        Publication.objects.filter(unit_id__in=unit_ids, period_key__in=period_keys)
+        .order_by()
+        .values_list("unit_id", "period_key")
+    )
+
+
+def standards_map(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """``(complete, active services)`` of each unit: how many of its active
+    services have a standard with all 14 components filled (UU 25/2009 Pasal 21;
+    a component of spaces only is missing, as in
+    :func:`mutu.measures.standards.standard_completeness`). One query over the
+    services; units without an active service are absent."""
+    trimmed = {
+        f"{c.field}_len": Length(Trim(f"standard__{c.field}"))
+        for c in STANDARD_COMPONENTS
+    }
+    filled = sum(
+        (
+            Case(
+                When(**{f"{c.field}_len__gt": 0}, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for c in STANDARD_COMPONENTS
+        ),
+        Value(0),
+    )
+    rows = (
+        Service.objects.filter(unit_id__in=unit_ids, is_active=True)
+        .alias(**trimmed)
+        .annotate(filled=filled)
+        .order_by()
+        .values_list("unit_id", "filled")
+    )
+    out: dict[int, tuple[int, int]] = {}
+    for unit_id, count in rows:
+        complete, total = out.get(unit_id, (0, 0))
+        out[unit_id] = (complete + (count == COMPONENT_COUNT), total + 1)
+    return out
+
+
+def mpp_list_in_region(path: str) -> list[Mpp]:
+    """The MPPs run by governments under the region with *path*, by name."""
+    return list(
+        Mpp.objects.filter(government__path__startswith=path)
+        .select_related("government")
+        .order_by("name")
+    )
+
+
+def mpp_tenant_list(mpp: Mpp) -> list[ServiceUnit]:
+    """The units with a counter in *mpp* (its tenants), each with ``mpp_points``:
+    their counters there. Two queries."""
+    points = list(
+        mpp.points.select_related("unit__government").order_by("unit__name", "name")
+    )
+    tenants: dict[int, ServiceUnit] = {}
+    for point in points:
+        unit = tenants.setdefault(point.unit_id, point.unit)
+        unit.mpp_points = [*getattr(unit, "mpp_points", []), point]  # type: ignore[attr-defined]
+    return list(tenants.values())
+
+
+def mpp_get(mpp_id: int) -> Mpp | None:
+    """The MPP *mpp_id* with its government, or ``None``."""
+    return Mpp.objects.select_related("government__region").filter(pk=mpp_id).first()
+
+
+def published_keys(unit_ids: list[int]) -> list[str]:
+    """The period keys any of *unit_ids* published, newest first."""
+    keys = set(
+        Publication.objects.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values_list("period_key", flat=True)
+    )
+    return sorted(keys, key=lambda key: period_from_key(key).start, reverse=True)

@@ -55,3 +55,8 @@ urlpatterns = [
     path("data/<slug:dataset>.csv", views.open_data_csv, name="open_data_csv"),
     path("data/<slug:dataset>.json", views.open_data_json, name="open_data_json"),
 ]
+urlpatterns += [
+    path("wilayah/<str:code>/dasbor/", views.region_dashboard, name="region_dashboard"),
+    path("unit/<int:unit_id>/dasbor/", views.unit_dashboard, name="unit_dashboard"),
+    path("mpp/<int:mpp_id>/", views.mpp_detail, name="mpp_detail"),
+]

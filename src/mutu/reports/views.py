@@ -1,5 +1,6 @@
 """Printed outputs: the QR posters of a unit's service points (PDF), the official
-SKM report of a published period (PDF, XLSX), and a region's reports in one ZIP.
+SKM report of a published period (PDF, XLSX), and a region's reports in one ZIP;
+the dashboards of a region, a unit and an MPP (issue 15 items 1, 2 and 4).
 
 Evaluation certificates are in :mod:`mutu.evaluations.certificates`; charts in
 :mod:`mutu.reports.charts`.
@@ -17,10 +18,14 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from mutu.accounts.http import AuthenticatedHttpRequest
+from mutu.accounts.scoping import scope_queryset
 from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.evaluations import selectors as evaluations
@@ -30,13 +35,16 @@ from mutu.registry.selectors import (
     region_unit_list,
     unit_get_for_user,
 )
+from mutu.reports import dashboards
 from mutu.reports import evaluation_report as evaluation
+from mutu.reports import selectors as report_selectors
+from mutu.reports.charts import sparkline_svg, trend_line_svg
 from mutu.reports.models import KeptReport
 from mutu.reports.open_data import DATASETS, Dataset, csv_lines, json_document, licence
 from mutu.reports.posters import posters_pdf
 from mutu.reports.services import skm_report_keep
 from mutu.surveys.models import Publication
-from mutu.surveys.periods import period_from_key
+from mutu.surveys.periods import Period, PeriodKind, period_containing, period_from_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -290,3 +298,180 @@ def open_data_csv(request: HttpRequest, dataset: str) -> StreamingHttpResponse:
 def open_data_json(request: HttpRequest, dataset: str) -> JsonResponse:
     """``/data/<dataset>.json``: the same document as the API."""
     return JsonResponse(json_document(_dataset(dataset)))
+
+
+# ---------------------------------------------------------------------------------
+# Dashboards (issue 15 items 1, 2 and 4; docs/regulations.md D10, D12, D23)
+# ---------------------------------------------------------------------------------
+
+SORT_COLUMNS = (
+    ("nama", gettext_lazy("Unit")),
+    ("ikm", gettext_lazy("IKM")),
+    ("sampel", gettext_lazy("Sampel")),
+    ("predikat", gettext_lazy("Predikat")),
+    ("tepat-waktu", gettext_lazy("Pengaduan dijawab tepat waktu")),
+    ("selesai", gettext_lazy("Pengaduan selesai")),
+    ("rtl", gettext_lazy("RTL selesai")),
+    ("standar", gettext_lazy("Standar lengkap")),
+)
+
+
+def _period(request: HttpRequest, default: Period | None = None) -> tuple[Period, str]:
+    """The period of ``?periode=`` (default: *default* or this quarter), and an
+    error message when the parameter names no period."""
+    fallback = default or period_containing(timezone.localdate(), PeriodKind.QUARTER)
+    key = request.GET.get("periode", "").strip()
+    if not key:
+        return fallback, ""
+    try:
+        return period_from_key(key), ""
+    except ValueError:
+        return fallback, _(
+            "Periode “%(key)s” tidak dikenal; ditampilkan %(label)s. Pilih periode "
+            "dari daftar."
+        ) % {"key": key[:20], "label": fallback.label}
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("halaman", "1")))
+    except ValueError:
+        return 1
+
+
+def _with_sparks(rows: list, prefix: str) -> None:
+    for row in rows:
+        if row.trend:
+            row.spark = sparkline_svg(
+                row.trend, uid=f"{prefix}-{row.unit.pk}", name=row.unit.name
+            )
+
+
+def _sort_links(dashboard: dashboards.Dashboard) -> list[dict[str, str]]:
+    """Each sortable column: its label, the link that sorts by it (again: the
+    other way) and its ``aria-sort`` state."""
+    reverse = dashboard.sort.startswith("-")
+    links = []
+    for key, label in SORT_COLUMNS:
+        active = dashboard.sort.removeprefix("-") == key
+        descending = (key in dashboards.DESCENDING_FIRST) != reverse
+        target = (key if reverse else f"-{key}") if active else key
+        links.append(
+            {
+                "key": key,
+                "label": str(label),
+                "url": f"?periode={dashboard.period.key}&urut={target}",
+                "aria": ("descending" if descending else "ascending") if active else "",
+            }
+        )
+    return links
+
+
+@login_required
+@require_GET
+@replica_reads
+def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """``/wilayah/<code>/dasbor/?periode=2025-Q3&urut=ikm``: the league table of the
+    units under the region the user sees, its sub-regions ranked the same way, its
+    D10 figure and MPPs. A coordinator of one regency gets 404 elsewhere."""
+    region = region_get_for_user(request.user, code)
+    period, error = _period(request)
+    units = list(region_unit_list(request.user, region))
+    dashboard = dashboards.region_dashboard(
+        region,
+        units,
+        period,
+        sort=request.GET.get("urut", "peringkat"),
+        page=_page(request),
+    )
+    _with_sparks(dashboard.rows, "tren")
+    return render(
+        request,
+        "reports/region_dashboard.html",
+        {
+            "region": region,
+            "dashboard": dashboard,
+            "error": error,
+            "periods": dashboards.period_choices(),
+            "columns": _sort_links(dashboard),
+            "minimum": dashboards.minimum_sample(),
+            "mpps": dashboards.mpp_list(region),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+@replica_reads
+def unit_dashboard(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
+    """``/unit/<id>/dasbor/``: the unit's own figures over its recent periods
+    (the unit's staff and those above it)."""
+    unit = unit_get_for_user(request.user, unit_id)
+    period, error = _period(request)
+    history = dashboards.unit_history(unit, period)
+    current = history[-1]
+    return render(
+        request,
+        "reports/unit_dashboard.html",
+        {
+            "unit": unit,
+            "period": period,
+            "error": error,
+            "periods": dashboards.period_choices(),
+            "current": current,
+            "history": list(reversed(history)),
+            "trend_chart": trend_line_svg(
+                [{"period": row.period, "result": row.result} for row in history]
+            ),
+            "minimum": dashboards.minimum_sample(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@replica_reads
+def mpp_detail(request: HttpRequest, mpp_id: int) -> HttpResponse:
+    """``/mpp/<id>/``: a Mal Pelayanan Publik, its tenant units and counters, and
+    the figures over its tenants (D10). Public once a tenant published a period:
+    the public sees only published periods; staff see their own units' figures
+    too (D23). 404 while nothing is published, to those who see no tenant."""
+    mpp = report_selectors.mpp_get(mpp_id)
+    if mpp is None:
+        raise Http404
+    tenants = report_selectors.mpp_tenant_list(mpp)
+    ids = [unit.pk for unit in tenants]
+    open_ids = (
+        set(
+            scope_queryset(
+                request.user, ServiceUnit.objects.filter(pk__in=ids)
+            ).values_list("pk", flat=True)
+        )
+        if request.user.is_authenticated
+        else set()
+    )
+    published = report_selectors.published_keys(ids)
+    if not published and not open_ids:
+        raise Http404
+    default = None if open_ids or not published else period_from_key(published[0])
+    period, error = _period(request, default)
+    dashboard = dashboards.mpp_dashboard(tenants, period, open_ids=open_ids)
+    _with_sparks(dashboard.rows, "mpp")
+    points = {row.unit.pk: row for row in dashboard.rows}
+    return render(
+        request,
+        "reports/mpp_detail.html",
+        {
+            "mpp": mpp,
+            "dashboard": dashboard,
+            "tenants": [(unit, points.get(unit.pk)) for unit in tenants],
+            "error": error,
+            "periods": [period_from_key(key) for key in published]
+            if not open_ids
+            else dashboards.period_choices(),
+            "internal": bool(open_ids),
+            "minimum": dashboards.minimum_sample(),
+        },
+        status=400 if error else 200,
+    )

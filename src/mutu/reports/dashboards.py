@@ -1,0 +1,503 @@
+"""The dashboards: a region's league table of units and of its sub-regions, a unit's
+own trend, an MPP's tenants (issue 15 items 1, 2 and 4).
+
+Every figure is read in bulk (a fixed number of queries whatever the number of
+units: :func:`mutu.surveys.selectors.tally_map` over the rollups and the bulk reads
+of :mod:`mutu.reports.selectors`) and computed by :mod:`mutu.measures`: the IKM and
+its interval by ``skm``/``uncertainty``, the sample by ``sampling`` (D5), the
+region's figure by ``comparison.regional_figure`` (D10), places and significant
+differences by ``comparison.league``/``differs`` (D12). How regions are ranked and
+what an MPP shows the public: docs/regulations.md D23.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from mutu.complaints.selectors import UnitComplaintFigures, complaint_figures_map
+from mutu.evaluations.models import Result
+from mutu.evaluations.selectors import latest_published_result_map
+from mutu.measures.comparison import (
+    RegionalFigure,
+    differs,
+    league,
+    rankable,
+    regional_figure,
+)
+from mutu.measures.errors import MeasureInputError
+from mutu.measures.rounding import round_half_up
+from mutu.measures.sampling import required_sample
+from mutu.measures.skm import SkmResult, skm_result
+from mutu.measures.tally import Tally
+from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
+from mutu.registry.models import Mpp, Region, ServiceUnit
+from mutu.reports import selectors
+from mutu.surveys.periods import Period, PeriodKind, period_containing
+from mutu.surveys.selectors import tally_map
+
+TREND_PERIODS = 4
+"""Periods in a unit's small-multiple trend: the chosen one and three before it."""
+UNIT_TREND_PERIODS = 8
+"""Periods on a unit's own dashboard."""
+PAGE_SIZE = 50
+"""Units per page of a league table (the figures of all units are computed; only
+the page's rows read their trends)."""
+TOP_COUNT = 5
+
+
+def minimum_sample() -> int:
+    """D12's minimum when a unit states no population (setting, default 50)."""
+    return int(settings.MUTU_RANKING_MINIMUM_SAMPLE)
+
+
+@lru_cache(maxsize=50_000)
+def _figures(tally: Tally) -> tuple[SkmResult | None, SkmUncertainty | None]:
+    """The SKM result and interval of *tally* (pure, so memoised by its counts:
+    a dashboard read again computes only the units whose rollups changed)."""
+    try:
+        result = skm_result(tally)
+    except MeasureInputError:
+        return None, None
+    return result, skm_uncertainty(result)
+
+
+def figures_of(tally: Tally | None) -> tuple[SkmResult | None, SkmUncertainty | None]:
+    """:func:`_figures` of *tally*, ``(None, None)`` without responses."""
+    if tally is None or not tally.responses:
+        return None, None
+    return _figures(tally)
+
+
+def _percent(share: Fraction | None) -> int | None:
+    """A share as a whole percent, rounded half-up."""
+    return None if share is None else int(round_half_up(share * 100, 0))
+
+
+@dataclass
+class UnitRow:
+    """One unit in a league table for one period."""
+
+    unit: ServiceUnit
+    responses: int
+    result: SkmResult | None
+    uncertainty: SkmUncertainty | None
+    population: int | None
+    required: int
+    sample_ok: bool
+    published: bool = False
+    place: int | None = None
+    above_differs: bool | None = None
+    predicate: Result | None = None
+    complaints: UnitComplaintFigures | None = None
+    follow_up: tuple[int, int] | None = None
+    standards: tuple[int, int] | None = None
+    trend: list[dict[str, Any]] = field(default_factory=list)
+    period: Period | None = None
+    """The row's period where rows of several periods are shown together."""
+    spark: str = ""
+    """The trend as a small SVG (set by the view)."""
+    change: str = ""
+    """``up``/``down`` when the IKM differs significantly from the previous period
+    (D12), ``same`` when it does not, ``""`` when either period has no IKM."""
+
+    @property
+    def ikm(self) -> Fraction | None:
+        return self.result.ikm_converted if self.result else None
+
+    @property
+    def se(self) -> float:
+        return self.uncertainty.se_converted if self.uncertainty else math.inf
+
+    @property
+    def follow_up_percent(self) -> int | None:
+        if not self.follow_up or not self.follow_up[1]:
+            return None
+        return self.follow_up[0] * 100 // self.follow_up[1]
+
+    @property
+    def standards_percent(self) -> int | None:
+        if not self.standards or not self.standards[1]:
+            return None
+        return self.standards[0] * 100 // self.standards[1]
+
+    @property
+    def on_time_share(self) -> Fraction | None:
+        return self.complaints.figures.answered_share if self.complaints else None
+
+    @property
+    def solved_share(self) -> Fraction | None:
+        return self.complaints.figures.solved_share if self.complaints else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return _percent(self.on_time_share)
+
+    @property
+    def solved_percent(self) -> int | None:
+        return _percent(self.solved_share)
+
+
+@dataclass
+class RegionRow:
+    """One sub-region: its D10 figure over the units under it that have an IKM."""
+
+    region: Region
+    units: int
+    figure: RegionalFigure | None
+    rankable: int
+    se: float
+    place: int | None = None
+    above_differs: bool | None = None
+
+
+@dataclass
+class Dashboard:
+    """A region's (or an MPP's) dashboard for one period."""
+
+    period: Period
+    units: int
+    figure: RegionalFigure | None
+    se: float
+    rankable: int
+    rows: list[UnitRow]
+    """This page's rows, in the chosen order."""
+    top: list[UnitRow]
+    children: list[RegionRow] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    sort: str = "peringkat"
+
+
+def period_choices(today: date | None = None) -> list[Period]:
+    """The periods a dashboard offers: this and the previous 11 quarters, then
+    this and the previous two years, newest first."""
+    today = today or timezone.localdate()
+    quarters = [period_containing(today, PeriodKind.QUARTER)]
+    while len(quarters) < 12:
+        quarters.append(quarters[-1].previous())
+    years = [period_containing(today, PeriodKind.YEAR)]
+    while len(years) < 3:
+        years.append(years[-1].previous())
+    return quarters + years
+
+
+def region_se(rows: Iterable[UnitRow]) -> float:
+    """The standard error of a D10 mean: √(Σ seᵢ²) / n over the units with an IKM
+    (the units are fixed, their IKMs independent; D23). Infinite when any unit's
+    is unknown, so such a region never differs significantly."""
+    errors = [row.se for row in rows if row.result is not None]
+    if not errors:
+        return math.inf
+    return math.sqrt(sum(se * se for se in errors)) / len(errors)
+
+
+def unit_rows(
+    units: Sequence[ServiceUnit],
+    period: Period,
+    *,
+    minimum: int | None = None,
+    open_ids: set[int] | None = None,
+    columns: bool = True,
+) -> list[UnitRow]:
+    """One :class:`UnitRow` per unit for *period*, ranked by D12 (``place``,
+    ``above_differs``). Eight queries whatever the number of units (four without
+    *columns*).
+
+    *open_ids* (the MPP page, D23): the units whose unpublished figures the reader
+    may see; any other unit that did not publish the period counts as having no
+    figures. ``None``: every unit's. Without *columns* the other apps' columns
+    are left for :func:`add_columns` (a league page fills only its own rows).
+    """
+    minimum = minimum_sample() if minimum is None else minimum
+    ids = [unit.pk for unit in units]
+    tallies = tally_map(ids, period.start, period.end)
+    populations = selectors.population_map(ids, period.key)
+    published = {u for u, _ in selectors.published_pairs(ids, [period.key])}
+    rows: list[UnitRow] = []
+    for unit in units:
+        tally = tallies.get(unit.pk)
+        if open_ids is not None and unit.pk not in open_ids | published:
+            tally = None
+        result, uncertainty = figures_of(tally)
+        responses = tally.responses if tally else 0
+        population = populations.get(unit.pk)
+        required = minimum if population is None else required_sample(population)
+        ok = rankable(responses, population, minimum=minimum)
+        rows.append(
+            UnitRow(
+                unit,
+                responses,
+                result,
+                uncertainty,
+                population,
+                required,
+                ok,
+                published=unit.pk in published,
+            )
+        )
+    by_id = {row.unit.pk: row for row in rows}
+    for ranked in league([(r.unit.pk, r.ikm, r.se, r.sample_ok) for r in rows]):
+        row = by_id[ranked.key]
+        row.place, row.above_differs = ranked.place, ranked.above_differs
+    if columns:
+        add_columns(rows, period)
+    return rows
+
+
+def add_columns(rows: Sequence[UnitRow], period: Period) -> None:
+    """Fill the columns read from the other apps: the latest evaluation
+    predicate, the complaint figures of the period, its follow-up plan and the
+    standards' completeness. Four queries whatever the number of rows."""
+    ids = [row.unit.pk for row in rows]
+    follow_ups = selectors.follow_up_map(ids, period.key)
+    standards = selectors.standards_map(ids)
+    complaints = complaint_figures_map(ids, period.start, period.end)
+    predicates = latest_published_result_map(ids)
+    for row in rows:
+        pk = row.unit.pk
+        row.follow_up = follow_ups.get(pk)
+        row.standards = standards.get(pk)
+        row.complaints = complaints.get(pk)
+        row.predicate = predicates.get(pk)
+
+
+def add_trends(
+    rows: Sequence[UnitRow],
+    period: Period,
+    *,
+    count: int = TREND_PERIODS,
+    open_ids: set[int] | None = None,
+) -> None:
+    """Fill each row's ``trend`` (oldest first) and ``change`` against the period
+    before (D12's test). One rollup query per earlier period; with *open_ids* (as
+    for :func:`unit_rows`) one more, and an earlier period a unit outside them did
+    not publish has no point."""
+    earlier = [period]
+    while len(earlier) < count:
+        earlier.append(earlier[-1].previous())
+    earlier = earlier[1:]
+    ids = [row.unit.pk for row in rows]
+    maps = [tally_map(ids, p.start, p.end) for p in earlier]
+    if open_ids is not None:
+        published = selectors.published_pairs(ids, [p.key for p in earlier])
+        for p, tallies in zip(earlier, maps, strict=True):
+            for unit_id in list(tallies):
+                if unit_id not in open_ids and (unit_id, p.key) not in published:
+                    del tallies[unit_id]
+    for row in rows:
+        points = [
+            {"period": p, "result": figures_of(m.get(row.unit.pk))[0]}
+            for p, m in zip(earlier, maps, strict=True)
+        ]
+        row.trend = [*reversed(points), {"period": period, "result": row.result}]
+        before, before_unc = (
+            figures_of(maps[0].get(row.unit.pk)) if maps else (None, None)
+        )
+        if row.result is None or before is None or before_unc is None:
+            row.change = ""
+        elif differs(
+            row.result.ikm_converted,
+            row.se,
+            before.ikm_converted,
+            before_unc.se_converted,
+        ):
+            row.change = (
+                "up" if row.result.ikm_converted > before.ikm_converted else "down"
+            )
+        else:
+            row.change = "same"
+
+
+def _ratio(value: Fraction | None) -> tuple[int, Fraction]:
+    return (0, Fraction(0)) if value is None else (1, value)
+
+
+SORTS: dict[str, Callable[[UnitRow], Any]] = {
+    "nama": lambda r: r.unit.name.casefold(),
+    "ikm": lambda r: _ratio(r.ikm),
+    "sampel": lambda r: (r.sample_ok, r.responses),
+    "predikat": lambda r: _ratio(Fraction(r.predicate.index) if r.predicate else None),
+    "tepat-waktu": lambda r: _ratio(r.on_time_share),
+    "selesai": lambda r: _ratio(r.solved_share),
+    "rtl": lambda r: _ratio(
+        Fraction(*r.follow_up) if r.follow_up and r.follow_up[1] else None
+    ),
+    "standar": lambda r: _ratio(
+        Fraction(*r.standards) if r.standards and r.standards[1] else None
+    ),
+}
+"""Sort keys of a league table (``?urut=ikm``; ``?urut=-ikm`` reverses). Blanks
+sort as the lowest value. The default ``peringkat`` is D12's order: the ranked
+units by place, then the unranked by name."""
+COLUMN_SORTS = {"predikat", "tepat-waktu", "selesai", "rtl", "standar"}
+"""Sorts by a column :func:`add_columns` fills."""
+DESCENDING_FIRST = {
+    "ikm",
+    "sampel",
+    "predikat",
+    "tepat-waktu",
+    "selesai",
+    "rtl",
+    "standar",
+}
+
+
+def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
+    """*rows* in the order *sort* names, and the sort actually applied (an
+    unknown key falls back to ``peringkat``)."""
+    name = sort.removeprefix("-")
+    if name not in SORTS:
+        ranked = sorted((r for r in rows if r.place), key=lambda r: r.place or 0)
+        rest = sorted((r for r in rows if not r.place), key=SORTS["nama"])
+        return ranked + rest, "peringkat"
+    reverse = (name in DESCENDING_FIRST) != sort.startswith("-")
+    ordered = sorted(rows, key=SORTS["nama"])
+    return sorted(ordered, key=SORTS[name], reverse=reverse), sort
+
+
+def _dashboard(
+    rows: list[UnitRow],
+    period: Period,
+    *,
+    sort: str,
+    page: int,
+    open_ids: set[int] | None = None,
+) -> Dashboard:
+    measured = [row for row in rows if row.result is not None]
+    figure = regional_figure([row.result.ikm_converted for row in measured])  # type: ignore[union-attr]
+    if sort.removeprefix("-") in COLUMN_SORTS:
+        add_columns(rows, period)  # every row's, to sort by them
+    ordered, applied = sort_rows(rows, sort)
+    pages = max(1, math.ceil(len(ordered) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    if sort.removeprefix("-") not in COLUMN_SORTS:
+        add_columns(shown, period)
+    add_trends(shown, period, open_ids=open_ids)
+    top = sorted((r for r in rows if r.place), key=lambda r: r.place or 0)[:TOP_COUNT]
+    return Dashboard(
+        period=period,
+        units=len(rows),
+        figure=figure,
+        se=region_se(measured),
+        rankable=sum(1 for row in rows if row.sample_ok and row.result),
+        rows=shown,
+        top=top,
+        page=page,
+        pages=pages,
+        sort=applied,
+    )
+
+
+def child_region_rows(region: Region, rows: Sequence[UnitRow]) -> list[RegionRow]:
+    """The direct sub-regions of *region* holding any of *rows*' units, each with
+    its D10 figure and ranked like units (D23): by its figure, only when at least
+    one of its units may be ranked (D12), marked where it differs significantly
+    from the region above it. One query."""
+    depth = region.path.count("/")
+    buckets: dict[str, list[UnitRow]] = {}
+    for row in rows:
+        prefix = "/".join(row.unit.path.split("/")[: depth + 1]) + "/"
+        if prefix != region.path:
+            buckets.setdefault(prefix, []).append(row)
+    children = list(region.children.filter(path__in=list(buckets)).order_by("code"))
+    out: list[RegionRow] = []
+    for child in children:
+        members = buckets[child.path]
+        measured = [row for row in members if row.result is not None]
+        out.append(
+            RegionRow(
+                child,
+                len(members),
+                regional_figure([row.result.ikm_converted for row in measured]),  # type: ignore[union-attr]
+                sum(1 for row in measured if row.sample_ok),
+                region_se(measured),
+            )
+        )
+    by_pk = {row.region.pk: row for row in out}
+    placed = league(
+        [
+            (
+                row.region.pk,
+                row.figure.mean if row.figure else None,
+                row.se,
+                row.rankable > 0,
+            )
+            for row in out
+        ]
+    )
+    for ranked in placed:
+        by_pk[ranked.key].place = ranked.place
+        by_pk[ranked.key].above_differs = ranked.above_differs
+    return sorted(out, key=lambda r: (r.place is None, r.place or 0, r.region.code))
+
+
+def region_dashboard(
+    region: Region,
+    units: Sequence[ServiceUnit],
+    period: Period,
+    *,
+    sort: str = "peringkat",
+    page: int = 1,
+) -> Dashboard:
+    """The dashboard of *region* over *units* (already scoped to the reader)."""
+    rows = unit_rows(units, period, columns=False)
+    dashboard = _dashboard(rows, period, sort=sort, page=page)
+    dashboard.children = child_region_rows(region, rows)
+    return dashboard
+
+
+def mpp_dashboard(
+    tenants: Sequence[ServiceUnit], period: Period, *, open_ids: set[int]
+) -> Dashboard:
+    """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
+    tenant outside *open_ids* only the periods it published)."""
+    rows = unit_rows(tenants, period, open_ids=open_ids, columns=False)
+    return _dashboard(rows, period, sort="peringkat", page=1, open_ids=open_ids)
+
+
+def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
+    """The unit's rows for *period* and the :data:`UNIT_TREND_PERIODS` − 1 before
+    it, oldest first, each with ``change`` against the one before."""
+    periods = [period]
+    while len(periods) < UNIT_TREND_PERIODS + 1:
+        periods.append(periods[-1].previous())
+    periods.reverse()
+    rows = [unit_rows([unit], p, columns=p == period)[0] for p in periods]
+    for row, row_period in zip(rows, periods, strict=True):
+        row.period = row_period
+    for before, after in itertools.pairwise(rows):
+        if after.result is None or before.result is None:
+            after.change = ""
+        elif differs(after.ikm, after.se, before.ikm, before.se):  # type: ignore[arg-type]
+            after.change = "up" if after.ikm > before.ikm else "down"  # type: ignore[operator]
+        else:
+            after.change = "same"
+    return rows[1:]
+
+
+def mpp_list(region: Region) -> list[Mpp]:
+    """The MPPs under *region*."""
+    return selectors.mpp_list_in_region(region.path)
+
+
+def result_map(units: Sequence[ServiceUnit], period: Period) -> dict[int, SkmResult]:
+    """Each unit's SKM result for *period* (one rollup query); units without
+    responses are absent. For the region page's IKM column."""
+    tallies = tally_map([unit.pk for unit in units], period.start, period.end)
+    out: dict[int, SkmResult] = {}
+    for unit_id, tally in tallies.items():
+        result, _ = figures_of(tally)
+        if result is not None:
+            out[unit_id] = result
+    return out
