@@ -3,10 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from mutu.accounts.models import Role, User
@@ -18,8 +17,14 @@ from mutu.measures.tally import PairSums, Tally
 from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
 from mutu.registry.models import Region, ServiceUnit
 from mutu.surveys.models import (
+    AGE_BANDS,
     ELEMENT_FIELDS,
     ROLLUP_COUNT_FIELDS,
+    ROLLUP_MARK_FIELDS,
+    ROLLUP_PAIR_FIELDS,
+    ROLLUP_PAIRS,
+    ROLLUP_PROFILE_FIELDS,
+    ROLLUP_PROFILE_VALUES,
     Channel,
     DailyRollup,
     Education,
@@ -41,28 +46,58 @@ def _rollups(unit: ServiceUnit, period: Period, service_id: int | None) -> Query
     return rows.filter(service_id=service_id) if service_id else rows
 
 
+TALLY_FIELDS = ("responses", *ROLLUP_COUNT_FIELDS, *ROLLUP_PAIR_FIELDS)
+"""The rollup columns a tally with its pair sums is made of."""
+
+
 def _tally_from_sums(sums: dict[str, Any]) -> Tally:
-    """A tally from summed rollup columns (``responses`` and the element counts)."""
+    """A tally, with the co-answer sums of its element pairs, from summed rollup
+    columns (``responses``, the element counts and the pair sums).
+
+    With the pair sums the interval uses the covariance method, the same as
+    ``mutu measure`` on the raw answers (mutu.measures.uncertainty). Sums that do
+    not fit the counts (a rollup row damaged by hand) leave the pairs unknown:
+    the interval then falls back to the conservative bound.
+    """
     counts = {
         field.upper(): [sums[f"{field}_{v}"] or 0 for v in (1, 2, 3, 4)]
         for field in ELEMENT_FIELDS
     }
     counts = {code: row for code, row in counts.items() if sum(row)}
-    return Tally.from_counts(counts, responses=sums["responses"] or 0)
+    tally = Tally.from_counts(counts, responses=sums["responses"] or 0)
+    in_use = {code.lower() for code in counts}
+    try:
+        return replace(
+            tally,
+            pairs=tuple(
+                PairSums(
+                    a.upper(),
+                    b.upper(),
+                    *(sums[f"{a}{b}_{part}"] or 0 for part in ("n", "a", "b", "ab")),
+                )
+                for a, b in ROLLUP_PAIRS
+                if a in in_use and b in in_use
+            ),
+        )
+    except MeasureInputError:
+        return tally
+
+
+def _summed(rows: QuerySet, fields: Iterable[str]) -> dict[str, Any]:
+    return rows.aggregate(**{name: Sum(name) for name in fields})
 
 
 def period_tally(
     unit: ServiceUnit, period: Period, *, service_id: int | None = None
 ) -> Tally:
-    """The tally of a unit's counted responses in *period*, summed from rollups."""
-    sums = _rollups(unit, period, service_id).aggregate(
-        responses=Sum("responses"), **{name: Sum(name) for name in ROLLUP_COUNT_FIELDS}
-    )
-    return _tally_from_sums(sums)
+    """The tally (with pair sums) of a unit's counted responses in *period*,
+    summed from rollups."""
+    return _tally_from_sums(_summed(_rollups(unit, period, service_id), TALLY_FIELDS))
 
 
 def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tally]:
-    """The tally of each unit's counted responses on the days start…end.
+    """The tally (with pair sums) of each unit's counted responses on the days
+    start…end.
 
     One ``GROUP BY unit`` over the rollups for all *unit_ids*: what a dashboard or
     a league table reads for many units at once. A unit without counted responses
@@ -75,7 +110,7 @@ def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tall
         .values("unit_id")
         .annotate(
             total=Sum("responses"),
-            **{name: Sum(name) for name in ROLLUP_COUNT_FIELDS},
+            **{name: Sum(name) for name in TALLY_FIELDS if name != "responses"},
         )
         .order_by()
     )
@@ -84,51 +119,6 @@ def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tall
         for row in rows
         if row["total"]
     }
-
-
-def _with_pair_sums(
-    tally: Tally, unit: ServiceUnit, period: Period, service_id: int | None
-) -> Tally:
-    """*tally* with the co-answer sums of its element pairs, read from the counted
-    responses in one query, so the interval uses the covariance method instead of
-    the conservative bound (mutu.measures.uncertainty).
-
-    Rollups hold per-element counts only (36 pairs × 4 sums would quadruple every
-    rollup row). Should a response arrive between the two reads, the sums no longer
-    fit the tally; the tally then keeps its conservative bound.
-    """
-    codes = [item.code.lower() for item in tally.elements]
-    pairs = list(combinations(codes, 2))
-    if not pairs:
-        return tally
-    responses = _period_responses(unit, period).filter(is_excluded=False)
-    if service_id:
-        responses = responses.filter(service_id=service_id)
-    aggregates: dict[str, Any] = {}
-    for a, b in pairs:
-        both = Q(**{f"{a}__isnull": False, f"{b}__isnull": False})
-        aggregates[f"{a}_{b}_n"] = Count("id", filter=both)
-        aggregates[f"{a}_{b}_a"] = Sum(a, filter=both)
-        aggregates[f"{a}_{b}_b"] = Sum(b, filter=both)
-        aggregates[f"{a}_{b}_ab"] = Sum(F(a) * F(b), filter=both)
-    sums = responses.aggregate(**aggregates)
-    try:
-        return replace(
-            tally,
-            pairs=tuple(
-                PairSums(
-                    a.upper(),
-                    b.upper(),
-                    sums[f"{a}_{b}_n"],
-                    sums[f"{a}_{b}_a"] or 0,
-                    sums[f"{a}_{b}_b"] or 0,
-                    sums[f"{a}_{b}_ab"] or 0,
-                )
-                for a, b in pairs
-            ),
-        )
-    except MeasureInputError:
-        return tally
 
 
 @dataclass(frozen=True)
@@ -145,10 +135,11 @@ class PeriodResult:
 def period_result(
     unit: ServiceUnit, period: Period, *, service_id: int | None = None
 ) -> PeriodResult:
-    """Everything the results page shows for one unit and period."""
-    tally = _with_pair_sums(
-        period_tally(unit, period, service_id=service_id), unit, period, service_id
-    )
+    """Everything the results page shows for one unit and period, from rollups only:
+    two queries (the sums, the channels), whatever the number of responses."""
+    rows = _rollups(unit, period, service_id)
+    sums = _summed(rows, (*TALLY_FIELDS, *ROLLUP_MARK_FIELDS))
+    tally = _tally_from_sums(sums)
     result = uncertainty = None
     if tally.responses:
         try:
@@ -159,29 +150,17 @@ def period_result(
     channel_labels = dict(Channel.choices)
     channels = [
         {"channel": channel_labels.get(row["channel"], row["channel"]), "n": row["n"]}
-        for row in _rollups(unit, period, service_id)
-        .values("channel")
-        .annotate(n=Sum("responses"))
-        .order_by("-n")
+        for row in rows.values("channel").annotate(n=Sum("responses")).order_by("-n")
         if row["n"]
     ]
-    responses = Response.objects.filter(
-        unit=unit, day__gte=period.start, day__lte=period.end
-    )
-    if service_id:
-        responses = responses.filter(service_id=service_id)
-    marks = responses.aggregate(
-        flagged=Count("id", filter=Q(is_flagged=True)),
-        excluded=Count("id", filter=Q(is_excluded=True)),
-    )
     return PeriodResult(
         period,
         tally,
         result,
         uncertainty,
         channels,
-        marks["flagged"],
-        marks["excluded"],
+        sums["flagged"] or 0,
+        sums["excluded"] or 0,
     )
 
 
@@ -191,40 +170,35 @@ def _period_responses(unit: ServiceUnit, period: Period) -> QuerySet[Response]:
     )
 
 
-AGE_BANDS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 100))
-
-
 def profile_tables(
     unit: ServiceUnit, period: Period
 ) -> dict[str, list[dict[str, Any]]]:
-    """Counted respondents by sex, age band, education and occupation (§1.5)."""
-    counted = _period_responses(unit, period).filter(is_excluded=False)
+    """Counted respondents by sex, age band, education and occupation (§1.5),
+    summed from the rollups' profile columns."""
+    sums = _summed(_rollups(unit, period, None), ROLLUP_PROFILE_FIELDS)
     tables: dict[str, list[dict[str, Any]]] = {}
     for field, choices in (
         ("sex", Sex.choices),
         ("education", Education.choices),
         ("occupation", Occupation.choices),
     ):
-        counts = dict(
-            counted.values_list(field)
-            .annotate(n=Count("id"))
-            .order_by()
-            .values_list(field, "n")
-        )
-        rows = [{"label": label, "n": counts.get(value, 0)} for value, label in choices]
-        rows.append({"label": _("Tidak diisi"), "n": counts.get("", 0)})
+        columns = {
+            value: column
+            for name, value, column in ROLLUP_PROFILE_VALUES
+            if name == field
+        }
+        rows = [
+            {"label": label, "n": sums[columns[value]] or 0} for value, label in choices
+        ]
+        rows.append({"label": _("Tidak diisi"), "n": sums[columns[""]] or 0})
         tables[field] = rows
-    ages = counted.aggregate(
-        blank=Count("id", filter=Q(age__isnull=True)),
-        **{
-            f"a{low}": Count("id", filter=Q(age__gte=low, age__lte=high))
-            for low, high in AGE_BANDS
-        },
-    )
     tables["age"] = [
-        {"label": f"{low}–{high}" if high < 100 else f"≥ {low}", "n": ages[f"a{low}"]}
+        {
+            "label": f"{low}–{high}" if high < 100 else f"≥ {low}",
+            "n": sums[f"age_{low}"] or 0,
+        }
         for low, high in AGE_BANDS
-    ] + [{"label": _("Tidak diisi"), "n": ages["blank"]}]
+    ] + [{"label": _("Tidak diisi"), "n": sums["age_blank"] or 0}]
     return tables
 
 
@@ -249,7 +223,8 @@ class ExtraQuestionResult:
 def extra_question_results(
     unit: ServiceUnit, period: Period
 ) -> list[ExtraQuestionResult]:
-    """Answers to the unit's own questions in the period (counted responses only).
+    """Answers to the unit's own questions in the period (counted responses only),
+    summed from the rollups' ``x1_1`` … ``x5_4`` columns.
 
     Outside the IKM by design (docs/regulations.md §1: the index has nine elements).
     Answers are stored by position (X1…X5), so they show under the unit's current
@@ -258,31 +233,35 @@ def extra_question_results(
     questions = survey_settings_for(unit).extra_questions or []
     if not questions:
         return []
-    tallies = {f"X{n}": [0, 0, 0, 0] for n in range(1, len(questions) + 1)}
-    answers = (
-        _period_responses(unit, period)
-        .filter(is_excluded=False)
-        .exclude(extra_answers={})
-        .values_list("extra_answers", flat=True)
+    codes = [f"x{n}" for n in range(1, len(questions) + 1)]
+    sums = _summed(
+        _rollups(unit, period, None),
+        [f"{code}_{value}" for code in codes for value in (1, 2, 3, 4)],
     )
-    for extra in answers.iterator(chunk_size=2000):
-        for code, value in extra.items():
-            if code in tallies and value in (1, 2, 3, 4):
-                tallies[code][value - 1] += 1
     return [
-        ExtraQuestionResult(code, question, tuple(tallies[code]))  # type: ignore[arg-type]
-        for code, question in zip(tallies, questions, strict=True)
+        ExtraQuestionResult(
+            code.upper(),
+            question,
+            tuple(sums[f"{code}_{value}"] or 0 for value in (1, 2, 3, 4)),  # type: ignore[arg-type]
+        )
+        for code, question in zip(codes, questions, strict=True)
     ]
 
 
 def comment_list(
     unit: ServiceUnit, period: Period, *, limit: int = 50
 ) -> list[Response]:
-    """The newest non-empty comments of counted responses in the period."""
+    """The newest non-empty comments of counted responses in the period.
+
+    Read through the partial index ``response_comments`` (unit, day, time, id,
+    newest first, of counted responses with a comment): the scan starts at the
+    period's last day and stops after *limit* rows, whatever the period's size.
+    """
     return list(
         _period_responses(unit, period)
         .filter(is_excluded=False)
         .exclude(comment="")
+        .order_by("-day", "-submitted_at", "-id")
         .select_related("service")
         .only("comment", "submitted_at", "service__name")[:limit]
     )
