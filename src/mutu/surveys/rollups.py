@@ -252,20 +252,25 @@ def _table() -> str:
 
 
 def _differences_sql() -> str:
-    """The rollup rows that differ from the responses' (keys and counts), each
-    side with its own mark: ``0`` as the responses say, ``1`` as stored.
+    """The keys whose stored rollup differs from what the responses say: key, then
+    the responses counted as stored and as the responses say (0 when no row).
 
-    Stored rows whose numbers are all 0 count as missing rows (nothing to count).
+    One hash join on the key (not a comparison of whole rows both ways): stored
+    rows whose numbers are all 0 count as missing rows (nothing to count).
     """
-    columns = ", ".join((*KEY_FIELDS, *COUNT_FIELDS))
     table = _table()
     response_table = connection.ops.quote_name(Response._meta.db_table)
     nonzero = " OR ".join(f"{name} <> 0" for name in COUNT_FIELDS)
+    columns = ", ".join((*KEY_FIELDS, *COUNT_FIELDS))
     stored = f"SELECT {columns} FROM {table} WHERE {nonzero}"  # noqa: S608
-    expected = rollups_group_sql(response_table)
+    same_key = " AND ".join(f"e.{k} = s.{k}" for k in KEY_FIELDS)
+    differ = " OR ".join(f"e.{n} <> s.{n}" for n in COUNT_FIELDS)
+    keys = ", ".join(f"COALESCE(e.{k}, s.{k})" for k in KEY_FIELDS)
     return (
-        f"SELECT 0, * FROM ({expected} EXCEPT {stored}) AS missing "  # noqa: S608
-        f"UNION ALL SELECT 1, * FROM ({stored} EXCEPT {expected}) AS wrong"
+        f"SELECT {keys}, COALESCE(s.responses, 0), COALESCE(e.responses, 0) "  # noqa: S608
+        f"FROM ({_expected_select(response_table)}) AS e "
+        f"FULL OUTER JOIN ({stored}) AS s ON {same_key} "
+        f"WHERE e.unit_id IS NULL OR s.unit_id IS NULL OR {differ}"
     )
 
 
@@ -273,7 +278,7 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     """Recompute every rollup from the responses, set-wise in SQL.
 
     With *check_only* nothing is written: one query compares what the responses
-    say (:func:`rollups_group_sql`) with the stored rows, both ways, and the
+    say (:func:`rollups_group_sql`) with the stored rows, joined on the key, and the
     report lists each rollup that differs (there must be none). Otherwise the
     rollups are replaced in one transaction by one ``INSERT … SELECT … GROUP BY``
     (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
@@ -328,20 +333,12 @@ def _skip_row_triggers(cursor: Any) -> bool:
 
 def _describe(rows: Sequence[Sequence[Any]]) -> list[str]:
     """One line per differing key: the responses stored and the responses counted."""
-    sides: dict[tuple, dict[int, Sequence[Any]]] = {}
-    for row in rows:
-        sides.setdefault(tuple(row[1:5]), {})[row[0]] = row
     lines = []
-    for key in sorted(sides, key=str):
-        want, have = sides[key].get(0), sides[key].get(1)
+    for unit, service, day, channel, have, want in sorted(rows, key=str):
         lines.append(
-            f"unit={key[0]} service={key[1]} day={key[2]} channel={key[3]}: "
-            f"stored {have[5] if have else 0}, responses {want[5] if want else 0}"
-            + (
-                " (other figures differ)"
-                if want and have and want[5] == have[5]
-                else ""
-            )
+            f"unit={unit} service={service} day={day} channel={channel}: "
+            f"stored {have}, responses {want}"
+            + (" (other figures differ)" if have == want else "")
         )
     return lines
 
@@ -394,6 +391,18 @@ def rollups_jit_off(cursor: Any) -> None:
     hundred aggregates of :func:`rollups_group_sql` costs seconds and saves less."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL jit = off")
+
+
+def _expected_select(source: str) -> str:
+    """:func:`rollups_group_sql` with each number named after its column."""
+    named = ", ".join(
+        f"{sql} AS {name}"
+        for sql, name in zip(_figure_sql(), COUNT_FIELDS, strict=True)
+    )
+    return (
+        f"SELECT unit_id, service_id, day, channel, {named} "  # noqa: S608
+        f"FROM {source} GROUP BY unit_id, service_id, day, channel"
+    )
 
 
 def rollups_group_sql(source: str) -> str:
