@@ -110,21 +110,21 @@ def rollup_counts_add(
             counts[k + 2] += sign * b
             counts[k + 3] += sign * a * b
     sex, age, education, occupation = profile
-    for field, value in (
+    for field, choice in (
         ("sex", sex),
         ("education", education),
         ("occupation", occupation),
     ):
-        k = _PROFILE_INDEX.get((field, value or ""))
-        if k is not None:
-            counts[k] += sign
-    k = _AGE_BLANK if age is None else _AGE_INDEX.get(age)
-    if k is not None:
-        counts[k] += sign
-    for code, value in (extra or {}).items():
-        k = _EXTRA_INDEX.get((code, value))
-        if k is not None:
-            counts[k] += sign
+        place = _PROFILE_INDEX.get((field, choice or ""))
+        if place is not None:
+            counts[place] += sign
+    place = _AGE_BLANK if age is None else _AGE_INDEX.get(age)
+    if place is not None:
+        counts[place] += sign
+    for code, answer in (extra or {}).items():
+        place = _EXTRA_INDEX.get((code, answer))
+        if place is not None:
+            counts[place] += sign
 
 
 def rollup_counts_new() -> list[int]:
