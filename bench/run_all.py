@@ -76,6 +76,18 @@ BENCHMARKS = (
         quick=("--rows", "20000", "--units", "50", "--repeat", "1"),
     ),
     Benchmark(
+        "rollups",
+        "rollups_rebuild.py",
+        full=("--preset", "nation"),
+        quick=("--units", "40", "--responses", "5000", "--rounds", "1"),
+    ),
+    Benchmark(
+        "results",
+        "results_page.py",
+        full=("--preset", "nation", "--requests", "50"),
+        quick=("--units", "40", "--responses", "5000", "--requests", "10"),
+    ),
+    Benchmark(
         "report",
         "skm_report.py",
         full=("--units", "30", "--responses", "400"),

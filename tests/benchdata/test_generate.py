@@ -21,6 +21,7 @@ from mutu.registry.models import (
 )
 from mutu.surveys.models import DailyRollup, Response, ResponseFlag
 from mutu.surveys.rollups import rollups_rebuild
+from tests.surveys.rollup_checks import rollups_by_python_rule, rollups_stored
 
 SMALL = Plan(units=60, responses=6000, seed=7)
 
@@ -68,7 +69,22 @@ def _digest() -> str:
             ),
         ),
         (ResponseFlag, ("response_id", "rule")),
-        (DailyRollup, ("unit_id", "service_id", "day", "channel", "responses", "u9_4")),
+        (
+            DailyRollup,
+            (
+                "unit_id",
+                "service_id",
+                "day",
+                "channel",
+                "responses",
+                "u9_4",
+                "u1u9_ab",
+                "sex_p",
+                "age_35",
+                "flagged",
+                "excluded",
+            ),
+        ),
         (Answer, ("assignment_id", "indicator", "self_level")),
     ):
         # Ordered by every field: rows tied on the first two (rollups of one unit
@@ -95,6 +111,8 @@ def test_generate_small_database_is_consistent():
     assert ServiceUnit.objects.count() == 60
     assert Region.objects.count() == 1 + 38 + 514
     assert rollups_rebuild(check_only=True).ok
+    # The generator's SQL rule gives what the Python rule gives, every column.
+    assert rollups_stored() == rollups_by_python_rule()
     for unit in ServiceUnit.objects.select_related("government__region"):
         region = unit.government.region
         assert region.level in {"province", "regency", "city"}

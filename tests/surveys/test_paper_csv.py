@@ -23,14 +23,14 @@ from mutu.surveys.channels.paper.layout import COLUMNS
 from mutu.surveys.channels.paper.rows import rows_check
 from mutu.surveys.models import (
     ELEMENT_FIELDS,
-    ROLLUP_COUNT_FIELDS,
     DailyRollup,
     ImportJob,
     Response,
 )
-from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.rollups import COUNT_FIELDS, rollups_rebuild
 from mutu.surveys.rules import submission_window
 from tests.api.factories import token_client
+from tests.surveys.rollup_checks import rollups_by_python_rule, rollups_stored
 from tests.surveys.test_paper import form_row, new_job, run, xlsx_bytes
 
 SIZE = 10_000
@@ -99,14 +99,11 @@ def _content() -> Counter:
 
 
 def _rollups() -> Counter:
-    """Rollup counts per service and day, summed over channels."""
+    """Every rollup column (element counts, pair sums, profile, flagged …) per
+    service and day, summed over channels."""
     totals: Counter = Counter()
-    for row in DailyRollup.objects.values_list(
-        "service_id", "day", "responses", *ROLLUP_COUNT_FIELDS
-    ):
-        for name, value in zip(
-            ("responses", *ROLLUP_COUNT_FIELDS), row[2:], strict=True
-        ):
+    for row in DailyRollup.objects.values_list("service_id", "day", *COUNT_FIELDS):
+        for name, value in zip(COUNT_FIELDS, row[2:], strict=True):
             totals[(row[0], row[1], name)] += value
     return +totals
 
@@ -128,12 +125,14 @@ def test_csv_xlsx_and_api_bulk_store_identical_rows_and_rollups(world, settings)
     job = run(new_job(world, csv_bytes(rows), name="survei.csv"), today=today)
     assert (job.status, job.created_count) == ("done", SIZE), job.errors
     assert rollups_rebuild(check_only=True).ok
+    assert rollups_stored() == rollups_by_python_rule()
     from_csv, rollups_csv = _content(), _rollups()
     _empty()
 
     job = run(new_job(world, xlsx_bytes(rows)), today=today)
     assert (job.status, job.created_count) == ("done", SIZE), job.errors
     assert rollups_rebuild(check_only=True).ok
+    assert rollups_stored() == rollups_by_python_rule()
     from_xlsx, rollups_xlsx = _content(), _rollups()
     _empty()
 
@@ -162,6 +161,7 @@ def test_csv_xlsx_and_api_bulk_store_identical_rows_and_rollups(world, settings)
         )
         assert answer.status_code == 200, answer.json()
     assert rollups_rebuild(check_only=True).ok
+    assert rollups_stored() == rollups_by_python_rule()
 
     assert sum(from_csv.values()) == SIZE
     assert from_csv == from_xlsx == _content()

@@ -21,7 +21,11 @@ from mutu.measures.instrument import DEFAULT_PEKPPP_INSTRUMENT, load_instrument
 from mutu.registry.models import Region, ServiceUnit
 from mutu.surveys.models import DailyRollup, Response, ResponseFlag
 from mutu.surveys.partitions import partitions_months
-from mutu.surveys.rollups import rollups_group_sql, rollups_insert_sql
+from mutu.surveys.rollups import (
+    rollups_group_sql,
+    rollups_insert_sql,
+    rollups_jit_off,
+)
 
 
 @dataclass
@@ -115,14 +119,13 @@ def benchdata_generate(
 
         started = time.perf_counter()
         with connection.cursor() as cursor:
+            rollups_jit_off(cursor)
             cursor.execute(
                 rollups_insert_sql(
                     rollups_group_sql(
-                        connection.ops.quote_name(Response._meta.db_table),
-                        where="is_excluded = %s",
+                        connection.ops.quote_name(Response._meta.db_table)
                     )
-                ),
-                [False],
+                )
             )
         stage("rollups", DailyRollup.objects.count(), started)
 

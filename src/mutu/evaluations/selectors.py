@@ -515,13 +515,13 @@ def score_sheets(cycle: Cycle, assignments: list[Assignment]) -> list[dict[str, 
         for aspect in instrument.aspects:
             items = []
             for indicator in aspect.indicators:
-                answer = answers[assignment.pk].get(indicator.number)
-                feed = frozen.get(indicator.number) or (answer.feed if answer else {})
-                self_level = answer.self_level if answer else None
-                score = answer.score if answer else None
+                given = answers[assignment.pk].get(indicator.number)
+                feed = frozen.get(indicator.number) or (given.feed if given else {})
+                self_level = given.self_level if given else None
+                score = given.score if given else None
                 item = {
                     "indicator": indicator,
-                    "answer": answer,
+                    "answer": given,
                     "self_level": self_level,
                     "score": score,
                     "feed": feed or {},
@@ -595,7 +595,7 @@ def cycle_waiting_list(user: Any, *, today: date) -> list[dict[str, Any]]:
         )
         .order_by("cycle__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def evaluator_waiting_list(user: Any, *, today: date) -> list[Assignment]:

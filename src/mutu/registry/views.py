@@ -190,7 +190,7 @@ def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     period = period_containing(timezone.localdate(), PeriodKind.QUARTER)
     results = result_map(list(units), period)
     for unit in units:
-        unit.skm_result = results.get(unit.pk)
+        unit.skm_result = results.get(unit.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "registry/region_detail.html",

@@ -33,7 +33,7 @@ from mutu.evaluations import selectors
 from mutu.evaluations.instruments import cycle_instrument
 from mutu.evaluations.models import Assignment, Cycle
 from mutu.measures.rounding import format_id
-from mutu.reports.spreadsheets import cell_text
+from mutu.reports.spreadsheets import rows_append
 
 
 @dataclass(frozen=True)
@@ -162,39 +162,37 @@ def evaluation_report_xlsx(report: EvaluationReport) -> bytes:
     Every text cell passes :func:`cell_text` (formula injection)."""
     book = Workbook()
     book.remove(book.worksheets[0])
-    _write(
-        book.create_sheet("Hasil"),
+    results: list[list[Any]] = [
+        [report.cycle.name],
+        ["Tahun", report.cycle.year],
+        ["Instrumen", report.instrument_title],
+        ["Status siklus", report.cycle.get_status_display()],
+        [],
         [
-            [report.cycle.name],
-            ["Tahun", report.cycle.year],
-            ["Instrumen", report.instrument_title],
-            ["Status siklus", report.cycle.get_status_display()],
-            [],
-            [
-                "Peringkat",
-                "Unit",
-                "Wilayah",
-                "Tahap",
-                "Indeks (IPP)",
-                "Predikat",
-                "Sebutan",
-                "Nomor piagam",
-            ],
-        ]
-        + [
-            [
-                row["rank"],
-                row["unit"].name,
-                row["region"],
-                row["stage"],
-                float(row["index"]) if row["index"] is not None else None,
-                row["predicate"],
-                row["predicate_label"],
-                row["certificate"] or ("dicabut" if row["revoked"] else ""),
-            ]
-            for row in report.rows
+            "Peringkat",
+            "Unit",
+            "Wilayah",
+            "Tahap",
+            "Indeks (IPP)",
+            "Predikat",
+            "Sebutan",
+            "Nomor piagam",
         ],
-    )
+    ]
+    results += [
+        [
+            row["rank"],
+            row["unit"].name,
+            row["region"],
+            row["stage"],
+            float(row["index"]) if row["index"] is not None else None,
+            row["predicate"],
+            row["predicate_label"],
+            row["certificate"] or ("dicabut" if row["revoked"] else ""),
+        ]
+        for row in report.rows
+    ]
+    rows_append(book.create_sheet("Hasil"), results)
     figures: list[list[Any]] = [["Unit", "Sumber data", "Angka", "Nilai"]]
     for number, sheet in enumerate(report.sheets, start=1):
         rows: list[list[Any]] = [
@@ -247,18 +245,13 @@ def evaluation_report_xlsx(report: EvaluationReport) -> bytes:
         if sheet["visits"]:
             rows += [[], ["Kunjungan lapangan", "Catatan"]]
             rows += [[v.visited_on, v.note] for v in sheet["visits"]]
-        _write(book.create_sheet(f"Unit {number}"), rows)
+        rows_append(book.create_sheet(f"Unit {number}"), rows)
         for source, values in sheet["figures"].items():
             figures += [
                 [sheet["unit"].name, source, name, value]
                 for name, value in values.items()
             ]
-    _write(book.create_sheet("Data usulan"), figures)
+    rows_append(book.create_sheet("Data usulan"), figures)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _write(sheet: Any, rows: list[list[Any]]) -> None:
-    for row in rows:
-        sheet.append([cell_text(value) for value in row])

@@ -54,10 +54,10 @@ def open_skm_rows() -> Iterator[dict[str, Any]]:
     tallies: dict[tuple[int, str], Any] = {}
     for key, unit_ids in units_by_key.items():
         period = period_from_key(key)
-        for unit_id, tally in surveys.tally_map(
+        for unit_id, unit_tally in surveys.tally_map(
             unit_ids, period.start, period.end
         ).items():
-            tallies[(unit_id, key)] = tally
+            tallies[(unit_id, key)] = unit_tally
     for publication in publications:
         unit = publication.unit
         tally = tallies.get((unit.pk, publication.period_key))

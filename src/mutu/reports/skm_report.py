@@ -32,7 +32,7 @@ from mutu.measures.skm_elements import element_name
 from mutu.registry.models import ServiceUnit
 from mutu.reports.charts import element_bars_svg
 from mutu.reports.comment_themes import Theme, themes
-from mutu.reports.spreadsheets import cell_text
+from mutu.reports.spreadsheets import rows_append
 from mutu.surveys import selectors
 from mutu.surveys.models import FollowUpItem, Publication
 from mutu.surveys.periods import Period
@@ -196,8 +196,8 @@ def skm_report_xlsx(report: SkmReport) -> bytes:
             ["Mutu pelayanan", result.grade.letter],
             ["Kinerja unit", result.grade.label()],
         ]
-    _write(summary, rows)
-    _write(
+    rows_append(summary, rows)
+    rows_append(
         book.create_sheet("Unsur"),
         [["Kode", "Unsur", "NRR", "NRR tertimbang", "Peringkat", "Menjawab"]]
         + [
@@ -211,8 +211,8 @@ def skm_report_xlsx(report: SkmReport) -> bytes:
         profile_rows.append([key])
         profile_rows += [[str(row["label"]), row["n"]] for row in table]
         profile_rows.append([])
-    _write(profile, profile_rows)
-    _write(
+    rows_append(profile, profile_rows)
+    rows_append(
         book.create_sheet("Tindak lanjut"),
         [["Unsur", "Kegiatan", "Penanggung jawab", "Tenggat", "Status", "Selesai"]]
         + [
@@ -227,12 +227,12 @@ def skm_report_xlsx(report: SkmReport) -> bytes:
             for item in report.follow_ups
         ],
     )
-    _write(
+    rows_append(
         book.create_sheet("Tabulasi"),
         [["Kode", "Jawaban 1", "Jawaban 2", "Jawaban 3", "Jawaban 4"]]
         + [[e["code"], *e["counts"]] for e in report.elements],
     )
-    _write(
+    rows_append(
         book.create_sheet("Tema komentar"),
         [["Tema", "Jumlah komentar", "Unsur"]]
         + [[t.label, t.mentions, ", ".join(t.elements)] for t in report.themes],
@@ -240,8 +240,3 @@ def skm_report_xlsx(report: SkmReport) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _write(sheet: Any, rows: list[list[Any]]) -> None:
-    for row in rows:
-        sheet.append([cell_text(value) for value in row])

@@ -12,7 +12,8 @@ for every cell, header and list entry alike.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 _Value = TypeVar("_Value")
 
@@ -46,3 +47,9 @@ def cell_text(value: _Value) -> _Value | str:
     if value.startswith(CONTROL_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def rows_append(sheet: Any, rows: Iterable[Iterable[Any]]) -> None:
+    """Append *rows* to an openpyxl *sheet*, every cell through :func:`cell_text`."""
+    for row in rows:
+        sheet.append([cell_text(value) for value in row])

@@ -43,6 +43,7 @@ from mutu.surveys.models import (
     ResponseFlag,
     UnitSurveySettings,
 )
+from mutu.surveys.rollups import rollup_flags_add
 
 
 @dataclass(frozen=True)
@@ -328,14 +329,20 @@ def signals_for(response: Response, rules: Iterable[Rule] = RULES) -> list[Signa
     return [signal for rule in rules if (signal := rule(response)) is not None]
 
 
-def flags_write(response: Response, signals: list[Signal]) -> None:
-    """Store *signals* as flags of *response* and mark it flagged (none: no write)."""
+def flags_write(response: Response, signals: list[Signal], *, counted: bool) -> None:
+    """Store *signals* as flags of *response* and mark it flagged (none: no write).
+
+    *counted*: the response is already counted in its rollup, whose ``flagged``
+    column then goes up here (otherwise ``rollup_add`` counts the flag later).
+    """
     if not signals:
         return
     ResponseFlag.objects.bulk_create(
         ResponseFlag(response=response, rule=s.rule, reason=s.reason) for s in signals
     )
     Response.objects.filter(pk=response.pk, day=response.day).update(is_flagged=True)
+    if counted and not response.is_flagged:
+        rollup_flags_add([response])
     response.is_flagged = True
 
 
@@ -464,6 +471,8 @@ def pending_check(*, unit_id: int | None = None, limit: int | None = None) -> in
                 for s in found[r.pk]
             )
             flagged = [pk for pk in claimed if found[pk]]
+            # Counted in their rollups when stored; now their flags count too.
+            rollup_flags_add([r for r in batch if r.pk in flagged and not r.is_flagged])
             # One UPDATE per row, not two: each version of a row costs index entries.
             Response.objects.filter(pk__in=claimed).update(
                 integrity_pending=False,

@@ -22,6 +22,46 @@ ROLLUP_COUNT_FIELDS = tuple(
 )
 """Rollup columns ``u1_1`` … ``u9_4``: how many counted responses answered each value."""
 
+ROLLUP_PAIRS = tuple(
+    (a, b) for i, a in enumerate(ELEMENT_FIELDS) for b in ELEMENT_FIELDS[i + 1 :]
+)
+"""The 36 pairs of elements ``(u1, u2)`` … ``(u8, u9)``, in code order."""
+
+ROLLUP_PAIR_FIELDS = tuple(
+    f"{a}{b}_{part}" for a, b in ROLLUP_PAIRS for part in ("n", "a", "b", "ab")
+)
+"""Rollup columns ``u1u2_n``, ``u1u2_a``, ``u1u2_b``, ``u1u2_ab`` … per pair: over the
+counted responses that answered both elements, how many, Σ a, Σ b and Σ a·b
+(:class:`mutu.measures.tally.PairSums`). An element's own sum and sum of squares
+need no column: they follow from its counts of 1–4."""
+
+AGE_BANDS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 100))
+"""The respondent profile's age bands (§1.5); together they cover every accepted age
+(``rules.AGE_RANGE``, 15–100)."""
+
+
+def _slug(value: str) -> str:
+    return value.lower().replace("-", "_") or "blank"
+
+
+ROLLUP_PROFILE_VALUES: tuple[tuple[str, str, str], ...] = ()
+"""``(response field, stored value, rollup column)`` of every respondent profile
+count: each sex, education and occupation choice and blank (filled in below the
+choices)."""
+
+ROLLUP_AGE_FIELDS = (*(f"age_{low}" for low, _high in AGE_BANDS), "age_blank")
+"""Rollup columns of the age bands (``age_15`` counts 15–24 …) and of no age."""
+
+ROLLUP_EXTRA_FIELDS = tuple(
+    f"x{n}_{value}" for n in range(1, 6) for value in (1, 2, 3, 4)
+)
+"""Rollup columns ``x1_1`` … ``x5_4``: the answers 1–4 to the unit's own questions."""
+
+ROLLUP_MARK_FIELDS = ("flagged", "excluded")
+"""Rollup columns of *all* responses of the key, counted or not: how many carry an
+integrity flag, and how many a coordinator excluded. Every other rollup column
+counts only the counted (not excluded) responses."""
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
@@ -59,6 +99,31 @@ class Occupation(models.TextChoices):
     PRIVATE = "SWASTA", _("Swasta")
     SELF_EMPLOYED = "WIRAUSAHA", _("Wirausaha")
     OTHER = "LAINNYA", _("Lainnya")
+
+
+ROLLUP_PROFILE_VALUES = tuple(
+    (field, value, f"{field}_{_slug(value)}")
+    for field, choices in (
+        ("sex", Sex.values),
+        ("education", Education.values),
+        ("occupation", Occupation.values),
+    )
+    for value in (*choices, "")
+)
+
+ROLLUP_PROFILE_FIELDS = (
+    *(column for _field, _value, column in ROLLUP_PROFILE_VALUES),
+    *ROLLUP_AGE_FIELDS,
+)
+"""Rollup columns of the respondent profile (sex, education, occupation, age)."""
+
+ROLLUP_FIGURE_FIELDS = (
+    *ROLLUP_PAIR_FIELDS,
+    *ROLLUP_PROFILE_FIELDS,
+    *ROLLUP_EXTRA_FIELDS,
+    *ROLLUP_MARK_FIELDS,
+)
+"""Every rollup column beyond the element counts (issue 14 item 3)."""
 
 
 def _answer_field(element) -> models.PositiveSmallIntegerField:
@@ -154,11 +219,11 @@ class Response(models.Model):
                 condition=models.Q(integrity_pending=True),
                 name="response_integrity_pending",
             ),
-            # The latest comments of a unit (selectors.comment_list), newest first:
-            # the scan stops at the page size. Only rows with a counted comment.
+            # A period's newest comments (selectors.comment_list): the scan starts at
+            # the period's last day and stops at the page size (docs/scaling.md).
             models.Index(
-                fields=["unit", "-submitted_at", "-id"],
-                condition=models.Q(is_excluded=False) & ~models.Q(comment=""),
+                fields=["unit", "-day", "-submitted_at", "-id"],
+                condition=~models.Q(comment="") & models.Q(is_excluded=False),
                 name="response_comments",
             ),
             # The flagged review list of a unit's period (about 1 % of rows).
@@ -240,7 +305,9 @@ class ResponseKey(models.Model):
 
 
 class DailyRollup(models.Model):
-    """Counted responses of one unit × service × day × channel, per element and value."""
+    """Counted responses of one unit × service × day × channel: per element and value,
+    per pair of elements, by respondent profile and extra question, and the flagged
+    and excluded ones (every figure of a results page; docs/scaling.md)."""
 
     unit = models.ForeignKey(
         "registry.ServiceUnit", on_delete=models.CASCADE, related_name="rollups"
@@ -270,6 +337,10 @@ class DailyRollup(models.Model):
 
 for _field in ROLLUP_COUNT_FIELDS:
     DailyRollup.add_to_class(_field, models.PositiveIntegerField(default=0))
+# Plain integers (no CHECK per column): they are sums made only by the rollup rule,
+# and a rebuild writes some two hundred of them per row (docs/scaling.md).
+for _field in ROLLUP_FIGURE_FIELDS:
+    DailyRollup.add_to_class(_field, models.IntegerField(default=0))
 
 
 class ImportJob(models.Model):

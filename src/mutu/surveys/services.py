@@ -21,7 +21,7 @@ from mutu.surveys.integrity import flags_write, own_network_signal, signals_for
 from mutu.surveys.keys import response_by_client_id
 from mutu.surveys.models import Channel, Response
 from mutu.surveys.published import published_period_refuse
-from mutu.surveys.rollups import rollup_add, rollup_subtract
+from mutu.surveys.rollups import rollup_add, rollup_exclusion_set
 from mutu.surveys.rules import (
     AGE_RANGE,
     COMMENT_MAX,
@@ -274,13 +274,18 @@ def response_submit(
         with transaction.atomic():
             response.save()
             if defer_integrity:
-                flags_write(response, signals_for(response, [own_network_signal]))
+                # Not yet counted: rollup_add counts the flag with the rest.
+                flags_write(
+                    response,
+                    signals_for(response, [own_network_signal]),
+                    counted=False,
+                )
                 # Last, so the hot rollup row is locked for one statement only.
                 rollup_add(response)
                 transaction.on_commit(integrity_check_soon)
             else:
                 rollup_add(response)  # first: the share-of-4s rule reads the rollups
-                flags_write(response, signals_for(response))
+                flags_write(response, signals_for(response), counted=True)
     except IntegrityError:
         existing = response_by_client_id(client_uuid)
         if existing is None:
@@ -325,10 +330,7 @@ def response_set_excluded(
     published_period_refuse(locked.unit_id, locked.day)
     locked.is_excluded = excluded
     locked.save(update_fields=["is_excluded"])
-    if excluded:
-        rollup_subtract(locked)
-    else:
-        rollup_add(locked)
+    rollup_exclusion_set(locked, excluded=excluded)
     audit_record(
         actor=actor,
         action="response.exclude" if excluded else "response.include",

@@ -43,7 +43,11 @@ from django.db import connection
 from mutu.errors import MutuError
 from mutu.surveys.integrity import straight_line_flag
 from mutu.surveys.models import ELEMENT_FIELDS
-from mutu.surveys.rollups import rollups_group_sql, rollups_insert_sql
+from mutu.surveys.rollups import (
+    rollups_group_sql,
+    rollups_insert_sql,
+    rollups_jit_off,
+)
 from mutu.surveys.rules import AGE_RANGE, COMMENT_MAX, PROFILE_CHOICES
 
 STAGE = "mutu_stage"
@@ -411,6 +415,7 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
     """Insert the new rows, their flags and their rollup counts; how many new."""
     answers = ", ".join(ELEMENT_FIELDS)
     rollups = rollups_insert_sql(rollups_group_sql("inserted"), add=True)
+    rollups_jit_off(cursor)
     cursor.execute(
         "WITH inserted AS (INSERT INTO surveys_response (unit_id, service_id, "  # noqa: S608
         f"point_id, channel, submitted_at, day, {answers}, sex, age, education, "
@@ -425,7 +430,8 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
         # partitioned and cannot: mutu.surveys.partitions).
         "WHERE NOT EXISTS (SELECT 1 FROM surveys_responsekey k "
         "WHERE k.client_id = n.client_id) ORDER BY n.row "
-        f"RETURNING id, unit_id, service_id, day, channel, {answers}, is_flagged), "
+        f"RETURNING id, unit_id, service_id, day, channel, {answers}, sex, age, "
+        "education, occupation, extra_answers, is_flagged, is_excluded), "
         "flags AS (INSERT INTO surveys_responseflag (response_id, rule, reason, "
         "created_at) SELECT id, %s, %s, now() FROM inserted WHERE is_flagged "
         f"RETURNING 1), rollups AS ({rollups} RETURNING 1) "

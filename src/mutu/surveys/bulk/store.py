@@ -90,7 +90,10 @@ def responses_store_bulk(
                 flagged = straight_lines.flagged(moment, is_straight_line(answers))
                 prepared.append(Prepared(row, row_id, fingerprint, moment, flagged))
                 rollup_counts_add(
-                    counts[(unit_id, row.service_id, row.day, channel)], answers
+                    counts[(unit_id, row.service_id, row.day, channel)],
+                    answers,
+                    profile=(row.sex, row.age, row.education, row.occupation),
+                    flagged=flagged,
                 )
             if prepared:
                 writer.write(prepared)

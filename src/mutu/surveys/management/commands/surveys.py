@@ -118,8 +118,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Rekap dibangun ulang: {report.rows} baris "
-                    f"({len(report.differences)} diperbaiki)."
+                    f"Rekap dibangun ulang: {report.rows} baris / "
+                    f"rollups rebuilt: {report.rows} rows."
                 )
             )
 

@@ -1,0 +1,270 @@
+"""Rollups carry every figure of a results page (issue 14 item 3): the pair sums of
+the interval, the respondent profile, the extra questions, the flagged and excluded
+counts; the pages read no raw response but the comments."""
+
+import random
+import re
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from mutu.measures.skm import skm_result
+from mutu.measures.tally import tally_from_responses
+from mutu.measures.uncertainty import skm_uncertainty
+from mutu.surveys import selectors
+from mutu.surveys.integrity import flags_write, pending_check, straight_line_flag
+from mutu.surveys.models import (
+    DailyRollup,
+    Education,
+    Occupation,
+    Publication,
+    Response,
+    UnitSurveySettings,
+)
+from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.rollups import (
+    COUNT_FIELDS,
+    rollups_group_sql,
+    rollups_rebuild,
+)
+from mutu.surveys.services import response_set_excluded, response_submit
+from tests.accounts.login import login
+from tests.surveys.rollup_checks import rollups_by_python_rule, rollups_stored
+
+QUESTIONS = ["Apakah petugas berseragam?", "Apakah ruang tunggu nyaman?"]
+
+
+def _sql_rollups() -> dict[tuple, list[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(rollups_group_sql(connection.ops.quote_name("surveys_response")))
+        rows = cursor.fetchall()
+    day = DailyRollup._meta.get_field("day")
+    return {
+        (row[0], row[1], day.to_python(row[2]), row[3]): [int(v) for v in row[4:]]
+        for row in rows
+    }
+
+
+def _submit_mixed(world, rng: random.Random, count: int) -> None:
+    UnitSurveySettings.objects.create(unit=world.dukcapil, extra_questions=QUESTIONS)
+    for index in range(count):
+        answers = {
+            f"U{i}": None if rng.random() < 0.15 else rng.randint(1, 4)
+            for i in range(1, 10)
+        }
+        answers["U1"] = answers["U1"] or 2
+        extra = {"X1": rng.randint(1, 4)} if rng.random() < 0.5 else {}
+        if rng.random() < 0.3:
+            extra["X2"] = rng.randint(1, 4)
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel=rng.choice(["api", "web", "sms"]),
+            answers=answers,
+            profile={
+                "sex": rng.choice(["L", "P", ""]),
+                "age": rng.choice([None, 15, 24, 25, 40, 64, 65, 100]),
+                "education": rng.choice([*Education.values, ""]),
+                "occupation": rng.choice([*Occupation.values, ""]),
+            },
+            extra_answers=extra,
+            comment=f"Saran nomor {index}" if index % 4 == 0 else "",
+            submitted_at=timezone.now() - timedelta(days=rng.randint(0, 3)),
+        )
+
+
+def test_stored_rollups_equal_the_python_rule_and_the_sql_rule(world):
+    """Submissions, flags (at once and later), exclusions and re-inclusions keep
+    every rollup column equal to the rule applied to the responses, in Python and
+    in SQL; the set-based rebuild writes the same rows and its check finds none
+    differing."""
+    rng = random.Random(14)
+    _submit_mixed(world, rng, 80)
+    responses = list(Response.objects.order_by("id"))
+    for response in responses[:6]:  # flagged after being counted
+        flags_write(response, [straight_line_flag(3)], counted=True)
+    for response in responses[3:12]:  # some flagged ones too
+        response_set_excluded(
+            actor=world.admin, response=response, excluded=True, reason="uji"
+        )
+    response_set_excluded(
+        actor=world.admin, response=responses[4], excluded=False, reason="uji"
+    )
+
+    stored = rollups_stored()
+    assert stored == rollups_by_python_rule()
+    assert stored == _sql_rollups()
+    assert rollups_rebuild(check_only=True).ok
+    rollups_rebuild()
+    assert rollups_stored() == stored
+    assert sum(row[COUNT_FIELDS.index("excluded")] for row in stored.values()) == 8
+    assert sum(row[COUNT_FIELDS.index("flagged")] for row in stored.values()) == 6
+
+
+def test_rebuild_check_finds_a_damaged_pair_sum_or_profile_count(world):
+    """The check compares every column: one pair sum or one profile count off is a
+    difference; the rebuild repairs it."""
+    _submit_mixed(world, random.Random(3), 10)
+    DailyRollup.objects.filter(pk=DailyRollup.objects.first().pk).update(u1u2_ab=999)
+    assert len(rollups_rebuild(check_only=True).differences) == 1
+    rollups_rebuild()
+    assert rollups_rebuild(check_only=True).ok
+    DailyRollup.objects.filter(pk=DailyRollup.objects.first().pk).update(excluded=4)
+    assert not rollups_rebuild(check_only=True).ok
+
+
+def test_deferred_integrity_flags_count_once(world, settings):
+    """A public-form response flagged later by the background check counts once in
+    ``flagged``; one flagged while stored (own network) counts once too."""
+    settings.MUTU_SURVEY_STRAIGHT_LINE_RUN = 2
+    UnitSurveySettings.objects.create(unit=world.dukcapil, own_networks="10.18.9.0/24")
+    for address in ("10.18.9.7", "192.0.2.1", "192.0.2.2"):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="web",
+            answers={f"U{i}": 3 for i in range(1, 10)},
+            client_ip=address,
+            defer_integrity=True,
+        )
+    assert pending_check() == 3
+    flagged = Response.objects.filter(is_flagged=True).count()
+    assert flagged >= 2
+    assert sum(DailyRollup.objects.values_list("flagged", flat=True)) == flagged
+    assert rollups_rebuild(check_only=True).ok
+
+
+def test_profile_and_extra_questions_from_rollups_equal_a_recount(world):
+    """The profile tables and the extra questions' counts equal a count of the
+    counted responses themselves."""
+    _submit_mixed(world, random.Random(5), 60)
+    dropped = Response.objects.order_by("id")[2]
+    response_set_excluded(
+        actor=world.admin, response=dropped, excluded=True, reason="uji"
+    )
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER)
+    start = period.start
+    counted = [
+        r
+        for r in Response.objects.filter(is_excluded=False)
+        if period.start <= r.day <= period.end
+    ]
+    assert start <= min(r.day for r in counted)
+
+    tables = selectors.profile_tables(world.dukcapil, period)
+    extra = selectors.extra_question_results(world.dukcapil, period)
+
+    assert [row["n"] for row in tables["sex"]] == [
+        sum(r.sex == value for r in counted) for value in ("L", "P", "")
+    ]
+    assert [row["n"] for row in tables["education"]] == [
+        sum(r.education == value for r in counted) for value in (*Education.values, "")
+    ]
+    assert [row["n"] for row in tables["occupation"]][-1] == sum(
+        r.occupation == "" for r in counted
+    )
+    assert [row["n"] for row in tables["age"]] == [
+        sum(r.age is not None and low <= r.age <= high for r in counted)
+        for low, high in selectors.AGE_BANDS
+    ] + [sum(r.age is None for r in counted)]
+    assert [item.counts for item in extra] == [
+        tuple(
+            sum(r.extra_answers.get(code) == v for r in counted) for v in (1, 2, 3, 4)
+        )
+        for code in ("X1", "X2")
+    ]
+    result = selectors.period_result(world.dukcapil, period)
+    assert (result.flagged, result.excluded) == (
+        Response.objects.filter(is_flagged=True).count(),
+        1,
+    )
+
+
+def test_tally_map_carries_the_pair_sums_of_the_raw_answers(world):
+    """The bulk read of many units gives each unit's tally with its pair sums, equal
+    to the tally ``mutu measure`` makes of the raw answers."""
+    _submit_mixed(world, random.Random(9), 40)
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER)
+
+    tallies = selectors.tally_map([world.dukcapil.id], period.start, period.end)
+
+    expected = tally_from_responses(
+        [r.answers() for r in Response.objects.filter(is_excluded=False)]
+    )
+    assert tallies[world.dukcapil.id] == expected
+    assert tallies[world.dukcapil.id].pairs is not None
+
+
+RESPONSE_TABLE = re.compile(r'"surveys_response"(?!flag)|\bsurveys_response\b(?!flag)')
+
+
+def _response_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if RESPONSE_TABLE.search(q["sql"])]
+
+
+@pytest.fixture
+def published(world):
+    """An ended quarter with mixed responses, published by the unit head."""
+    period = period_containing(timezone.localdate(), PeriodKind.QUARTER).previous()
+    UnitSurveySettings.objects.create(unit=world.dukcapil, extra_questions=QUESTIONS)
+    rng = random.Random(21)
+    for index in range(30):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel="api",
+            answers={f"U{i}": rng.randint(2, 4) for i in range(1, 10)},
+            profile={"sex": "P", "age": 30, "education": "S1", "occupation": "PNS"},
+            extra_answers={"X1": 4},
+            comment="Bagus" if index % 3 == 0 else "",
+            submitted_at=timezone.make_aware(
+                datetime.combine(period.start + timedelta(days=index), time(10))
+            ),
+        )
+    Publication.objects.create(
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=period.end + timedelta(days=3),
+        media=["website"],
+    )
+    return period
+
+
+def test_results_pages_read_no_response_but_the_comments(client, world, published):
+    """The unit's results page reads the response table only for comments, each
+    read bounded: the newest page of them, and the newest ones its themes group
+    (``MUTU_COMMENT_THEMES_READ``); the public result page not at all. Both show
+    the figures."""
+    login(client, world.head)
+    with CaptureQueriesContext(connection) as unit_page:
+        page = client.get(f"/unit/{world.dukcapil.id}/skm/", {"periode": published.key})
+    assert page.status_code == 200
+    reads = _response_queries(unit_page.captured_queries)
+    assert len(reads) == 2, reads
+    assert all('"comment"' in read for read in reads), reads
+    assert sorted(read.rsplit("LIMIT", 1)[1].strip() for read in reads) == [
+        "50",
+        "5000",
+    ]
+    assert "Bagus" in page.content.decode()
+
+    client.logout()
+    with CaptureQueriesContext(connection) as public_page:
+        page = client.get(f"/hasil/unit/{world.dukcapil.id}/{published.key}/")
+    assert page.status_code == 200
+    assert _response_queries(public_page.captured_queries) == []
+    assert "30" in page.content.decode()
+
+
+def test_results_page_interval_from_rollups_is_the_covariance_one(world, published):
+    """The page's interval comes from the rollups' pair sums: the covariance method,
+    equal to the measure on the raw answers."""
+    shown = selectors.period_result(world.dukcapil, published)
+    expected = skm_uncertainty(
+        skm_result(tally_from_responses([r.answers() for r in Response.objects.all()]))
+    )
+    assert shown.uncertainty.method == "covariance"
+    assert shown.uncertainty.ci95 == expected.ci95
