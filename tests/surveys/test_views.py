@@ -331,3 +331,16 @@ def test_form_questions_follow_the_language_of_each_request(client, point):
     assert "Sangat sesuai" not in english
     assert "kesesuaian persyaratan pelayanan" in again
     assert "Very suitable" not in again
+
+
+def test_results_page_links_the_unit_dashboard_of_its_period(client, world, point):
+    """From a period's results the unit's dashboard opens on the same period, and
+    that link works for the same reader."""
+    client.force_login(world.operator)
+    page = client.get(reverse("surveys:unit_results", args=[world.dukcapil.pk]))
+    key = page.context["data"].period.key
+    link = (
+        f"{reverse('reports:unit_dashboard', args=[world.dukcapil.pk])}?periode={key}"
+    )
+    assert f'href="{link}"' in page.content.decode()
+    assert client.get(link).status_code == 200
