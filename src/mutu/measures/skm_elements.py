@@ -8,6 +8,7 @@ elements beyond the nine (§1.1 "ruang lingkup minimal"); they are coded U10, U1
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -155,9 +156,16 @@ def element_name(code: str, lang: str = "id") -> str:
     return f"Additional element {code}" if lang == "en" else f"Unsur tambahan {code}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_code(code: str) -> bool:
+    # Cached: a national dashboard checks the same few codes some 250,000 times
+    # (36 element pairs of every unit's tally).
+    return _CODE_RE.match(code) is not None
+
+
 def check_code(code: object) -> str:
     """Return ``code`` if it is an element code (U1, U2, …); else raise."""
-    if not isinstance(code, str) or not _CODE_RE.match(code):
+    if not isinstance(code, str) or not _is_code(code):
         raise MeasureInputError(
             f"kode unsur tidak valid: {code!r} (harus U1, U2, …)",
             f"invalid element code: {code!r} (must be U1, U2, …)",
