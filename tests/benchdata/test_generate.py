@@ -19,7 +19,7 @@ from mutu.registry.models import (
     ServicePoint,
     ServiceUnit,
 )
-from mutu.surveys.models import DailyRollup, Response, ResponseFlag
+from mutu.surveys.models import DailyRollup, MonthlyRollup, Response, ResponseFlag
 from mutu.surveys.rollups import rollups_rebuild
 from tests.surveys.rollup_checks import rollups_by_python_rule, rollups_stored
 
@@ -29,6 +29,7 @@ TABLES = (
     ResponseFlag,
     Response,
     DailyRollup,
+    MonthlyRollup,
     Answer,
     Assignment,
     Cycle,

@@ -215,14 +215,14 @@ def test_change_from_the_previous_period_follows_d12_at_its_boundary(
     gap = float(now_result.ikm_converted - then_result.ikm_converted)
     assert gap > 0
 
-    real = dashboards._figures.__wrapped__
+    real = dashboards._figures_of_sums.__wrapped__
 
     def with_se(se):
-        def fixed(tally):
-            result, uncertainty = real(tally)
-            return result, replace(uncertainty, se_converted=se)
+        def fixed(sums):
+            tally, result, uncertainty = real(sums)
+            return tally, result, replace(uncertainty, se_converted=se)
 
-        monkeypatch.setattr(dashboards, "_figures", fixed)
+        monkeypatch.setattr(dashboards, "_figures_of_sums", fixed)
         row = dashboards.unit_rows([world.dukcapil], period)[0]
         dashboards.add_trends([row], period)
         return row.change

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from mutu.surveys.models import DailyRollup, Response, UnitSurveySettings
+from mutu.surveys.models import DailyRollup, MonthlyRollup, Response, UnitSurveySettings
 from mutu.surveys.rollups import rollups_rebuild
 from mutu.surveys.services import response_set_excluded, response_submit
 from tests.registry import factories
@@ -127,6 +127,7 @@ def test_rollups_equal_rebuild_after_random_submissions_and_exclusions(
     """Whatever mix of submissions and exclusions happens, rollups equal a rebuild."""
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
     stored = [
         response_submit(
             unit=world.dukcapil,

@@ -41,6 +41,7 @@ from mutu.surveys.models import (
     ROLLUP_COUNT_FIELDS,
     DailyRollup,
     ImportJob,
+    MonthlyRollup,
     Response,
     ResponseFlag,
 )
@@ -461,6 +462,7 @@ def test_bulk_import_writes_what_response_submit_writes(
 
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
     earlier_paper_responses()
     checked = _check(rows)
     for row in checked.rows:

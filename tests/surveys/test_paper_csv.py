@@ -25,6 +25,7 @@ from mutu.surveys.models import (
     ELEMENT_FIELDS,
     DailyRollup,
     ImportJob,
+    MonthlyRollup,
     Response,
 )
 from mutu.surveys.rollups import COUNT_FIELDS, rollups_rebuild
@@ -111,6 +112,7 @@ def _rollups() -> Counter:
 def _empty() -> None:
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
 
 
 def test_csv_xlsx_and_api_bulk_store_identical_rows_and_rollups(world, settings):

@@ -4,12 +4,14 @@ counts; the pages read no raw response but the comments."""
 
 import random
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mutu.measures.skm import skm_result
 from mutu.measures.tally import tally_from_responses
@@ -19,6 +21,7 @@ from mutu.surveys.integrity import flags_write, pending_check, straight_line_fla
 from mutu.surveys.models import (
     DailyRollup,
     Education,
+    MonthlyRollup,
     Occupation,
     Publication,
     Response,
@@ -32,7 +35,12 @@ from mutu.surveys.rollups import (
 )
 from mutu.surveys.services import response_set_excluded, response_submit
 from tests.accounts.login import login
-from tests.surveys.rollup_checks import rollups_by_python_rule, rollups_stored
+from tests.surveys.rollup_checks import (
+    monthly_stored,
+    months_of,
+    rollups_by_python_rule,
+    rollups_stored,
+)
 
 QUESTIONS = ["Apakah petugas berseragam?", "Apakah ruang tunggu nyaman?"]
 
@@ -109,7 +117,9 @@ def test_rebuild_check_finds_a_damaged_pair_sum_or_profile_count(world):
     difference; the rebuild repairs it."""
     _submit_mixed(world, random.Random(3), 10)
     DailyRollup.objects.filter(pk=DailyRollup.objects.first().pk).update(u1u2_ab=999)
-    assert len(rollups_rebuild(check_only=True).differences) == 1
+    day, month = rollups_rebuild(check_only=True).differences
+    assert "day=" in day  # against the responses
+    assert "month=" in month  # the month no longer sums its days
     rollups_rebuild()
     assert rollups_rebuild(check_only=True).ok
     DailyRollup.objects.filter(pk=DailyRollup.objects.first().pk).update(excluded=4)
@@ -268,3 +278,100 @@ def test_results_page_interval_from_rollups_is_the_covariance_one(world, publish
     )
     assert shown.uncertainty.method == "covariance"
     assert shown.uncertainty.ci95 == expected.ci95
+
+
+def _submit_across_months(world, days: list) -> None:
+    """One response per day in *days* (dates), varied answers, at noon local."""
+    zone = timezone.get_current_timezone()
+    for index, day in enumerate(days):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel=("web", "sms", "api")[index % 3],
+            answers={f"U{i}": 1 + (index + i) % 4 for i in range(1, 10)},
+            submitted_at=min(
+                datetime.combine(day, time(12), tzinfo=zone),
+                timezone.now() - timedelta(minutes=1),
+            ),
+        )
+
+
+def test_monthly_rollups_are_the_sums_of_the_daily_ones(world):
+    """Every writer keeps the unit × month rows equal to the sum of their days
+    (issue 15 item 9): submission, exclusion, re-inclusion, late flags; the
+    check finds a damaged month and the rebuild repairs it."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    days = [first - timedelta(days=n) for n in (40, 3, 1)] + [first, today]
+    _submit_across_months(world, days)
+    responses = list(Response.objects.order_by("id"))
+    response_set_excluded(
+        actor=world.admin, response=responses[1], excluded=True, reason="uji"
+    )
+    flags_write(responses[2], [straight_line_flag(3)], counted=True)
+
+    monthly = monthly_stored()
+    assert monthly == months_of(rollups_stored())
+    assert sorted(month for _unit, month in monthly) == sorted(
+        {d.replace(day=1) for d in days}
+    )
+    assert sum(row[0] for row in monthly.values()) == len(days) - 1
+
+    MonthlyRollup.objects.filter(month=first).update(u1u2_n=77)
+    differences = rollups_rebuild(check_only=True).differences
+    assert differences == [
+        f"unit={world.dukcapil.pk} month={first:%Y-%m}: monthly stored "
+        f"{monthly[(world.dukcapil.pk, first)][0]}, daily rollups "
+        f"{monthly[(world.dukcapil.pk, first)][0]} (other figures differ)"
+    ]
+    rollups_rebuild()
+    assert monthly_stored() == monthly
+    assert rollups_rebuild(check_only=True).ok
+
+
+@given(
+    start=st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+    length=st.integers(0, 800),
+)
+def test_month_split_covers_each_day_once(start, length):
+    """Whole months and the part months at either end cover start…end, each day
+    exactly once; a range of whole months has no part month."""
+    end = start + timedelta(days=length)
+    months, edges = selectors.month_split(start, end)
+    covered = []
+    for a, b in edges:
+        covered += [a + timedelta(days=n) for n in range((b - a).days + 1)]
+        assert a <= b
+    if months:
+        month = months[0]
+        assert month.day == 1
+        assert months[1].day == 1
+        while month <= months[1]:
+            following = (month + timedelta(days=32)).replace(day=1)
+            covered += [
+                month + timedelta(days=n) for n in range((following - month).days)
+            ]
+            month = following
+    assert sorted(covered) == [start + timedelta(days=n) for n in range(length + 1)]
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        assert edges == []
+
+
+def test_tally_map_over_part_months_equals_the_raw_answers(world):
+    """A range starting and ending inside months reads the whole months from the
+    monthly rollups and the ends from the daily ones: the tally equals one made of
+    the responses on those days, whole quarter or not."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    days = [first - timedelta(days=n) for n in (70, 45, 33, 20, 2, 1)] + [first]
+    _submit_across_months(world, days)
+    for start, end in [
+        (days[0] + timedelta(days=1), today),
+        (days[0], days[-1]),
+        ((first - timedelta(days=40)).replace(day=1), first - timedelta(days=1)),
+    ]:
+        expected = tally_from_responses(
+            [r.answers() for r in Response.objects.filter(day__gte=start, day__lte=end)]
+        )
+        tallies = selectors.tally_map([world.dukcapil.id], start, end)
+        assert tallies[world.dukcapil.id] == expected, (start, end)

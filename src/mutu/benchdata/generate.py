@@ -22,6 +22,7 @@ from mutu.registry.models import Region, ServiceUnit
 from mutu.surveys.models import DailyRollup, Response, ResponseFlag
 from mutu.surveys.partitions import partitions_months
 from mutu.surveys.rollups import (
+    monthly_rollups_fill,
     rollups_group_sql,
     rollups_insert_sql,
     rollups_jit_off,
@@ -127,6 +128,7 @@ def benchdata_generate(
                     )
                 )
             )
+            monthly_rollups_fill(cursor)
         stage("rollups", DailyRollup.objects.count(), started)
 
         started = time.perf_counter()

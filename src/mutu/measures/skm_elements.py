@@ -176,4 +176,13 @@ def check_code(code: object) -> str:
 
 def element_order(code: str) -> int:
     """Sort key of an element code: U2 before U10."""
+    if isinstance(code, str):  # unhashable input is refused by check_code
+        return _order(code)
+    return int(check_code(code)[1:])
+
+
+@functools.lru_cache(maxsize=1024)
+def _order(code: str) -> int:
+    """:func:`element_order` memoised (a national table orders the same nine codes
+    about a million times; an invalid code raises and is not memoised)."""
     return int(check_code(code)[1:])

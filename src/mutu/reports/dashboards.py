@@ -2,7 +2,7 @@
 own trend, an MPP's tenants (issue 15 items 1, 2 and 4).
 
 Every figure is read in bulk (a fixed number of queries whatever the number of
-units: :func:`mutu.surveys.selectors.tally_map` over the rollups and the bulk reads
+units: :func:`mutu.surveys.selectors.tally_sums_map` over the rollups and the bulk reads
 of :mod:`mutu.reports.selectors`) and computed by :mod:`mutu.measures`: the IKM and
 its interval by ``skm``/``uncertainty``, the sample by ``sampling`` (D5), the
 region's figure by ``comparison.regional_figure`` (D10), places and significant
@@ -43,7 +43,7 @@ from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
 from mutu.registry.models import Mpp, Region, ServiceUnit
 from mutu.reports import selectors
 from mutu.surveys.periods import Period, PeriodKind, period_containing
-from mutu.surveys.selectors import tally_map
+from mutu.surveys.selectors import tally_from_sums, tally_sums_map
 
 TREND_PERIODS = 4
 """Periods in a unit's small-multiple trend: the chosen one and three before it."""
@@ -60,22 +60,34 @@ def minimum_sample() -> int:
     return int(settings.MUTU_RANKING_MINIMUM_SAMPLE)
 
 
-@lru_cache(maxsize=50_000)
-def _figures(tally: Tally) -> tuple[SkmResult | None, SkmUncertainty | None]:
-    """The SKM result and interval of *tally* (pure, so memoised by its counts:
-    a dashboard read again computes only the units whose rollups changed)."""
+Figures = tuple[Tally | None, SkmResult | None, SkmUncertainty | None]
+"""A unit's tally, SKM result and interval for a period (``None``: not known)."""
+NO_FIGURES: Figures = (None, None, None)
+
+
+@lru_cache(maxsize=20_000)
+def _figures_of_sums(sums: tuple[int, ...]) -> Figures:
+    """The figures of one unit's summed rollup columns (:func:`tally_sums_map`).
+
+    Pure, so memoised by the sums themselves: a dashboard read again neither
+    builds a tally nor computes an IKM for a unit whose rollups did not change
+    (building the tally with its 36 checked pair sums is most of the cost of a
+    national table).
+    """
+    tally = tally_from_sums(sums)
     try:
         result = skm_result(tally)
     except MeasureInputError:
-        return None, None
-    return result, skm_uncertainty(result)
+        return tally, None, None
+    return tally, result, skm_uncertainty(result)
 
 
-def figures_of(tally: Tally | None) -> tuple[SkmResult | None, SkmUncertainty | None]:
-    """:func:`_figures` of *tally*, ``(None, None)`` without responses."""
-    if tally is None or not tally.responses:
-        return None, None
-    return _figures(tally)
+def figures_map(unit_ids: Sequence[int], period: Period) -> dict[int, Figures]:
+    """Each unit's :data:`Figures` for *period*: one read of the rollups (the
+    monthly ones for a period of whole months). Units without counted responses
+    are absent."""
+    sums = tally_sums_map(unit_ids, period.start, period.end)
+    return {unit_id: _figures_of_sums(row) for unit_id, row in sums.items()}
 
 
 def _percent(share: Fraction | None) -> int | None:
@@ -220,15 +232,14 @@ def unit_rows(
     """
     minimum = minimum_sample() if minimum is None else minimum
     ids = [unit.pk for unit in units]
-    tallies = tally_map(ids, period.start, period.end)
+    figures = figures_map(ids, period)
     populations = selectors.population_map(ids, period.key)
     published = {u for u, _ in selectors.published_pairs(ids, [period.key])}
     rows: list[UnitRow] = []
     for unit in units:
-        tally = tallies.get(unit.pk)
+        tally, result, uncertainty = figures.get(unit.pk, NO_FIGURES)
         if open_ids is not None and unit.pk not in open_ids | published:
-            tally = None
-        result, uncertainty = figures_of(tally)
+            tally, result, uncertainty = NO_FIGURES
         responses = tally.responses if tally else 0
         population = populations.get(unit.pk)
         required = minimum if population is None else required_sample(population)
@@ -287,21 +298,21 @@ def add_trends(
         earlier.append(earlier[-1].previous())
     earlier = earlier[1:]
     ids = [row.unit.pk for row in rows]
-    maps = [tally_map(ids, p.start, p.end) for p in earlier]
+    maps = [figures_map(ids, p) for p in earlier]
     if open_ids is not None:
         published = selectors.published_pairs(ids, [p.key for p in earlier])
-        for p, tallies in zip(earlier, maps, strict=True):
-            for unit_id in list(tallies):
+        for p, figures in zip(earlier, maps, strict=True):
+            for unit_id in list(figures):
                 if unit_id not in open_ids and (unit_id, p.key) not in published:
-                    del tallies[unit_id]
+                    del figures[unit_id]
     for row in rows:
         points = [
-            {"period": p, "result": figures_of(m.get(row.unit.pk))[0]}
+            {"period": p, "result": m.get(row.unit.pk, NO_FIGURES)[1]}
             for p, m in zip(earlier, maps, strict=True)
         ]
         row.trend = [*reversed(points), {"period": period, "result": row.result}]
-        before, before_unc = (
-            figures_of(maps[0].get(row.unit.pk)) if maps else (None, None)
+        _tally, before, before_unc = (
+            maps[0].get(row.unit.pk, NO_FIGURES) if maps else NO_FIGURES
         )
         if row.result is None or before is None or before_unc is None:
             row.change = ""
@@ -492,12 +503,11 @@ def mpp_list(region: Region) -> list[Mpp]:
 
 
 def result_map(units: Sequence[ServiceUnit], period: Period) -> dict[int, SkmResult]:
-    """Each unit's SKM result for *period* (one rollup query); units without
+    """Each unit's SKM result for *period* (one rollup read); units without
     responses are absent. For the region page's IKM column."""
-    tallies = tally_map([unit.pk for unit in units], period.start, period.end)
-    out: dict[int, SkmResult] = {}
-    for unit_id, tally in tallies.items():
-        result, _ = figures_of(tally)
-        if result is not None:
-            out[unit_id] = result
-    return out
+    figures = figures_map([unit.pk for unit in units], period)
+    return {
+        unit_id: result
+        for unit_id, (_tally, result, _unc) in figures.items()
+        if result is not None
+    }

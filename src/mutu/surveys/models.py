@@ -343,6 +343,44 @@ for _field in ROLLUP_FIGURE_FIELDS:
     DailyRollup.add_to_class(_field, models.IntegerField(default=0))
 
 
+class MonthlyRollup(models.Model):
+    """The daily rollups of one unit × calendar month, summed over its services,
+    channels and days (issue 15 item 9; docs/scaling.md "Monthly rollups").
+
+    What a table of many units reads: a national league table for a quarter reads
+    three rows per unit instead of one per unit, service, day and channel. Written
+    in the same transaction as the daily rows (:mod:`mutu.surveys.rollups`), so the
+    two always agree; ``mutu surveys rebuild-rollups --check`` compares them.
+    """
+
+    # No index of its own: the key (unit, month) leads with the unit.
+    unit = models.ForeignKey(
+        "registry.ServiceUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    month = models.DateField()  # its first day
+    responses = models.PositiveIntegerField(default=0)
+
+    scope_path_field = "unit__path"
+
+    class Meta:
+        verbose_name = _("rekap bulanan")
+        verbose_name_plural = _("rekap bulanan")
+        ordering = ["unit", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="monthly_rollup_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month:%Y-%m}"
+
+
+for _field in (*ROLLUP_COUNT_FIELDS, *ROLLUP_FIGURE_FIELDS):
+    MonthlyRollup.add_to_class(_field, models.IntegerField(default=0))
+
+
 class ImportJob(models.Model):
     """A paper-survey XLSX upload and its import, run as a background task.
 

@@ -1,9 +1,14 @@
-"""Keeping daily rollups equal to the counted responses.
+"""Keeping daily rollups equal to the counted responses, and monthly ones equal to
+the daily ones.
 
-:func:`rollup_add` runs inside the transaction that stores (or re-includes) a
-response, :func:`rollup_subtract` inside the one that excludes it, so a rollup never
-disagrees with its responses; :func:`rollups_rebuild` recomputes them all from the
-responses and reports any difference (there must be none).
+:func:`rollup_add` runs inside the transaction that stores a response,
+:func:`rollup_exclusion_set` inside the one that excludes (or re-includes) it, so a
+rollup never disagrees with its responses; :func:`rollups_rebuild` recomputes them
+all from the responses and reports any difference (there must be none).
+
+Every write of a daily row writes the same counts into the unit's row of that
+month (:class:`~mutu.surveys.models.MonthlyRollup`) in the same transaction: a table
+of many units reads whole months from there (issue 15 item 9).
 """
 
 from collections.abc import Mapping, Sequence
@@ -24,6 +29,7 @@ from mutu.surveys.models import (
     ROLLUP_PAIRS,
     ROLLUP_PROFILE_VALUES,
     DailyRollup,
+    MonthlyRollup,
     Response,
 )
 
@@ -42,6 +48,10 @@ COUNT_FIELDS = (
 
 RollupKey = tuple[int, int, date, str]
 """``(unit_id, service_id, day, channel)``: what one rollup row counts."""
+
+MONTH_KEY_FIELDS = ("unit_id", "month")
+MonthKey = tuple[int, date]
+"""``(unit_id, first day of the month)``: what one monthly rollup row counts."""
 
 Profile = tuple[str, int | None, str, str]
 """``(sex, age, education, occupation)`` of a response, as stored."""
@@ -153,27 +163,14 @@ def _counts(response: Response, *, excluded: bool, sign: int = 1) -> list[int]:
     return counts
 
 
-def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
-    """Add counts to their rollup rows, creating the rows that do not exist yet.
+def _upsert_sql(table: str, keys: Sequence[str]) -> str:
+    """``INSERT … VALUES … ON CONFLICT (keys) DO UPDATE`` adding the counts of one
+    row (parameters: *keys* then :data:`COUNT_FIELDS`) to the row of its key."""
+    marks = ", ".join(["%s"] * (len(keys) + len(COUNT_FIELDS)))
+    return _insert_sql(table, keys, f"VALUES ({marks})", add=True)
 
-    One ``INSERT … ON CONFLICT … DO UPDATE`` per row (PostgreSQL and SQLite
-    ≥ 3.24; run as one batch for many rows): it creates the row or increments it
-    atomically, so two writers never race. Call inside the writing transaction.
-    """
-    if not counts_by_key:
-        return
-    quote = connection.ops.quote_name
-    table = quote(DailyRollup._meta.db_table)
-    columns = [*KEY_FIELDS, *COUNT_FIELDS]
-    increments = ", ".join(
-        f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}" for n in COUNT_FIELDS
-    )
-    # Only model column names are interpolated; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT (unit_id, service_id, day, channel) DO UPDATE SET {increments}"
-    )
+
+def _rows_add(sql: str, counts_by_key: Mapping[Any, Sequence[int]]) -> None:
     # In key order, so two bulks touching the same rows lock them in the same
     # order and cannot deadlock each other.
     rows: list[Sequence[Any]] = [
@@ -184,6 +181,32 @@ def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
             cursor.execute(sql, rows[0])
         else:
             cursor.executemany(sql, rows)
+
+
+def month_of(day: date) -> date:
+    """The first day of *day*'s month: the key of its monthly rollup."""
+    return day.replace(day=1)
+
+
+def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
+    """Add counts to their daily rollup rows and to their units' monthly rows,
+    creating the rows that do not exist yet.
+
+    One ``INSERT … ON CONFLICT … DO UPDATE`` per row (PostgreSQL and SQLite
+    ≥ 3.24; run as one batch for many rows): it creates the row or increments it
+    atomically, so two writers never race. Every writer locks daily rows before
+    monthly ones, each kind in key order, so writers cannot deadlock. Call inside
+    the writing transaction.
+    """
+    if not counts_by_key:
+        return
+    monthly: dict[MonthKey, list[int]] = {}
+    for (unit_id, _service, day, _channel), counts in counts_by_key.items():
+        total = monthly.setdefault((unit_id, month_of(day)), rollup_counts_new())
+        for position, value in enumerate(counts):
+            total[position] += value
+    _rows_add(_upsert_sql(_table(), KEY_FIELDS), counts_by_key)
+    _rows_add(_upsert_sql(_monthly_table(), MONTH_KEY_FIELDS), monthly)
 
 
 def rollup_add(response: Response) -> None:
@@ -226,6 +249,8 @@ def rollup_flags_add(responses: Sequence[Response]) -> None:
 
 
 def _rollup_update(key: RollupKey, delta: Sequence[int]) -> None:
+    """Add *delta* to the daily row of *key* and to its unit's monthly row (both
+    exist: the response was counted into them when it was stored)."""
     changes = {
         name: F(name) + change
         for name, change in zip(COUNT_FIELDS, delta, strict=True)
@@ -233,6 +258,9 @@ def _rollup_update(key: RollupKey, delta: Sequence[int]) -> None:
     }
     if changes:
         DailyRollup.objects.filter(**dict(zip(KEY_FIELDS, key, strict=True))).update(
+            **changes
+        )
+        MonthlyRollup.objects.filter(unit_id=key[0], month=month_of(key[2])).update(
             **changes
         )
 
@@ -251,24 +279,27 @@ def _table() -> str:
     return connection.ops.quote_name(DailyRollup._meta.db_table)
 
 
-def _differences_sql() -> str:
-    """The keys whose stored rollup differs from what the responses say: key, then
-    the responses counted as stored and as the responses say (0 when no row).
+def _monthly_table() -> str:
+    return connection.ops.quote_name(MonthlyRollup._meta.db_table)
+
+
+def _differences_sql(expected: str, table: str, keys: Sequence[str]) -> str:
+    """The keys whose stored row in *table* differs from the rows of *expected* (a
+    ``SELECT`` with the same named columns): key, then the responses counted as
+    stored and as expected (0 when no row).
 
     One hash join on the key (not a comparison of whole rows both ways): stored
     rows whose numbers are all 0 count as missing rows (nothing to count).
     """
-    table = _table()
-    response_table = connection.ops.quote_name(Response._meta.db_table)
     nonzero = " OR ".join(f"{name} <> 0" for name in COUNT_FIELDS)
-    columns = ", ".join((*KEY_FIELDS, *COUNT_FIELDS))
+    columns = ", ".join((*keys, *COUNT_FIELDS))
     stored = f"SELECT {columns} FROM {table} WHERE {nonzero}"  # noqa: S608
-    same_key = " AND ".join(f"e.{k} = s.{k}" for k in KEY_FIELDS)
+    same_key = " AND ".join(f"e.{k} = s.{k}" for k in keys)
     differ = " OR ".join(f"e.{n} <> s.{n}" for n in COUNT_FIELDS)
-    keys = ", ".join(f"COALESCE(e.{k}, s.{k})" for k in KEY_FIELDS)
+    key_values = ", ".join(f"COALESCE(e.{k}, s.{k})" for k in keys)
     return (
-        f"SELECT {keys}, COALESCE(s.responses, 0), COALESCE(e.responses, 0) "  # noqa: S608
-        f"FROM ({_expected_select(response_table)}) AS e "
+        f"SELECT {key_values}, COALESCE(s.responses, 0), "  # noqa: S608
+        f"COALESCE(e.responses, 0) FROM ({expected}) AS e "
         f"FULL OUTER JOIN ({stored}) AS s ON {same_key} "
         f"WHERE e.unit_id IS NULL OR s.unit_id IS NULL OR {differ}"
     )
@@ -278,11 +309,12 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     """Recompute every rollup from the responses, set-wise in SQL.
 
     With *check_only* nothing is written: one query compares what the responses
-    say (:func:`rollups_group_sql`) with the stored rows, joined on the key, and the
-    report lists each rollup that differs (there must be none). Otherwise the
+    say (:func:`rollups_group_sql`) with the stored daily rows, joined on the key,
+    another the monthly rows with the daily ones (:func:`monthly_group_sql`), and
+    the report lists each rollup that differs (there must be none). Otherwise the
     rollups are replaced in one transaction by one ``INSERT … SELECT … GROUP BY``
-    (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
-    rebuild's commit); the report gives the rows written.
+    each (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
+    rebuild's commit); the report gives the daily rows written.
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -291,32 +323,51 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 # read below and the delete would otherwise drop out of the rollups.
                 cursor.execute("LOCK TABLE surveys_response IN SHARE MODE")
             rollups_jit_off(cursor)
+            response_table = connection.ops.quote_name(Response._meta.db_table)
             if check_only:
-                cursor.execute(_differences_sql())
-                rows = cursor.fetchall()
+                cursor.execute(
+                    _differences_sql(
+                        rollups_group_sql(response_table), _table(), KEY_FIELDS
+                    )
+                )
+                differences = _describe(cursor.fetchall())
+                cursor.execute(
+                    _differences_sql(
+                        monthly_group_sql(_table()), _monthly_table(), MONTH_KEY_FIELDS
+                    )
+                )
+                differences += _describe_months(cursor.fetchall())
                 cursor.execute(f"SELECT count(*) FROM {_table()}")  # noqa: S608
                 total = int(cursor.fetchone()[0])
-                return RebuildReport(rows=total, differences=_describe(rows))
-            response_table = connection.ops.quote_name(Response._meta.db_table)
+                return RebuildReport(rows=total, differences=differences)
             if connection.vendor == "postgresql":
                 # TRUNCATE refuses a table with deferred checks still pending (rows
                 # written earlier in the caller's transaction): run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {_table()}")
+                cursor.execute(f"TRUNCATE {_table()}, {_monthly_table()}")
                 skipping = _skip_row_triggers(cursor)
                 restore = _indexes_drop(cursor)
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
                 total = cursor.rowcount
                 for statement in restore:
                     cursor.execute(statement)
+                monthly_rollups_fill(cursor)
                 if skipping:
                     cursor.execute("SET LOCAL session_replication_role = origin")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 cursor.execute(f"DELETE FROM {_table()}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {_monthly_table()}")  # noqa: S608
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
                 total = cursor.rowcount
+                monthly_rollups_fill(cursor)
     return RebuildReport(rows=total, differences=[])
+
+
+def monthly_rollups_fill(cursor: Any) -> None:
+    """Write the monthly rollups of every daily row (into an empty monthly table:
+    after a rebuild, or after the synthetic generator wrote the daily rows)."""
+    cursor.execute(monthly_insert_sql(monthly_group_sql(_table())))
 
 
 def _indexes_drop(cursor: Any) -> list[str]:
@@ -377,6 +428,15 @@ def _describe(rows: Sequence[Sequence[Any]]) -> list[str]:
     return lines
 
 
+def _describe_months(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """One line per month whose monthly rollup differs from the sum of its days."""
+    return [
+        f"unit={unit} month={str(month)[:7]}: monthly stored {have}, "
+        f"daily rollups {want}" + (" (other figures differ)" if have == want else "")
+        for unit, month, have, want in sorted(rows, key=str)
+    ]
+
+
 def _extra_sql(code: str, value: int) -> str:
     if connection.vendor == "postgresql":
         return f"extra_answers -> '{code}' = '{value}'"
@@ -427,8 +487,17 @@ def rollups_jit_off(cursor: Any) -> None:
         cursor.execute("SET LOCAL jit = off")
 
 
-def _expected_select(source: str) -> str:
-    """:func:`rollups_group_sql` with each number named after its column."""
+def rollups_group_sql(source: str) -> str:
+    """``SELECT`` of the rollup rows of the responses in *source*, grouped in SQL.
+
+    The same rule as :func:`rollup_counts_add`, as one ``GROUP BY unit, service,
+    day, channel`` with one aggregate per :data:`COUNT_FIELDS` column; its
+    columns are :data:`KEY_FIELDS` then :data:`COUNT_FIELDS`, named so. *source*
+    is a table (or a sub-query) with the response columns (excluded responses
+    included: they count in ``excluded`` only). Used by the paths that write rows
+    set-wise (the synthetic generator, the PostgreSQL file import, the rebuild).
+    Code, never input.
+    """
     named = ", ".join(
         f"{sql} AS {name}"
         for sql, name in zip(_figure_sql(), COUNT_FIELDS, strict=True)
@@ -439,41 +508,52 @@ def _expected_select(source: str) -> str:
     )
 
 
-def rollups_group_sql(source: str) -> str:
-    """``SELECT`` of the rollup rows of the responses in *source*, grouped in SQL.
+def month_sql(column: str) -> str:
+    """The first day of the month of the date *column*, in SQL."""
+    if connection.vendor == "postgresql":
+        return f"date_trunc('month', {column}::timestamp)::date"
+    return f"date({column}, 'start of month')"
 
-    The same rule as :func:`rollup_counts_add`, as one ``GROUP BY unit, service,
-    day, channel`` with one aggregate per :data:`COUNT_FIELDS` column; its
-    columns are :data:`KEY_FIELDS` then :data:`COUNT_FIELDS`. *source* is a table
-    (or a sub-query) with the response columns (excluded responses included:
-    they count in ``excluded`` only). Used by the paths that write rows set-wise
-    (the synthetic generator, the PostgreSQL file import, the rebuild). Code,
-    never input.
-    """
+
+def monthly_group_sql(source: str) -> str:
+    """``SELECT`` of the monthly rollup rows of the daily rows in *source* (the
+    daily table, or a named sub-query of :func:`rollups_group_sql`): the sums per
+    unit and month, with columns :data:`MONTH_KEY_FIELDS` then
+    :data:`COUNT_FIELDS`. Code, never input."""
+    month = month_sql("day")
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNT_FIELDS)
     return (
-        f"SELECT unit_id, service_id, day, channel, "  # noqa: S608
-        f"{', '.join(_figure_sql())} "
-        f"FROM {source} GROUP BY unit_id, service_id, day, channel"
+        f"SELECT unit_id, {month} AS month, {sums} "  # noqa: S608
+        f"FROM {source} GROUP BY unit_id, {month}"
     )
 
 
-def rollups_insert_sql(select: str, *, add: bool = False) -> str:
-    """``INSERT`` of the rows of *select* (:func:`rollups_group_sql`) into the rollups.
+def monthly_insert_sql(select: str, *, add: bool = False) -> str:
+    """``INSERT`` of the rows of *select* (:func:`monthly_group_sql`) into the
+    monthly rollups; with *add*, added to a row that exists, as
+    :func:`rollups_insert_sql` does for the daily ones."""
+    return _insert_sql(_monthly_table(), MONTH_KEY_FIELDS, select, add=add)
 
-    With *add*, a key that already has a row gets the counts added to it
-    (``ON CONFLICT … DO UPDATE``), as :func:`rollups_upsert` does.
-    """
+
+def _insert_sql(table: str, keys: Sequence[str], select: str, *, add: bool) -> str:
     quote = connection.ops.quote_name
-    table = _table()
-    columns = ", ".join(quote(c) for c in (*KEY_FIELDS, *COUNT_FIELDS))
+    columns = ", ".join(quote(c) for c in (*keys, *COUNT_FIELDS))
     sql = f"INSERT INTO {table} ({columns}) {select}"
     if add:
         increments = ", ".join(
             f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}"
             for n in COUNT_FIELDS
         )
-        sql += (
-            " ON CONFLICT (unit_id, service_id, day, channel) "
-            f"DO UPDATE SET {increments}"
-        )
+        sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
     return sql
+
+
+def rollups_insert_sql(select: str, *, add: bool = False) -> str:
+    """``INSERT`` of the rows of *select* (:func:`rollups_group_sql`) into the
+    daily rollups.
+
+    With *add*, a key that already has a row gets the counts added to it
+    (``ON CONFLICT … DO UPDATE``), as :func:`rollups_upsert` does. The caller
+    writes the same rows' months too (:func:`monthly_insert_sql`).
+    """
+    return _insert_sql(_table(), KEY_FIELDS, select, add=add)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.db import connections, router
@@ -30,6 +30,7 @@ from mutu.surveys.models import (
     DailyRollup,
     Education,
     FollowUpItem,
+    MonthlyRollup,
     Occupation,
     PeriodPopulation,
     Publication,
@@ -94,24 +95,55 @@ def _rollup_sums(
     end: date,
     service_id: int | None = None,
     group: str = "",
+    monthly: bool = False,
 ) -> list[dict[str, Any]]:
+    """:func:`_rollup_rows` as dictionaries: ``group`` and each of *fields*."""
+    rows = _rollup_rows(
+        fields,
+        unit_ids=unit_ids,
+        start=start,
+        end=end,
+        service_id=service_id,
+        group=group,
+        monthly=monthly,
+    )
+    return [
+        {"group": row[0], **dict(zip(fields, row[1:], strict=True))} for row in rows
+    ]
+
+
+def _rollup_rows(
+    fields: Sequence[str],
+    *,
+    unit_ids: Sequence[int],
+    start: date,
+    end: date,
+    service_id: int | None = None,
+    group: str = "",
+    monthly: bool = False,
+) -> list[tuple[Any, ...]]:
     """``SUM`` of each rollup column of *fields* over the rows of *unit_ids* on the
     days start…end (and *service_id*), grouped by the SQL expression *group*
-    (a column name, or a ``CASE`` made here; its value comes back as ``group``).
+    (a column name, or a ``CASE`` made here), as rows ``(group, *sums)`` of ints.
+
+    *monthly*: from the monthly rollups, whose months (first days) start…end
+    are summed (no *service_id*, and *group* a column they have).
 
     Raw SQL because the ORM spends some 90 ms composing an aggregate of two
     hundred columns (more than the query itself); column names come from the
     model, values are parameters. Reads on the database the router picks (a
     replica for ``@replica_reads`` views).
     """
-    alias = router.db_for_read(DailyRollup)
+    model = MonthlyRollup if monthly else DailyRollup
+    alias = router.db_for_read(model)
     quote = connections[alias].ops.quote_name
-    table = quote(DailyRollup._meta.db_table)
+    table = quote(model._meta.db_table)
+    day = "month" if monthly else "day"
     sums = ", ".join(f"COALESCE(SUM({quote(name)}), 0)" for name in fields)
     marks = ", ".join(["%s"] * len(unit_ids))
     sql = (
         f"SELECT {group or 'NULL'}, {sums} FROM {table} "  # noqa: S608
-        f"WHERE unit_id IN ({marks}) AND day >= %s AND day <= %s"
+        f"WHERE unit_id IN ({marks}) AND {day} >= %s AND {day} <= %s"
     )
     params: list[Any] = [*unit_ids, start, end]
     if service_id:
@@ -122,10 +154,73 @@ def _rollup_sums(
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [
-        {"group": row[0], **dict(zip(fields, map(int, row[1:]), strict=True))}
-        for row in rows
+    # PostgreSQL's SUM of integers is a numeric (Decimal): back to int.
+    return [(row[0], *map(int, row[1:])) for row in rows]
+
+
+def month_split(
+    start: date, end: date
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The days start…end as the whole months in them (first and last month's
+    first day, or ``None``) and the day ranges left over at either end.
+
+    A quarter, a semester or a year is whole months only: it reads the monthly
+    rollups alone.
+    """
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end)  # the first day after end's month
+    last = after if end == after - timedelta(days=1) else end.replace(day=1)
+    # Whole months: first … last (exclusive).
+    if first >= last:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - timedelta(days=1)))
+    if last <= end:
+        edges.append((last, end))
+    return (first, _previous_month(last)), edges
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(first: date) -> date:
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def _unit_sums(
+    fields: Sequence[str], unit_ids: Sequence[int], start: date, end: date
+) -> dict[int, tuple[int, ...]]:
+    """Each unit's sums of *fields* on the days start…end: the whole months from
+    the monthly rollups (one row per unit and month), the days at either end from
+    the daily ones (issue 15 item 9)."""
+    months, edges = month_split(start, end)
+    parts = [
+        _rollup_rows(fields, unit_ids=unit_ids, start=a, end=b, group="unit_id")
+        for a, b in edges
     ]
+    if months:
+        parts.append(
+            _rollup_rows(
+                fields,
+                unit_ids=unit_ids,
+                start=months[0],
+                end=months[1],
+                group="unit_id",
+                monthly=True,
+            )
+        )
+    totals: dict[int, tuple[int, ...]] = {}
+    for rows in parts:
+        for unit_id, *sums in rows:
+            before = totals.get(unit_id)
+            totals[unit_id] = (
+                tuple(sums)
+                if before is None
+                else tuple(a + b for a, b in zip(before, sums, strict=True))
+            )
+    return totals
 
 
 def _summed(
@@ -148,21 +243,40 @@ def period_tally(
     return _tally_from_sums(_summed(unit, period, TALLY_FIELDS, service_id))
 
 
-def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tally]:
-    """The tally (with pair sums) of each unit's counted responses on the days
-    start…end.
+def tally_sums_map(
+    unit_ids: Iterable[int], start: date, end: date
+) -> dict[int, tuple[int, ...]]:
+    """Each unit's sums of the :data:`TALLY_FIELDS` rollup columns (in that order)
+    on the days start…end; a unit without counted responses there is absent.
 
-    One ``GROUP BY unit`` over the rollups for all *unit_ids*: what a dashboard or
-    a league table reads for many units at once. A unit without counted responses
-    in the range is absent from the result.
+    What a dashboard or a league table reads for many units at once: one
+    ``GROUP BY unit`` over the monthly rollups for the whole months of the range
+    (one row per unit and month) and one over the daily rollups for each part
+    month at either end (:func:`month_split`). Plain tuples, so a caller can
+    memoise what it computes from them (:func:`tally_from_sums`).
     """
     ids = sorted(set(unit_ids))
     if not ids:
         return {}
-    rows = _rollup_sums(
-        TALLY_FIELDS, unit_ids=ids, start=start, end=end, group="unit_id"
-    )
-    return {row["group"]: _tally_from_sums(row) for row in rows if row["responses"]}
+    return {
+        unit_id: sums
+        for unit_id, sums in _unit_sums(TALLY_FIELDS, ids, start, end).items()
+        if sums[0]  # responses
+    }
+
+
+def tally_from_sums(sums: Sequence[int]) -> Tally:
+    """The tally of one row of :func:`tally_sums_map`."""
+    return _tally_from_sums(dict(zip(TALLY_FIELDS, sums, strict=True)))
+
+
+def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tally]:
+    """The tally (with pair sums) of each unit's counted responses on the days
+    start…end (:func:`tally_sums_map`)."""
+    return {
+        unit_id: tally_from_sums(sums)
+        for unit_id, sums in tally_sums_map(unit_ids, start, end).items()
+    }
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ from mutu.errors import MutuError
 from mutu.surveys.integrity import straight_line_flag
 from mutu.surveys.models import ELEMENT_FIELDS
 from mutu.surveys.rollups import (
+    monthly_group_sql,
+    monthly_insert_sql,
     rollups_group_sql,
     rollups_insert_sql,
     rollups_jit_off,
@@ -414,7 +416,9 @@ def _straight_lines(cursor: Any, unit_id: int, channel: str, run: int) -> None:
 def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> int:
     """Insert the new rows, their flags and their rollup counts; how many new."""
     answers = ", ".join(ELEMENT_FIELDS)
-    rollups = rollups_insert_sql(rollups_group_sql("inserted"), add=True)
+    grouped = rollups_group_sql("inserted")
+    rollups = rollups_insert_sql("SELECT * FROM grouped", add=True)
+    months = monthly_insert_sql(monthly_group_sql("grouped"), add=True)
     rollups_jit_off(cursor)
     cursor.execute(
         "WITH inserted AS (INSERT INTO surveys_response (unit_id, service_id, "  # noqa: S608
@@ -434,9 +438,10 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
         "education, occupation, extra_answers, is_flagged, is_excluded), "
         "flags AS (INSERT INTO surveys_responseflag (response_id, rule, reason, "
         "created_at) SELECT id, %s, %s, now() FROM inserted WHERE is_flagged "
-        f"RETURNING 1), rollups AS ({rollups} RETURNING 1) "
+        f"RETURNING 1), grouped AS ({grouped}), "
+        f"rollups AS ({rollups} RETURNING 1), months AS ({months} RETURNING 1) "
         "SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM flags), "
-        "(SELECT count(*) FROM rollups)",
+        "(SELECT count(*) FROM rollups), (SELECT count(*) FROM months)",
         [unit_id, channel, settings.TIME_ZONE, rule, reason],
     )
     return int(cursor.fetchone()[0])
