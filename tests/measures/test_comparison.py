@@ -55,6 +55,27 @@ def test_regional_mean_lies_in_the_range(ikms: list[Decimal]) -> None:
     assert figure.units == len(ikms)
 
 
+UNLIKE_IKM = st.builds(
+    lambda n, share: Fraction(25) + Fraction(75 * share, n),
+    st.integers(1, 5000),
+    st.integers(0, 5000),
+).filter(lambda ikm: ikm <= 100)
+
+
+@given(st.lists(UNLIKE_IKM, min_size=2, max_size=60))
+def test_regional_mean_is_exact_and_spread_the_sample_one(
+    ikms: list[Fraction],
+) -> None:
+    """IKMs over unlike numbers of responses (unlike denominators): the mean is
+    the exact one, the spread the sample standard deviation to float precision."""
+    figure = regional_figure(ikms)
+    assert figure is not None
+    exact_mean = sum(ikms, Fraction(0)) / len(ikms)
+    assert figure.mean == exact_mean
+    squares = sum((v - exact_mean) ** 2 for v in ikms) / (len(ikms) - 1)
+    assert figure.spread == pytest.approx(math.sqrt(squares), rel=1e-9, abs=1e-9)
+
+
 @given(st.lists(IKM, min_size=1, max_size=20), st.randoms())
 def test_regional_figure_ignores_order(ikms: list[Decimal], rnd) -> None:
     shuffled = list(ikms)

@@ -20,12 +20,12 @@ from mutu.registry.models import Mpp, ServicePoint
 from mutu.reports import dashboards
 from mutu.surveys.models import (
     ROLLUP_COUNT_FIELDS,
-    DailyRollup,
     PeriodPopulation,
     Publication,
     Response,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.rollups import COUNT_FIELDS, rollups_upsert
 from mutu.surveys.selectors import period_tally, tally_map
 from mutu.surveys.services import response_submit
 from tests.accounts.login import login
@@ -37,17 +37,20 @@ def this_quarter():
 
 
 def rollup(unit, service, *, responses, weights, day=None):
-    """A day's rollup of *responses* answering every element with the value counts
-    *weights* (four numbers summing to *responses*): what the dashboards read."""
+    """Count into a day's rollups *responses* answering every element with the
+    value counts *weights* (four numbers summing to *responses*): what the
+    dashboards read (its pair sums left at 0, as before)."""
     assert sum(weights) == responses
-    counts = {name: weights[int(name[-1]) - 1] for name in ROLLUP_COUNT_FIELDS}
-    return DailyRollup.objects.create(
-        unit=unit,
-        service=service,
-        day=day or this_quarter().start,
-        channel="web",
-        responses=responses,
-        **counts,
+    counts = dict.fromkeys(COUNT_FIELDS, 0)
+    counts["responses"] = responses
+    counts.update({name: weights[int(name[-1]) - 1] for name in ROLLUP_COUNT_FIELDS})
+    # Through the writer of the rollups, so the unit's monthly row counts it too.
+    rollups_upsert(
+        {
+            (unit.pk, service.pk, day or this_quarter().start, "web"): list(
+                counts.values()
+            )
+        }
     )
 
 
@@ -497,3 +500,38 @@ def test_mpp_public_trend_shows_published_periods_only(client, world):
     assert rows[world.dinsos.pk].result is None
     assert rows[world.dinsos.pk].spark.count("<circle") == 0
     assert "belum dipublikasikan" in page.content.decode()
+
+
+def test_region_trend_is_the_d10_figure_of_each_period(client, world):
+    """The region's trend: its D10 figure in the chosen quarter and the three
+    before, each over the units that had an IKM then (here one unit in the
+    earlier quarter, two in the current), drawn as an SVG with a title."""
+    service = dinsos_service(world)
+    period = this_quarter()
+    before = period.previous()
+    rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 25, 25))
+    rollup(world.dinsos, service, responses=55, weights=(5, 20, 20, 10))
+    rollup(
+        world.dukcapil, world.ktp, responses=70, weights=(0, 5, 30, 35), day=before.end
+    )
+    login(client, world.coordinator)
+
+    page, dashboard = dashboard_of(client, "/wilayah/18.09/dasbor/")
+
+    assert [point["period"] for point in dashboard.trend] == [
+        before.previous().previous(),
+        before.previous(),
+        before,
+        period,
+    ]
+    first, second, earlier, current = dashboard.trend
+    assert (first["figure"], second["figure"]) == (None, None)
+    assert current["figure"] == dashboard.figure
+    assert current["figure"].units == 2
+    then = tally_map([world.dukcapil.pk], before.start, before.end)
+    assert earlier["figure"] == regional_figure(
+        [skm_result(then[world.dukcapil.pk]).ikm_converted]
+    )
+    text = page.content.decode()
+    assert "Tren angka wilayah" in text
+    assert 'id="tren-wilayah-title"' in text

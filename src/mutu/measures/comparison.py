@@ -81,12 +81,24 @@ def regional_figure(ikms: Sequence[Fraction | Decimal | int]) -> RegionalFigure 
     values = [_exact(v, "ikm") for v in ikms]
     if not values:
         return None
-    mean = sum(values, Fraction(0)) / len(values)
+    mean = _exact_sum(values) / len(values)
     spread = None
     if len(values) > 1:
-        squares = sum(((v - mean) ** 2 for v in values), Fraction(0))
+        # A float, like the spread itself: the exact squares of thousands of IKMs
+        # with unlike denominators cost a national table a second.
+        centre = float(mean)
+        squares = math.fsum((float(v) - centre) ** 2 for v in values)
         spread = math.sqrt(squares / (len(values) - 1))
     return RegionalFigure(mean, len(values), spread, min(values), max(values))
+
+
+def _exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """The exact sum of *values*, over their least common denominator at once
+    (adding Fractions one by one normalises every partial sum)."""
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(
+        sum(v.numerator * (common // v.denominator) for v in values), common
+    )
 
 
 def rankable(

@@ -7,7 +7,7 @@ drawing is 320 units wide with 14-unit text, so on a 360 px phone (about 328 px 
 content) the text renders at 14 px, never under 12 px.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.utils.html import escape
@@ -219,10 +219,11 @@ def trend_line_svg(rows: Sequence[dict[str, Any]]) -> SafeString:
         )
 
     title = _("Tren IKM konversi per periode")
+    values = [_converted_ikm(row) for row in rows]
     figures = [
         f"{row['period'].label}: "
-        + (chart_number(row["result"].ikm_converted) if row["result"] else "—")
-        for row in rows
+        + (chart_number(figure) if figure is not None else "—")
+        for row, figure in zip(rows, values, strict=True)
     ]
     desc = "; ".join(figures)
     body: list[str] = []
@@ -390,22 +391,35 @@ def aspect_bars_svg(
 SPARK_WIDTH, SPARK_HEIGHT = 120, 36
 
 
-def sparkline_svg(rows: Sequence[dict[str, Any]], *, uid: str, name: str) -> SafeString:
+def _converted_ikm(row: dict[str, Any]) -> Any:
+    return row["result"].ikm_converted if row["result"] else None
+
+
+def sparkline_svg(
+    rows: Sequence[dict[str, Any]],
+    *,
+    uid: str,
+    name: str,
+    value: Callable[[dict[str, Any]], Any] = _converted_ikm,
+) -> SafeString:
     """A small-multiple trend: the converted IKM of each period of *rows* (as for
-    :func:`trend_line_svg`) as a line without text, for a table cell. The title
-    names *name*; each point's own ``<title>`` gives its period and value, and the
-    ``<desc>`` lists them all, so nothing is said by the drawing alone."""
+    :func:`trend_line_svg`; another figure on the same 25–100 scale through
+    *value*, e.g. a region's D10 mean) as a line without text, for a table cell.
+    The title names *name*; each point's own ``<title>`` gives its period and
+    value, and the ``<desc>`` lists them all, so nothing is said by the drawing
+    alone."""
     low, high, pad = 25.0, 100.0, 4.0
     step = (SPARK_WIDTH - 2 * pad) / max(len(rows) - 1, 1)
 
-    def y_of(value: float) -> float:
-        share = (min(max(value, low), high) - low) / (high - low)
+    def y_of(number: float) -> float:
+        share = (min(max(number, low), high) - low) / (high - low)
         return SPARK_HEIGHT - pad - share * (SPARK_HEIGHT - 2 * pad)
 
+    values = [value(row) for row in rows]
     figures = [
         f"{row['period'].label}: "
-        + (chart_number(row["result"].ikm_converted) if row["result"] else "—")
-        for row in rows
+        + (chart_number(figure) if figure is not None else "—")
+        for row, figure in zip(rows, values, strict=True)
     ]
     title = _("Tren IKM %(name)s") % {"name": name}
     parts = [
@@ -419,17 +433,16 @@ def sparkline_svg(rows: Sequence[dict[str, Any]], *, uid: str, name: str) -> Saf
     ]
     segments: list[list[str]] = [[]]
     points: list[str] = []
-    for index, row in enumerate(rows):
-        if row["result"] is None:
+    for index, (row, figure) in enumerate(zip(rows, values, strict=True)):
+        if figure is None:
             segments.append([])
             continue
         x = pad + index * step
-        value = row["result"].ikm_converted
-        y = y_of(float(value))
+        y = y_of(float(figure))
         segments[-1].append(f"{x:.1f},{y:.1f}")
         points.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BLUE}">'
-            f"<title>{escape(row['period'].label)}: {chart_number(value)}</title>"
+            f"<title>{escape(row['period'].label)}: {chart_number(figure)}</title>"
             "</circle>"
         )
     for segment in segments:

@@ -188,6 +188,9 @@ class Dashboard:
     page: int = 1
     pages: int = 1
     sort: str = "peringkat"
+    trend: list[dict[str, Any]] = field(default_factory=list)
+    """The region's D10 figure over the chosen period and the ones before it,
+    oldest first: ``{"period", "figure"}`` (:func:`region_trend`)."""
 
 
 def period_choices(today: date | None = None) -> list[Period]:
@@ -465,7 +468,32 @@ def region_dashboard(
     rows = unit_rows(units, period, columns=False)
     dashboard = _dashboard(rows, period, sort=sort, page=page)
     dashboard.children = child_region_rows(region, rows)
+    dashboard.trend = region_trend(units, period, dashboard.figure)
     return dashboard
+
+
+def region_trend(
+    units: Sequence[ServiceUnit],
+    period: Period,
+    figure: RegionalFigure | None,
+    *,
+    count: int = TREND_PERIODS,
+) -> list[dict[str, Any]]:
+    """The D10 figure of *units* in each of the *count* periods up to *period*
+    (whose *figure* is known), oldest first: one rollup read per earlier period,
+    the units that had an IKM then counted (D10; docs/regulations.md D23)."""
+    ids = [unit.pk for unit in units]
+    points = [{"period": period, "figure": figure}]
+    earlier = period
+    while len(points) < count:
+        earlier = earlier.previous()
+        ikms = [
+            result.ikm_converted
+            for _tally, result, _unc in figures_map(ids, earlier).values()
+            if result is not None
+        ]
+        points.append({"period": earlier, "figure": regional_figure(ikms)})
+    return list(reversed(points))
 
 
 def mpp_dashboard(

@@ -391,6 +391,12 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         {
             "region": region,
             "dashboard": dashboard,
+            "region_spark": sparkline_svg(
+                dashboard.trend,
+                uid="tren-wilayah",
+                name=region.name,
+                value=lambda point: point["figure"].mean if point["figure"] else None,
+            ),
             "error": error,
             "periods": dashboards.period_choices(),
             "columns": _sort_links(dashboard),
