@@ -156,3 +156,25 @@ def test_no_top_list_holds_an_unranked_unit(rows: list[tuple[Decimal, bool]]) ->
     assert table[: len(ranked)] == ranked
     assert all(rows[r.key][1] for r in ranked)
     assert [r.ikm for r in ranked] == sorted((r.ikm for r in ranked), reverse=True)
+
+
+def _differs_exactly(a: Fraction, se_a: float, b: Fraction, se_b: float) -> bool:
+    """D12's test in exact fractions only (the reference for the fast path)."""
+    return (a - b) ** 2 > Fraction(196, 100) ** 2 * (
+        Fraction(se_a) ** 2 + Fraction(se_b) ** 2
+    )
+
+
+@given(UNLIKE_IKM, UNLIKE_IKM, st.floats(0, 30), st.floats(-1e-6, 1e-6))
+def test_differs_decides_as_the_exact_rule_even_at_the_boundary(
+    a: Fraction, b: Fraction, se: float, nudge: float
+) -> None:
+    """The float shortcut never changes a verdict: random pairs, and pairs whose
+    standard errors put them on (or within a hair of) the boundary."""
+    assert differs(a, se, b, se / 2) == _differs_exactly(a, se, b, se / 2)
+    boundary = float(abs(a - b)) / (1.96 * math.sqrt(2))
+    near = max(0.0, boundary * (1 + nudge))
+    assert differs(a, near, b, near) == _differs_exactly(a, near, b, near)
+    assert differs(a, boundary, b, boundary) == _differs_exactly(
+        a, boundary, b, boundary
+    )

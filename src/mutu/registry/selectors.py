@@ -124,6 +124,14 @@ def region_unit_list(user: User, region: Region) -> QuerySet[ServiceUnit]:
     )
 
 
+def region_unit_brief_list(user: User, region: Region) -> QuerySet[ServiceUnit]:
+    """The units of :func:`region_unit_list` with only what a league table shows
+    of them (id, name, path): a national table loads thousands of units, and their
+    government, region and service count would be most of its time."""
+    units = ServiceUnit.objects.filter(path__startswith=region.path)
+    return scope_queryset(user, units).only("id", "name", "path").order_by("name")
+
+
 def region_children_with_units(user: User, region: Region) -> list[dict[str, Any]]:
     """The direct sub-regions of *region* holding units *user* may see, with counts.
 

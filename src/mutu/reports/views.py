@@ -32,6 +32,7 @@ from mutu.evaluations import selectors as evaluations
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import (
     region_get_for_user,
+    region_unit_brief_list,
     region_unit_list,
     unit_get_for_user,
 )
@@ -376,7 +377,7 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     D10 figure and MPPs. A coordinator of one regency gets 404 elsewhere."""
     region = region_get_for_user(request.user, code)
     period, error = _period(request)
-    units = list(region_unit_list(request.user, region))
+    units = list(region_unit_brief_list(request.user, region))
     dashboard = dashboards.region_dashboard(
         region,
         units,
