@@ -3,7 +3,6 @@ in the process that made the change."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from mutu.surveys.models import UnitSurveySettings
@@ -32,11 +31,11 @@ def test_a_post_costs_few_queries(client, world, point, django_assert_max_num_qu
     """A citizen's post, once the place and the unit's networks are cached: the
     insert and the rollups in one transaction (here a savepoint and its release, in
     production BEGIN and COMMIT). No published-period look-up: a response stamped
-    now cannot fall into a period that has ended. The daily and the monthly rollup
-    are one statement on PostgreSQL, two on SQLite (no writing WITH there)."""
+    now cannot fall into a period that has ended. The rollups are two upserts: the
+    day's row, then the month's."""
     url = reverse("web:form", args=[point.code])
     client.post(url, _post_data(world))
-    with django_assert_max_num_queries(4 if connection.vendor == "postgresql" else 5):
+    with django_assert_max_num_queries(5):
         assert client.post(url, _post_data(world)).status_code == 302
 
 

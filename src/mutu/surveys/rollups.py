@@ -205,21 +205,11 @@ def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
         total = monthly.setdefault((unit_id, month_of(day)), rollup_counts_new())
         for position, value in enumerate(counts):
             total[position] += value
-    daily_sql = _upsert_sql(_table(), KEY_FIELDS)
-    monthly_sql = _upsert_sql(_monthly_table(), MONTH_KEY_FIELDS)
-    if len(counts_by_key) == 1 and connection.vendor == "postgresql":
-        # One submission: both rows in one statement, one round trip fewer while
-        # the unit's rows are locked (the daily row is still written first).
-        [(key, counts)] = counts_by_key.items()
-        [(month_key, _same)] = monthly.items()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH daily AS ({daily_sql} RETURNING 1) {monthly_sql}",
-                [*key, *counts, *month_key, *counts],
-            )
-        return
-    _rows_add(daily_sql, counts_by_key)
-    _rows_add(monthly_sql, monthly)
+    # Two statements, daily first: one statement with a writing WITH would leave
+    # the order of its row locks to PostgreSQL (it runs an unreferenced WITH after
+    # the main insert), against every other writer's daily-then-monthly order.
+    _rows_add(_upsert_sql(_table(), KEY_FIELDS), counts_by_key)
+    _rows_add(_upsert_sql(_monthly_table(), MONTH_KEY_FIELDS), monthly)
 
 
 def rollup_add(response: Response) -> None:
