@@ -17,7 +17,8 @@ def demo(transactional_db):
 def _open_dashboard(page):
     login(page, "koordinator.pesawaran")
     page.get_by_role("link", name="Dasbor Kabupaten Pesawaran").click()
-    page.get_by_role("heading", name="Angka wilayah").wait_for()
+    page.get_by_role("heading", name="Angka wilayah", exact=True).wait_for()
+    page.get_by_role("heading", name="Tren angka wilayah").wait_for()
 
 
 def _assert_charts_titled(page):
