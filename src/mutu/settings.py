@@ -243,6 +243,9 @@ MUTU_REPORTS_KEEP_ON_PUBLISH = env_bool("MUTU_REPORTS_KEEP_ON_PUBLISH", True)
 MUTU_COMMENT_THEMES_READ = int(os.environ.get("MUTU_COMMENT_THEMES_READ", "5000"))
 # D12: responses a unit needs to be ranked when it states no population.
 MUTU_RANKING_MINIMUM_SAMPLE = int(os.environ.get("MUTU_RANKING_MINIMUM_SAMPLE", "50"))
+# Seconds a region's trend keeps the figures of the periods before the chosen one
+# (mutu.reports.dashboards.region_trend); 0 reads them on every request.
+MUTU_TREND_CACHE_SECONDS = int(os.environ.get("MUTU_TREND_CACHE_SECONDS", "300"))
 # The licence of the open data at /data/ (name and the URL of its text; the URL
 # names the version, 4.0, so the name needs none).
 MUTU_OPEN_DATA_LICENCE_NAME = os.environ.get(

@@ -396,6 +396,23 @@ def test_mpps_are_listed_on_the_region_dashboard(client, world):
     assert f"/mpp/{mpp.pk}/" in page.content.decode()
 
 
+def test_a_long_mpp_list_names_the_first_ones_and_their_number(
+    client, world, monkeypatch
+):
+    """A nation has hundreds of MPPs: the dashboard lists the first ones by
+    name and says how many there are."""
+    monkeypatch.setattr(dashboards, "MPP_LIST_SIZE", 2)
+    for name in ("MPP C", "MPP A", "MPP B"):
+        Mpp.objects.create(government=world.gov_pesawaran, name=name)
+    login(client, world.admin)
+
+    page = client.get("/wilayah/ID/dasbor/")
+
+    assert [m.name for m in page.context["mpps"]] == ["MPP A", "MPP B"]
+    assert "2 dari 3 MPP di wilayah ini" in page.content.decode()
+    assert "MPP C" not in page.content.decode()
+
+
 def test_links_from_the_home_dashboard_and_the_region_page(client, world):
     """Each role's "Dasbor" links to its dashboards; the region page shows each
     unit's IKM and links to the region's dashboard."""
@@ -535,3 +552,30 @@ def test_region_trend_is_the_d10_figure_of_each_period(client, world):
     text = page.content.decode()
     assert "Tren angka wilayah" in text
     assert 'id="tren-wilayah-title"' in text
+
+
+def test_region_trend_keeps_past_periods_for_the_cache_time(
+    client, world, settings, django_assert_num_queries
+):
+    """The periods before the chosen one are read once per
+    MUTU_TREND_CACHE_SECONDS (a national dashboard's third of a second); the
+    chosen period is read fresh on every request, and 0 turns the keeping off."""
+    period = this_quarter()
+    before = period.previous()
+    rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 25, 25))
+    rollup(
+        world.dukcapil, world.ktp, responses=70, weights=(0, 5, 30, 35), day=before.end
+    )
+    units = [world.dukcapil, world.dinsos]
+    first = dashboards.region_trend(units, period, None)
+    with django_assert_num_queries(0):
+        assert dashboards.region_trend(units, period, None) == first
+    rollup(
+        world.dukcapil, world.ktp, responses=70, weights=(70, 0, 0, 0), day=before.end
+    )
+    assert dashboards.region_trend(units, period, None) == first  # kept
+    settings.MUTU_TREND_CACHE_SECONDS = 0
+    with django_assert_num_queries(1):
+        fresh = dashboards.region_trend(units, period, None)
+    assert fresh[2]["figure"] != first[2]["figure"]
+    assert fresh[2]["figure"].units == 1

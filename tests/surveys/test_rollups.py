@@ -375,3 +375,28 @@ def test_tally_map_over_part_months_equals_the_raw_answers(world):
         )
         tallies = selectors.tally_map([world.dukcapil.id], start, end)
         assert tallies[world.dukcapil.id] == expected, (start, end)
+
+
+def test_sums_by_range_equal_one_read_per_range(world, django_assert_num_queries):
+    """The trend's read of several periods at once gives each period the sums a
+    read of that period alone gives, in one query when the periods are whole
+    months, with or without the pair sums; part months fall back to one read
+    per range, with the same sums."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    days = [first - timedelta(days=n) for n in (200, 120, 95, 40, 3)] + [first]
+    _submit_across_months(world, days)
+    quarter = period_containing(today, PeriodKind.QUARTER)
+    periods = [quarter.previous(), quarter.previous().previous(), quarter]
+    ranges = [(p.start, p.end) for p in periods]
+    ids = [world.dukcapil.id, world.dinsos.id]
+    for pairs in (True, False):
+        with django_assert_num_queries(1):
+            together = selectors.tally_sums_by_range(ids, ranges, pairs=pairs)
+        alone = [selectors.tally_sums_map(ids, a, b, pairs=pairs) for a, b in ranges]
+        assert together == alone
+    assert sum(len(sums) for sums in together) >= 2  # periods with responses
+    part = [(days[0] + timedelta(days=1), days[2]), (days[3], today)]
+    assert selectors.tally_sums_by_range(ids, part) == [
+        selectors.tally_sums_map(ids, a, b) for a, b in part
+    ]

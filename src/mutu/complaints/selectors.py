@@ -415,7 +415,7 @@ def complaint_figures_map(
     calendar = working_calendar()
     facts: dict[int, list[ComplaintFacts]] = {}
     rows = Complaint.objects.filter(
-        unit_id__in=unit_ids, filed_at__date__gte=start, filed_at__date__lte=end
+        unit_id__among=unit_ids, filed_at__date__gte=start, filed_at__date__lte=end
     ).order_by()
     for complaint in rows.iterator(chunk_size=2000):
         facts.setdefault(complaint.unit_id, []).append(

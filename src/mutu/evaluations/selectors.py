@@ -622,7 +622,7 @@ def latest_published_result_map(unit_ids: list[int]) -> dict[int, Result]:
     results = (
         Result.objects.filter(
             is_current=True,
-            assignment__unit_id__in=unit_ids,
+            assignment__unit_id__among=unit_ids,
             assignment__cycle__status=Cycle.Status.PUBLISHED,
         )
         .select_related("assignment__cycle")

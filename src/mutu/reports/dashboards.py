@@ -12,6 +12,7 @@ what an MPP shows the public: docs/regulations.md D23.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from mutu.complaints.selectors import UnitComplaintFigures, complaint_figures_map
@@ -43,7 +45,11 @@ from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
 from mutu.registry.models import Mpp, Region, ServiceUnit
 from mutu.reports import selectors
 from mutu.surveys.periods import Period, PeriodKind, period_containing
-from mutu.surveys.selectors import tally_from_sums, tally_sums_map
+from mutu.surveys.selectors import (
+    tally_from_sums,
+    tally_sums_by_range,
+    tally_sums_map,
+)
 
 TREND_PERIODS = 4
 """Periods in a unit's small-multiple trend: the chosen one and three before it."""
@@ -91,6 +97,18 @@ def figures_map(
     figures that need only the IKM: a fifth of the columns to read)."""
     sums = tally_sums_map(unit_ids, period.start, period.end, pairs=pairs)
     return {unit_id: _figures_of_sums(row) for unit_id, row in sums.items()}
+
+
+def figures_maps(
+    unit_ids: Sequence[int], periods: Sequence[Period], *, pairs: bool = True
+) -> list[dict[int, Figures]]:
+    """:func:`figures_map` for each of *periods*, in order, from one read of the
+    rollups (:func:`mutu.surveys.selectors.tally_sums_by_range`)."""
+    ranges = [(period.start, period.end) for period in periods]
+    return [
+        {unit_id: _figures_of_sums(row) for unit_id, row in sums.items()}
+        for sums in tally_sums_by_range(unit_ids, ranges, pairs=pairs)
+    ]
 
 
 def _percent(share: Fraction | None) -> int | None:
@@ -296,15 +314,15 @@ def add_trends(
     open_ids: set[int] | None = None,
 ) -> None:
     """Fill each row's ``trend`` (oldest first) and ``change`` against the period
-    before (D12's test). One rollup query per earlier period; with *open_ids* (as
-    for :func:`unit_rows`) one more, and an earlier period a unit outside them did
-    not publish has no point."""
+    before (D12's test). One rollup query for the earlier periods; with
+    *open_ids* (as for :func:`unit_rows`) one more, and an earlier period a unit
+    outside them did not publish has no point."""
     earlier = [period]
     while len(earlier) < count:
         earlier.append(earlier[-1].previous())
     earlier = earlier[1:]
     ids = [row.unit.pk for row in rows]
-    maps = [figures_map(ids, p) for p in earlier]
+    maps = figures_maps(ids, earlier)
     if open_ids is not None:
         published = selectors.published_pairs(ids, [p.key for p in earlier])
         for p, figures in zip(earlier, maps, strict=True):
@@ -483,20 +501,55 @@ def region_trend(
     count: int = TREND_PERIODS,
 ) -> list[dict[str, Any]]:
     """The D10 figure of *units* in each of the *count* periods up to *period*
-    (whose *figure* is known), oldest first: one rollup read per earlier period,
-    the units that had an IKM then counted (D10; docs/regulations.md D23)."""
-    ids = [unit.pk for unit in units]
+    (whose *figure* is known), oldest first: one rollup read for the earlier
+    periods, the units that had an IKM then counted (D10; docs/regulations.md
+    D23)."""
+    earlier = [period]
+    while len(earlier) < count:
+        earlier.append(earlier[-1].previous())
+    earlier = earlier[1:]
+    figures = _earlier_figures([unit.pk for unit in units], earlier)
     points = [{"period": period, "figure": figure}]
-    earlier = period
-    while len(points) < count:
-        earlier = earlier.previous()
-        ikms = [
-            result.ikm_converted
-            for _tally, result, _unc in figures_map(ids, earlier, pairs=False).values()
-            if result is not None
-        ]
-        points.append({"period": earlier, "figure": regional_figure(ikms)})
+    points += [
+        {"period": before, "figure": value}
+        for before, value in zip(earlier, figures, strict=True)
+    ]
     return list(reversed(points))
+
+
+def _earlier_figures(
+    unit_ids: list[int], periods: list[Period]
+) -> list[RegionalFigure | None]:
+    """The D10 figure of *unit_ids* in each of *periods* (the ones before a
+    dashboard's period), kept ``MUTU_TREND_CACHE_SECONDS`` in Django's cache.
+
+    Past periods rarely change (a late paper import, an exclusion), and reading
+    them costs a national dashboard a third of its time; the figure of the chosen
+    period, the league and every place are read fresh on each request. A change
+    in a past period shows in the trend within the setting's seconds
+    (docs/regulations.md D23).
+    """
+    seconds = int(settings.MUTU_TREND_CACHE_SECONDS)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(",".join(map(str, sorted(unit_ids))).encode())
+    digest.update(",".join(p.key for p in periods).encode())
+    key = f"mutu-region-trend:{digest.hexdigest()}"
+    cached: list[RegionalFigure | None] | None = cache.get(key) if seconds else None
+    if cached is not None:
+        return cached
+    figures = [
+        regional_figure(
+            [
+                result.ikm_converted
+                for _t, result, _u in m.values()
+                if result is not None
+            ]
+        )
+        for m in figures_maps(unit_ids, periods, pairs=False)
+    ]
+    if seconds:
+        cache.set(key, figures, seconds)
+    return figures
 
 
 def mpp_dashboard(
@@ -528,9 +581,15 @@ def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
     return rows[1:]
 
 
-def mpp_list(region: Region) -> list[Mpp]:
-    """The MPPs under *region*."""
-    return selectors.mpp_list_in_region(region.path)
+MPP_LIST_SIZE = 30
+"""MPPs listed on a region's dashboard (a nation has hundreds: the list names
+the first ones and says how many there are; a regency's page lists them all)."""
+
+
+def mpp_list(region: Region) -> tuple[list[Mpp], int]:
+    """The first :data:`MPP_LIST_SIZE` MPPs under *region* by name, and their
+    number."""
+    return selectors.mpp_list_in_region(region.path, most=MPP_LIST_SIZE)
 
 
 def result_map(units: Sequence[ServiceUnit], period: Period) -> dict[int, SkmResult]:

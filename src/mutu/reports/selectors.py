@@ -273,7 +273,7 @@ def comment_themes_for(
 def population_map(unit_ids: list[int], period_key: str) -> dict[int, int]:
     """The population each unit stated for *period_key* (D5); absent when none."""
     return dict(
-        PeriodPopulation.objects.filter(unit_id__in=unit_ids, period_key=period_key)
+        PeriodPopulation.objects.filter(unit_id__among=unit_ids, period_key=period_key)
         .order_by()
         .values_list("unit_id", "population")
     )
@@ -283,7 +283,7 @@ def follow_up_map(unit_ids: list[int], period_key: str) -> dict[int, tuple[int, 
     """``(done, planned)`` follow-up items of each unit for *period_key*; absent
     when the unit planned none."""
     rows = (
-        FollowUpItem.objects.filter(unit_id__in=unit_ids, period_key=period_key)
+        FollowUpItem.objects.filter(unit_id__among=unit_ids, period_key=period_key)
         .values("unit_id")
         .annotate(
             total=Count("id"),
@@ -300,7 +300,7 @@ def published_pairs(
     """The ``(unit id, period key)`` pairs among *unit_ids* × *period_keys* that
     the unit published."""
     return set(
-        Publication.objects.filter(unit_id__in=unit_ids, period_key__in=period_keys)
+        Publication.objects.filter(unit_id__among=unit_ids, period_key__in=period_keys)
         .order_by()
         .values_list("unit_id", "period_key")
     )
@@ -328,7 +328,7 @@ def standards_map(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
         Value(0),
     )
     rows = (
-        Service.objects.filter(unit_id__in=unit_ids, is_active=True)
+        Service.objects.filter(unit_id__among=unit_ids, is_active=True)
         .alias(**trimmed)
         .annotate(filled=filled)
         .order_by()
@@ -341,13 +341,15 @@ def standards_map(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def mpp_list_in_region(path: str) -> list[Mpp]:
-    """The MPPs run by governments under the region with *path*, by name."""
-    return list(
-        Mpp.objects.filter(government__path__startswith=path)
-        .select_related("government")
-        .order_by("name")
-    )
+def mpp_list_in_region(path: str, *, most: int) -> tuple[list[Mpp], int]:
+    """The first *most* MPPs (by name) run by governments under the region with
+    *path*, and how many there are in all (one more query only when there are
+    more than *most*)."""
+    mpps = Mpp.objects.filter(government__path__startswith=path)
+    first = list(mpps.select_related("government").order_by("name")[: most + 1])
+    if len(first) <= most:
+        return first, len(first)
+    return first[:most], mpps.count()
 
 
 def mpp_tenant_list(mpp: Mpp) -> list[ServiceUnit]:
@@ -371,7 +373,7 @@ def mpp_get(mpp_id: int) -> Mpp | None:
 def published_keys(unit_ids: list[int]) -> list[str]:
     """The period keys any of *unit_ids* published, newest first."""
     keys = set(
-        Publication.objects.filter(unit_id__in=unit_ids)
+        Publication.objects.filter(unit_id__among=unit_ids)
         .order_by()
         .values_list("period_key", flat=True)
     )

@@ -386,6 +386,7 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         page=_page(request),
     )
     _with_sparks(dashboard.rows, "tren")
+    mpps, mpp_count = dashboards.mpp_list(region)
     return render(
         request,
         "reports/region_dashboard.html",
@@ -402,7 +403,8 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             "periods": dashboards.period_choices(),
             "columns": _sort_links(dashboard),
             "minimum": dashboards.minimum_sample(),
-            "mpps": dashboards.mpp_list(region),
+            "mpps": mpps,
+            "mpp_count": mpp_count,
         },
         status=400 if error else 200,
     )

@@ -127,7 +127,8 @@ def _rollup_rows(
 ) -> list[tuple[Any, ...]]:
     """``SUM`` of each rollup column of *fields* over the rows of *unit_ids* on the
     days start…end (and *service_id*), grouped by the SQL expression *group*
-    (a column name, or a ``CASE`` made here), as rows ``(group, *sums)`` of ints.
+    (a column name, or a ``CASE`` made here; or several, comma-separated), as
+    rows ``(*group, *sums)`` of ints.
 
     *monthly*: from the monthly rollups, whose months (first days) start…end
     are summed (no *service_id*, and *group* a column they have).
@@ -273,6 +274,51 @@ def tally_sums_map(
         for unit_id, sums in _unit_sums(fields, ids, start, end).items()
         if sums[0]  # responses
     }
+
+
+def tally_sums_by_range(
+    unit_ids: Iterable[int],
+    ranges: Sequence[tuple[date, date]],
+    *,
+    pairs: bool = True,
+) -> list[dict[int, tuple[int, ...]]]:
+    """:func:`tally_sums_map` for each of several day ranges (one dictionary per
+    range, in order): a dashboard's trend over earlier periods.
+
+    When every range is whole months (a quarter, a semester, a year), one query
+    over the monthly rollups grouped by unit and range instead of one per range:
+    the database scans the months once and the round trips do not add up.
+    Ranges that overlap count a month in the first one only; so do not pass
+    any (periods of one kind never overlap).
+    """
+    ids = sorted(set(unit_ids))
+    months = [month_split(start, end) for start, end in ranges]
+    if not ids or not ranges or any(edges for _whole, edges in months):
+        return [tally_sums_map(ids, start, end, pairs=pairs) for start, end in ranges]
+    # Each range's first and last month as literals made here from dates (no
+    # user text): a parameter in the CASE would differ between the SELECT and
+    # the GROUP BY, which PostgreSQL refuses.
+    bucket = " ".join(
+        f"WHEN month >= '{whole[0].isoformat()}' AND month <= '{whole[1].isoformat()}'"
+        f" THEN {index}"
+        for index, (whole, _edges) in enumerate(months)
+        if whole
+    )
+    spans = [whole for whole, _edges in months if whole]
+    fields = TALLY_FIELDS if pairs else COUNT_TALLY_FIELDS
+    rows = _rollup_rows(
+        fields,
+        unit_ids=ids,
+        start=min(first for first, _last in spans),
+        end=max(last for _first, last in spans),
+        group=f"unit_id, CASE {bucket} END",
+        monthly=True,
+    )
+    out: list[dict[int, tuple[int, ...]]] = [{} for _ in ranges]
+    for unit_id, index, *sums in rows:
+        if index is not None and sums[0]:  # sums[0]: responses
+            out[index][unit_id] = tuple(sums)
+    return out
 
 
 def tally_from_sums(sums: Sequence[int]) -> Tally:

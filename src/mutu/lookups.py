@@ -1,0 +1,48 @@
+"""``__among``: membership in a long list of ids, as one array parameter on
+PostgreSQL.
+
+``unit_id__in=ids`` with the 2,000 units of a national table sends 2,000
+placeholders: psycopg splits and adapts such a query each time (it caches only
+short statements) and Django prepares each value, some 10 ms a query before the
+database sees it. ``unit_id__among=ids`` sends ``unit_id = ANY(%s)`` with one
+array (the same plan on PostgreSQL) and falls back to ``IN (…)`` elsewhere
+(SQLite has no arrays). Registered on integer and foreign-key fields by
+:class:`mutu.registry.apps.RegistryConfig`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import models
+from django.db.models import Lookup
+
+
+class Among(Lookup):
+    """``field__among=[1, 2, 3]``: the field's value is one of the integers."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        ids = self.rhs
+        if not ids:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} = ANY(%s)", [*params, self.rhs]
+
+
+def register() -> None:
+    """Make ``__among`` available on integer (and so auto) and foreign-key fields."""
+    models.IntegerField.register_lookup(Among)
+    models.ForeignKey.register_lookup(Among)
