@@ -10,7 +10,10 @@ from collections import Counter
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mutu.measures.errors import MeasureInputError
 from mutu.measures.skm import (
     ELEMENT_CODES,
     Tally,
@@ -222,3 +225,52 @@ def test_period_change_test_p_value_is_two_sided_normal() -> None:
     change = period_change_test(a, b)
     assert change.p_value == pytest.approx(math.erfc(abs(change.z) / math.sqrt(2)))
     assert change.significant is (change.p_value < 0.05)
+
+
+def _exact_covariance_variance(tally: Tally, weight: Fraction) -> Fraction:
+    """Var(Σ w·NRRᵢ) by the module's formula in exact fractions (the reference
+    the float computation is held to)."""
+    total = Fraction(0)
+    for item in tally.elements:
+        n = item.answered
+        total += Fraction(item.sum_squares * n - item.total**2, n * (n - 1)) / n
+    for pair in tally.pairs or ():
+        if pair.n < 2:
+            continue
+        a, b = tally.element(pair.a), tally.element(pair.b)
+        mean_a, mean_b = Fraction(a.total, a.answered), Fraction(b.total, b.answered)
+        centred = (
+            pair.sum_ab
+            - mean_b * pair.sum_a
+            - mean_a * pair.sum_b
+            + mean_a * mean_b * pair.n
+        )
+        total += 2 * centred / (a.answered * b.answered) * pair.n / (pair.n - 1)
+    return max(total, Fraction(0)) * weight * weight
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answers=st.lists(
+        st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=9, max_size=9),
+        min_size=3,
+        max_size=60,
+    ),
+    scale=st.sampled_from([1, 7, 200]),
+)
+def test_the_float_variance_equals_the_exact_one(answers, scale) -> None:
+    """The covariance variance, computed as correctly rounded integer ratios
+    added by fsum, equals the exact fraction to 1e-12 (relative), also when
+    the same answers come many times over (large sums)."""
+    rows = [dict(zip(ELEMENT_CODES, row, strict=True)) for row in answers] * scale
+    rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    try:
+        result = skm_result(tally_from_responses(rows))
+    except MeasureInputError:
+        return  # an element nobody answered
+    shown = skm_uncertainty(result)
+    if not math.isfinite(shown.se_ikm):
+        return  # an element with fewer than two answers
+    exact = _exact_covariance_variance(result.tally, result.weight)
+    assert shown.method == "covariance", shown.method
+    assert shown.se_ikm**2 == pytest.approx(float(exact), rel=1e-12, abs=1e-300)

@@ -53,20 +53,26 @@ class ElementTally:
         for value in self.counts:
             _check_count(value, self.code)
 
+    # The three sums below spell out the values 1–4 (ANSWER_VALUES, asserted
+    # under the class): a national table reads them a hundred thousand times.
+
     @property
     def answered(self) -> int:
         """Number of responses that answered this element."""
-        return sum(self.counts)
+        one, two, three, four = self.counts
+        return one + two + three + four
 
     @property
     def total(self) -> int:
         """Sum of the answer values (Σ nilai persepsi)."""
-        return sum(v * c for v, c in zip(ANSWER_VALUES, self.counts, strict=True))
+        one, two, three, four = self.counts
+        return one + 2 * two + 3 * three + 4 * four
 
     @property
     def sum_squares(self) -> int:
         """Sum of the squared answer values (for the variance)."""
-        return sum(v * v * c for v, c in zip(ANSWER_VALUES, self.counts, strict=True))
+        one, two, three, four = self.counts
+        return one + 4 * two + 9 * three + 16 * four
 
     @property
     def nrr(self) -> Fraction:
@@ -90,6 +96,10 @@ class ElementTally:
         return ElementTally(
             self.code, (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
         )
+
+
+if ANSWER_VALUES != (1, 2, 3, 4):  # pragma: no cover - a guard for a future edit
+    raise ImportError("ElementTally's sums spell out the answer values 1-4")
 
 
 @dataclass(frozen=True, slots=True)

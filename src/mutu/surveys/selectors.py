@@ -56,38 +56,27 @@ its covariance interval), a fifth of the columns to read."""
 
 
 def _tally_from_sums(sums: dict[str, Any]) -> Tally:
-    """A tally, with the co-answer sums of its element pairs, from summed rollup
-    columns (``responses``, the element counts and the pair sums).
+    """:func:`tally_from_sums` of summed rollup columns by name (``responses``,
+    the element counts and, when read, the pair sums)."""
+    fields = TALLY_FIELDS if "u1u2_n" in sums else COUNT_TALLY_FIELDS
+    return tally_from_sums(tuple(sums[name] for name in fields))
 
-    With the pair sums the interval uses the covariance method, the same as
-    ``mutu measure`` on the raw answers (mutu.measures.uncertainty). Sums that do
-    not fit the counts (a rollup row damaged by hand) leave the pairs unknown:
-    the interval then falls back to the conservative bound.
-    """
-    counts = {
-        field.upper(): [sums[f"{field}_{v}"] or 0 for v in (1, 2, 3, 4)]
-        for field in ELEMENT_FIELDS
-    }
-    counts = {code: row for code, row in counts.items() if sum(row)}
-    tally = Tally.from_counts(counts, responses=sums["responses"] or 0)
-    if "u1u2_n" not in sums:
-        return tally  # pair sums not read (the trend needs none)
-    in_use = {code.lower() for code in counts}
-    try:
-        return replace(
-            tally,
-            pairs=tuple(
-                PairSums(
-                    a.upper(),
-                    b.upper(),
-                    *(sums[f"{a}{b}_{part}"] or 0 for part in ("n", "a", "b", "ab")),
-                )
-                for a, b in ROLLUP_PAIRS
-                if a in in_use and b in in_use
-            ),
-        )
-    except MeasureInputError:
-        return tally
+
+_COUNT_SLOTS = tuple(
+    (field.upper(), tuple(TALLY_FIELDS.index(f"{field}_{v}") for v in (1, 2, 3, 4)))
+    for field in ELEMENT_FIELDS
+)
+"""Each element's code and the positions of its four counts in a row of sums
+(the same in :data:`TALLY_FIELDS` and its prefix :data:`COUNT_TALLY_FIELDS`)."""
+_PAIR_SLOTS = tuple(
+    (
+        a.upper(),
+        b.upper(),
+        tuple(TALLY_FIELDS.index(f"{a}{b}_{part}") for part in ("n", "a", "b", "ab")),
+    )
+    for a, b in ROLLUP_PAIRS
+)
+"""Each element pair's codes and the positions of its four sums."""
 
 
 def _rollup_sums(
@@ -321,11 +310,35 @@ def tally_sums_by_range(
     return out
 
 
-def tally_from_sums(sums: Sequence[int]) -> Tally:
-    """The tally of one row of :func:`tally_sums_map` (with its pair sums when
-    the row has them)."""
-    fields = TALLY_FIELDS if len(sums) == len(TALLY_FIELDS) else COUNT_TALLY_FIELDS
-    return _tally_from_sums(dict(zip(fields, sums, strict=True)))
+def tally_from_sums(sums: Sequence[int | None]) -> Tally:
+    """The tally of one row of :func:`tally_sums_map`: the sums of the
+    :data:`TALLY_FIELDS` rollup columns in that order, or of the
+    :data:`COUNT_TALLY_FIELDS` only (no pair sums read: the trend needs none).
+
+    With the pair sums the interval uses the covariance method, the same as
+    ``mutu measure`` on the raw answers (mutu.measures.uncertainty). Sums that do
+    not fit the counts (a rollup row damaged by hand) leave the pairs unknown:
+    the interval then falls back to the conservative bound.
+    """
+    counts = {}
+    for code, slots in _COUNT_SLOTS:
+        row = [sums[i] or 0 for i in slots]
+        if any(row):
+            counts[code] = row
+    tally = Tally.from_counts(counts, responses=sums[0] or 0)
+    if len(sums) < len(TALLY_FIELDS):
+        return tally
+    try:
+        return replace(
+            tally,
+            pairs=tuple(
+                PairSums(a, b, *(sums[i] or 0 for i in slots))
+                for a, b, slots in _PAIR_SLOTS
+                if a in counts and b in counts
+            ),
+        )
+    except MeasureInputError:
+        return tally
 
 
 def tally_map(unit_ids: Iterable[int], start: date, end: date) -> dict[int, Tally]:
