@@ -88,6 +88,15 @@ def _figures_of_sums(sums: tuple[int, ...]) -> Figures:
     return tally, result, skm_uncertainty(result)
 
 
+def _ikm_of_sums(sums: tuple[int, ...]) -> Fraction | None:
+    """The converted IKM of one unit's summed element columns, not memoised (the
+    trend keeps its regional figures whole: :func:`_earlier_figures`)."""
+    try:
+        return skm_result(tally_from_sums(sums)).ikm_converted
+    except MeasureInputError:
+        return None
+
+
 def figures_map(
     unit_ids: Sequence[int], period: Period, *, pairs: bool = True
 ) -> dict[int, Figures]:
@@ -537,15 +546,10 @@ def _earlier_figures(
     cached: list[RegionalFigure | None] | None = cache.get(key) if seconds else None
     if cached is not None:
         return cached
+    ranges = [(period.start, period.end) for period in periods]
     figures = [
-        regional_figure(
-            [
-                result.ikm_converted
-                for _t, result, _u in m.values()
-                if result is not None
-            ]
-        )
-        for m in figures_maps(unit_ids, periods, pairs=False)
+        regional_figure([ikm for ikm in map(_ikm_of_sums, sums.values()) if ikm])
+        for sums in tally_sums_by_range(unit_ids, ranges, pairs=False)
     ]
     if seconds:
         cache.set(key, figures, seconds)

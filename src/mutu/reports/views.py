@@ -29,6 +29,7 @@ from mutu.accounts.scoping import scope_queryset
 from mutu.dbrouting import replica_reads
 from mutu.errors import MutuError
 from mutu.evaluations import selectors as evaluations
+from mutu.gc_pause import no_collector_pauses
 from mutu.registry.models import ServiceUnit
 from mutu.registry.selectors import (
     region_get_for_user,
@@ -371,6 +372,7 @@ def _sort_links(dashboard: dashboards.Dashboard) -> list[dict[str, str]]:
 @login_required
 @require_GET
 @replica_reads
+@no_collector_pauses
 def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """``/wilayah/<code>/dasbor/?periode=2025-Q3&urut=ikm``: the league table of the
     units under the region the user sees, its sub-regions ranked the same way, its
