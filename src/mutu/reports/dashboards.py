@@ -548,7 +548,9 @@ def _earlier_figures(
         return cached
     ranges = [(period.start, period.end) for period in periods]
     figures = [
-        regional_figure([ikm for ikm in map(_ikm_of_sums, sums.values()) if ikm])
+        regional_figure(
+            [ikm for ikm in map(_ikm_of_sums, sums.values()) if ikm is not None]
+        )
         for sums in tally_sums_by_range(unit_ids, ranges, pairs=False)
     ]
     if seconds:
@@ -597,9 +599,10 @@ def mpp_list(region: Region) -> tuple[list[Mpp], int]:
 
 
 def result_map(units: Sequence[ServiceUnit], period: Period) -> dict[int, SkmResult]:
-    """Each unit's SKM result for *period* (one rollup read); units without
-    responses are absent. For the region page's IKM column."""
-    figures = figures_map([unit.pk for unit in units], period)
+    """Each unit's SKM result for *period* (one rollup read of the element
+    counts: the region page's IKM column shows no interval); units without
+    responses are absent."""
+    figures = figures_map([unit.pk for unit in units], period, pairs=False)
     return {
         unit_id: result
         for unit_id, (_tally, result, _unc) in figures.items()
