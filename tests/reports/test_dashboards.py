@@ -579,3 +579,22 @@ def test_region_trend_keeps_past_periods_for_the_cache_time(
         fresh = dashboards.region_trend(units, period, None)
     assert fresh[2]["figure"] != first[2]["figure"]
     assert fresh[2]["figure"].units == 1
+
+
+def test_an_mpp_page_gives_every_tenant_its_row(client, world, monkeypatch):
+    """A league page shows PAGE_SIZE units; an MPP page lists all its tenants,
+    so each of them has its row, its figures and its trend however many there
+    are."""
+    monkeypatch.setattr(dashboards, "PAGE_SIZE", 1)
+    mpp = mpp_with_tenants(world)
+    service = dinsos_service(world)
+    rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 30, 20))
+    rollup(world.dinsos, service, responses=60, weights=(0, 30, 30, 0))
+    login(client, world.coordinator)
+
+    page = client.get(f"/mpp/{mpp.pk}/")
+
+    rows = {unit.pk: row for unit, row in page.context["tenants"]}
+    assert set(rows) == {world.dukcapil.pk, world.dinsos.pk}
+    assert all(row is not None and row.result is not None for row in rows.values())
+    assert all(row.spark for row in rows.values())

@@ -416,15 +416,16 @@ def _dashboard(
     sort: str,
     page: int,
     open_ids: set[int] | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Dashboard:
     measured = [row for row in rows if row.result is not None]
     figure = regional_figure([row.result.ikm_converted for row in measured])  # type: ignore[union-attr]
     if sort.removeprefix("-") in COLUMN_SORTS:
         add_columns(rows, period)  # every row's, to sort by them
     ordered, applied = sort_rows(rows, sort)
-    pages = max(1, math.ceil(len(ordered) / PAGE_SIZE))
+    pages = max(1, math.ceil(len(ordered) / page_size))
     page = min(max(page, 1), pages)
-    shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = ordered[(page - 1) * page_size : page * page_size]
     if sort.removeprefix("-") not in COLUMN_SORTS:
         add_columns(shown, period)
     add_trends(shown, period, open_ids=open_ids)
@@ -564,7 +565,15 @@ def mpp_dashboard(
     """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
     tenant outside *open_ids* only the periods it published)."""
     rows = unit_rows(tenants, period, open_ids=open_ids, columns=False)
-    return _dashboard(rows, period, sort="peringkat", page=1, open_ids=open_ids)
+    # One page of every tenant: the MPP page lists them all, each with its row.
+    return _dashboard(
+        rows,
+        period,
+        sort="peringkat",
+        page=1,
+        open_ids=open_ids,
+        page_size=max(1, len(rows)),
+    )
 
 
 def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
