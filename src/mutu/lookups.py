@@ -19,6 +19,15 @@ from django.db import models
 from django.db.models import Lookup
 
 
+def among_sql(column: str, ids: list[int], vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """The condition *column* is one of *ids* on a database of *vendor*, and its
+    parameters: one array on PostgreSQL, a placeholder per id elsewhere. Also for
+    raw SQL (the rollup reads of :mod:`mutu.surveys.selectors`)."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s)", (ids,)
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", tuple(ids)
+
+
 class Among(Lookup):
     """``field__among=[1, 2, 3]``: the field's value is one of the integers."""
 
@@ -29,19 +38,11 @@ class Among(Lookup):
         return [int(value) for value in self.rhs]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, params = self.process_lhs(compiler, connection)
-        ids = self.rhs
-        if not ids:
-            raise EmptyResultSet
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*params, *ids)
-
-    def as_postgresql(
-        self, compiler: Any, connection: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        lhs, params = self.process_lhs(compiler, connection)
         if not self.rhs:
             raise EmptyResultSet
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+        lhs, params = self.process_lhs(compiler, connection)
+        sql, ids = among_sql(lhs, self.rhs, connection.vendor)
+        return sql, (*params, *ids)
 
 
 def register() -> None:

@@ -53,7 +53,7 @@ class ElementTally:
         for value in self.counts:
             _check_count(value, self.code)
 
-    # The three sums below spell out the values 1–4 (ANSWER_VALUES, asserted
+    # The three sums below spell out the values 1–4 (ANSWER_VALUES, checked
     # under the class): a national table reads them a hundred thousand times.
 
     @property

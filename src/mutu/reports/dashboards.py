@@ -120,6 +120,14 @@ def figures_maps(
     ]
 
 
+def _periods_before(period: Period, count: int) -> list[Period]:
+    """The *count* periods of *period*'s kind before it, newest first."""
+    earlier = [period.previous()] if count > 0 else []
+    while len(earlier) < count:
+        earlier.append(earlier[-1].previous())
+    return earlier
+
+
 def _percent(share: Fraction | None) -> int | None:
     """A share as a whole percent, rounded half-up."""
     return None if share is None else int(round_half_up(share * 100, 0))
@@ -326,10 +334,7 @@ def add_trends(
     before (D12's test). One rollup query for the earlier periods; with
     *open_ids* (as for :func:`unit_rows`) one more, and an earlier period a unit
     outside them did not publish has no point."""
-    earlier = [period]
-    while len(earlier) < count:
-        earlier.append(earlier[-1].previous())
-    earlier = earlier[1:]
+    earlier = _periods_before(period, count - 1)
     ids = [row.unit.pk for row in rows]
     maps = figures_maps(ids, earlier)
     if open_ids is not None:
@@ -514,10 +519,7 @@ def region_trend(
     (whose *figure* is known), oldest first: one rollup read for the earlier
     periods, the units that had an IKM then counted (D10; docs/regulations.md
     D23)."""
-    earlier = [period]
-    while len(earlier) < count:
-        earlier.append(earlier[-1].previous())
-    earlier = earlier[1:]
+    earlier = _periods_before(period, count - 1)
     figures = _earlier_figures([unit.pk for unit in units], earlier)
     points = [{"period": period, "figure": figure}]
     points += [
@@ -579,10 +581,7 @@ def mpp_dashboard(
 def unit_history(unit: ServiceUnit, period: Period) -> list[UnitRow]:
     """The unit's rows for *period* and the :data:`UNIT_TREND_PERIODS` − 1 before
     it, oldest first, each with ``change`` against the one before."""
-    periods = [period]
-    while len(periods) < UNIT_TREND_PERIODS + 1:
-        periods.append(periods[-1].previous())
-    periods.reverse()
+    periods = [*reversed(_periods_before(period, UNIT_TREND_PERIODS)), period]
     rows = [unit_rows([unit], p, columns=p == period)[0] for p in periods]
     for row, row_period in zip(rows, periods, strict=True):
         row.period = row_period

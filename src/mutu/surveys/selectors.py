@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutu.accounts.models import Role, User
 from mutu.accounts.scoping import scope_queryset
+from mutu.lookups import among_sql
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.sampling import margin_of_error, required_sample
 from mutu.measures.skm import SkmResult, skm_result
@@ -133,13 +134,10 @@ def _rollup_rows(
     table = quote(model._meta.db_table)
     day = "month" if monthly else "day"
     sums = ", ".join(f"COALESCE(SUM({quote(name)}), 0)" for name in fields)
-    params: list[Any]
-    if connections[alias].vendor == "postgresql":
-        # One array parameter: a query with thousands of placeholders costs the
-        # driver some 30 ms to split, each time (a national table).
-        units, params = "unit_id = ANY(%s)", [list(unit_ids)]
-    else:
-        units, params = f"unit_id IN ({', '.join(['%s'] * len(unit_ids))})", [*unit_ids]
+    # One array parameter on PostgreSQL: a query with thousands of placeholders
+    # costs the driver some 30 ms to split, each time (a national table).
+    units, unit_params = among_sql("unit_id", list(unit_ids), connections[alias].vendor)
+    params: list[Any] = [*unit_params]
     sql = (
         f"SELECT {group or 'NULL'}, {sums} FROM {table} "  # noqa: S608
         f"WHERE {units} AND {day} >= %s AND {day} <= %s"
