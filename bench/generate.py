@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/generate.py [--preset nation] [--units N]
                                            [--responses M] [--seed 1]
+                                           [--keep-as NAME]
 
 Creates a scratch database on the server of ``DATABASE_URL``, migrates it, runs
 the generator (``mutu.benchdata``) and prints each stage. The baseline is
@@ -10,7 +11,10 @@ PostgreSQL's own ``COPY`` of the same response rows (dumped with ``COPY … TO``
 into a table ``LIKE surveys_response INCLUDING ALL`` (same indexes): the least any
 writer of those rows must spend. No target: the figure is reported (issue 14 item
 1); ``make bench`` runs the nation preset (10,000,000 responses). The scratch
-database is dropped at the end. Exit 2 when PostgreSQL cannot be reached.
+database is dropped at the end, unless ``--keep-as NAME`` names it: ``run_all.py``
+keeps it so that the later benchmarks of the same plan read the same rows
+(``bench/scratch.py`` ``SHARED_DATA_ENV``) and drops it when the run ends. Exit 2
+when PostgreSQL cannot be reached.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int)
     parser.add_argument("--responses", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-as", help="keep the filled database under this name")
     args = parser.parse_args(argv)
     server = server_url()
     if not server.startswith(("postgres://", "postgresql://")):
@@ -82,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mutu-bench-generate-") as folder:
         work = Path(folder)
         try:
-            with scratch_database(server, "mutu_bench_generate") as url:
+            with scratch_database(
+                server, "mutu_bench_generate", keep_as=args.keep_as
+            ) as url:
                 django_setup(url, work / "var")
                 return run(args, work)
         except Exception as error:

@@ -19,7 +19,8 @@ the same rows:
 The best round of each is kept (the machine is shared). Target: rebuild ≤ 1.5 ×
 baseline. Prints one ``BENCH-ROW`` per figure; exit 0 even when the target is
 missed (a measurement), 2 when PostgreSQL cannot be reached. The scratch database
-is dropped at the end.
+is dropped at the end; in ``make bench`` the rows are those ``generate.py`` kept
+(``bench/scratch.py``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
 from bench.results import load_text, row_print  # noqa: E402
-from bench.scratch import django_setup, scratch_database, server_url  # noqa: E402
+from bench.scratch import (  # noqa: E402
+    data_database,
+    data_ready,
+    django_setup,
+    server_url,
+)
 
 
 def baseline_seconds() -> float:
@@ -86,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="mutu-bench-rollups-") as folder:
         try:
-            with scratch_database(server, "mutu_bench_rollups") as url:
+            with data_database(server, "mutu_bench_rollups") as (url, shared):
                 django_setup(url, Path(folder) / "var")
-                return run(args)
+                return run(args, shared=shared)
         except Exception as error:
             if type(error).__module__.startswith("psycopg"):
                 print(f"cannot reach PostgreSQL: {error}", file=sys.stderr)
@@ -96,19 +102,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, shared: bool) -> int:
     from django.db import connection
 
-    from mutu.benchdata.generate import benchdata_generate
     from mutu.benchdata.plan import PRESETS, Plan
 
     plan = PRESETS[args.preset] if args.preset else Plan(units=1000, responses=100_000)
     changes = {k: getattr(args, k) for k in ("units", "responses") if getattr(args, k)}
     plan = replace(plan, seed=args.seed, **changes)
-    print(f"generating {plan.units:,} units, {plan.responses:,} responses", flush=True)
-    started = time.perf_counter()
-    benchdata_generate(plan=plan)
-    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+    data_ready(plan, shared=shared)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE surveys_response")
     baselines, rebuilds, checks = [], [], []

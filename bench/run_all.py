@@ -32,6 +32,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.results import load_text, rows_parse  # noqa: E402
+from bench.scratch import SHARED_DATA_ENV, database_drop  # noqa: E402
+
+#: Benchmarks that read the generated data ``generate`` keeps for them (the same
+#: plan at each size), instead of generating it again: see ``bench/scratch.py``.
+SHARED_DATA_READERS = ("export", "rollups", "results", "dashboards")
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,14 @@ BENCHMARKS = (
     Benchmark(
         "dashboards",
         "dashboards.py",
-        full=("--units", "2000", "--responses", "1000000"),
+        full=("--preset", "nation"),
         quick=("--units", "40", "--responses", "5000", "--repeat", "5"),
+    ),
+    Benchmark(
+        "dashboards-2000",
+        "dashboards.py",
+        full=("--units", "2000", "--responses", "1000000"),
+        quick=("--units", "30", "--responses", "3000", "--repeat", "3"),
     ),
 )
 
@@ -125,8 +136,14 @@ def server_url() -> str:
     return url
 
 
+def shared_data_name() -> str:
+    return f"mutu_bench_data_{os.getpid()}"
+
+
 def command(bench: Benchmark, quick: bool) -> list[str]:
     args = list(bench.quick if quick else bench.full)
+    if bench.name == "generate":
+        args += ["--keep-as", shared_data_name()]
     if bench.script == "submit_http.py":
         # A name of this run's own: other runs on the same server do not collide.
         parts = urllib.parse.urlsplit(server_url())
@@ -136,16 +153,21 @@ def command(bench: Benchmark, quick: bool) -> list[str]:
 
 
 def run_one(
-    bench: Benchmark, quick: bool
+    bench: Benchmark, quick: bool, *, data_kept: bool
 ) -> tuple[int, list[dict[str, object]], float]:
-    """Run one benchmark, echoing its output; its exit status, rows and seconds."""
+    """Run one benchmark, echoing its output; its exit status, rows and seconds.
+    *data_kept*: ``generate`` has kept its database for the readers."""
     started = time.perf_counter()
+    env = dict(os.environ, DATABASE_URL=server_url())
+    env.pop(SHARED_DATA_ENV, None)
+    if data_kept and bench.name in SHARED_DATA_READERS:
+        env[SHARED_DATA_ENV] = shared_data_name()
     process = subprocess.Popen(
         command(bench, quick),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=dict(os.environ, DATABASE_URL=server_url()),
+        env=env,
     )
     lines = []
     for line in process.stdout or ():
@@ -221,15 +243,23 @@ def main(argv: list[str] | None = None) -> int:
     all_rows: list[dict[str, object]] = []
     failed: list[str] = []
     started = time.perf_counter()
-    for bench in chosen:
-        print(
-            f"=== {bench.name}: {' '.join(command(bench, args.quick)[1:])}", flush=True
-        )
-        code, rows, seconds = run_one(bench, args.quick)
-        print(f"=== {bench.name}: exit {code}, {seconds:.1f} s", flush=True)
-        if code != 0 or not rows:
-            failed.append(f"{bench.name} (exit {code}, {len(rows)} rows)")
-        all_rows.extend(rows)
+    data_kept = False
+    try:
+        for bench in chosen:
+            print(
+                f"=== {bench.name}: {' '.join(command(bench, args.quick)[1:])}",
+                flush=True,
+            )
+            code, rows, seconds = run_one(bench, args.quick, data_kept=data_kept)
+            print(f"=== {bench.name}: exit {code}, {seconds:.1f} s", flush=True)
+            if code != 0 or not rows:
+                failed.append(f"{bench.name} (exit {code}, {len(rows)} rows)")
+            elif bench.name == "generate":
+                data_kept = True
+            all_rows.extend(rows)
+    finally:
+        if any(bench.name == "generate" for bench in chosen):
+            database_drop(server_url(), shared_data_name())
     size = "quick sizes (figures not judged)" if args.quick else "full sizes"
     print()
     print(f"Mutu benchmarks, {size}; {time.perf_counter() - started:.0f} s in all")
