@@ -71,21 +71,53 @@ Figures = tuple[Tally | None, SkmResult | None, SkmUncertainty | None]
 NO_FIGURES: Figures = (None, None, None)
 
 
-@lru_cache(maxsize=20_000)
-def _figures_of_sums(sums: tuple[int, ...]) -> Figures:
-    """The figures of one unit's summed rollup columns (:func:`tally_sums_map`).
-
-    Pure, so memoised by the sums themselves: a dashboard read again neither
-    builds a tally nor computes an IKM for a unit whose rollups did not change
-    (building the tally with its 36 checked pair sums is most of the cost of a
-    national table).
-    """
+def _figures_compute(sums: tuple[int, ...]) -> Figures:
+    """The figures of one unit's summed rollup columns (:func:`tally_sums_map`)."""
     tally = tally_from_sums(sums)
     try:
         result = skm_result(tally)
     except MeasureInputError:
         return tally, None, None
     return tally, result, skm_uncertainty(result)
+
+
+@lru_cache(maxsize=4_096)
+def _figures_of_sums(sums: tuple[int, ...]) -> Figures:
+    """:func:`_figures_compute`, memoised by the sums themselves (pure): a page
+    read again neither builds a tally nor computes an IKM for a unit whose
+    rollups did not change. Holds the rows a page shows; the league of every
+    unit keeps only :class:`LeagueFigures` (:func:`_league_of_sums`)."""
+    return _figures_compute(sums)
+
+
+@dataclass(frozen=True, slots=True)
+class LeagueFigures:
+    """What a league table needs of every unit for a period (D10, D12): its
+    responses, converted IKM and the IKM's standard error. A few objects where
+    :data:`Figures` holds about a hundred (the tally's pair sums, each
+    element's result and interval), so a process can keep those of every unit
+    of the nation without the memory and the garbage collector's passes over
+    them that the full figures cost."""
+
+    responses: int
+    ikm: Fraction | None
+    se: float
+
+
+NO_LEAGUE = LeagueFigures(0, None, math.inf)
+
+
+@lru_cache(maxsize=100_000)
+def _league_of_sums(sums: tuple[int, ...]) -> LeagueFigures:
+    """The :class:`LeagueFigures` of one unit's summed rollup columns, memoised
+    by the sums (at most one entry per unit and period read: 25,000 units are a
+    nation's)."""
+    tally, result, uncertainty = _figures_compute(sums)
+    return LeagueFigures(
+        tally.responses if tally else 0,
+        result.ikm_converted if result else None,
+        uncertainty.se_converted if uncertainty else math.inf,
+    )
 
 
 def _ikm_of_sums(sums: tuple[int, ...]) -> Fraction | None:
@@ -152,6 +184,9 @@ class UnitRow:
     follow_up: tuple[int, int] | None = None
     standards: tuple[int, int] | None = None
     trend: list[dict[str, Any]] = field(default_factory=list)
+    league_figures: LeagueFigures = NO_LEAGUE
+    """What ranks the row; ``result`` and ``uncertainty`` are filled only for the
+    rows a page shows (:func:`rows_figures_fill`)."""
     period: Period | None = None
     """The row's period where rows of several periods are shown together."""
     spark: str = ""
@@ -162,11 +197,11 @@ class UnitRow:
 
     @property
     def ikm(self) -> Fraction | None:
-        return self.result.ikm_converted if self.result else None
+        return self.league_figures.ikm
 
     @property
     def se(self) -> float:
-        return self.uncertainty.se_converted if self.uncertainty else math.inf
+        return self.league_figures.se
 
     @property
     def follow_up_percent(self) -> int | None:
@@ -248,7 +283,7 @@ def region_se(rows: Iterable[UnitRow]) -> float:
     """The standard error of a D10 mean: √(Σ seᵢ²) / n over the units with an IKM
     (the units are fixed, their IKMs independent; D23). Infinite when any unit's
     is unknown, so such a region never differs significantly."""
-    errors = [row.se for row in rows if row.result is not None]
+    errors = [row.se for row in rows if row.ikm is not None]
     if not errors:
         return math.inf
     return math.sqrt(sum(se * se for se in errors)) / len(errors)
@@ -261,6 +296,7 @@ def unit_rows(
     minimum: int | None = None,
     open_ids: set[int] | None = None,
     columns: bool = True,
+    full: bool = True,
 ) -> list[UnitRow]:
     """One :class:`UnitRow` per unit for *period*, ranked by D12 (``place``,
     ``above_differs``). Eight queries whatever the number of units (four without
@@ -269,34 +305,37 @@ def unit_rows(
     *open_ids* (the MPP page, D23): the units whose unpublished figures the reader
     may see; any other unit that did not publish the period counts as having no
     figures. ``None``: every unit's. Without *columns* the other apps' columns
-    are left for :func:`add_columns` (a league page fills only its own rows).
+    are left for :func:`add_columns` (a league page fills only its own rows);
+    without *full* so are each row's result and interval
+    (:func:`rows_figures_fill`): the league needs only :class:`LeagueFigures`.
     """
     minimum = minimum_sample() if minimum is None else minimum
     ids = [unit.pk for unit in units]
-    figures = figures_map(ids, period)
+    sums = tally_sums_map(ids, period.start, period.end)
     populations = selectors.population_map(ids, period.key)
     published = {u for u, _ in selectors.published_pairs(ids, [period.key])}
     rows: list[UnitRow] = []
     for unit in units:
-        tally, result, uncertainty = figures.get(unit.pk, NO_FIGURES)
+        unit_sums = sums.get(unit.pk)
         if open_ids is not None and unit.pk not in open_ids | published:
-            tally, result, uncertainty = NO_FIGURES
-        responses = tally.responses if tally else 0
+            unit_sums = None
+        figures = _league_of_sums(unit_sums) if unit_sums else NO_LEAGUE
         population = populations.get(unit.pk)
         required = minimum if population is None else required_sample(population)
-        ok = rankable(responses, population, minimum=minimum)
-        rows.append(
-            UnitRow(
-                unit,
-                responses,
-                result,
-                uncertainty,
-                population,
-                required,
-                ok,
-                published=unit.pk in published,
-            )
+        row = UnitRow(
+            unit,
+            figures.responses,
+            None,
+            None,
+            population,
+            required,
+            rankable(figures.responses, population, minimum=minimum),
+            published=unit.pk in published,
+            league_figures=figures,
         )
+        if full and unit_sums:
+            _tally, row.result, row.uncertainty = _figures_of_sums(unit_sums)
+        rows.append(row)
     by_id = {row.unit.pk: row for row in rows}
     for ranked in league([(r.unit.pk, r.ikm, r.se, r.sample_ok) for r in rows]):
         row = by_id[ranked.key]
@@ -304,6 +343,20 @@ def unit_rows(
     if columns:
         add_columns(rows, period)
     return rows
+
+
+def rows_figures_fill(rows: Sequence[UnitRow], period: Period) -> None:
+    """Give *rows* (the ones a page shows) their result and interval: one rollup
+    read for them. Rows without an IKM in the league (none, or hidden from the
+    reader) are left without. Read after the league, so a response stored in
+    between can show in a row's figures before it moves the row's place."""
+    need = [row for row in rows if row.result is None and row.ikm is not None]
+    if not need:
+        return
+    sums = tally_sums_map([row.unit.pk for row in need], period.start, period.end)
+    for row in need:
+        if row.unit.pk in sums:
+            _tally, row.result, row.uncertainty = _figures_of_sums(sums[row.unit.pk])
 
 
 def add_columns(rows: Sequence[UnitRow], period: Period) -> None:
@@ -423,8 +476,8 @@ def _dashboard(
     open_ids: set[int] | None = None,
     page_size: int = PAGE_SIZE,
 ) -> Dashboard:
-    measured = [row for row in rows if row.result is not None]
-    figure = regional_figure([row.result.ikm_converted for row in measured])  # type: ignore[union-attr]
+    measured = [row for row in rows if row.ikm is not None]
+    figure = regional_figure([row.ikm for row in measured])  # type: ignore[misc]
     if sort.removeprefix("-") in COLUMN_SORTS:
         add_columns(rows, period)  # every row's, to sort by them
     ordered, applied = sort_rows(rows, sort)
@@ -433,14 +486,15 @@ def _dashboard(
     shown = ordered[(page - 1) * page_size : page * page_size]
     if sort.removeprefix("-") not in COLUMN_SORTS:
         add_columns(shown, period)
-    add_trends(shown, period, open_ids=open_ids)
     top = sorted((r for r in rows if r.place), key=lambda r: r.place or 0)[:TOP_COUNT]
+    rows_figures_fill([*shown, *top], period)
+    add_trends(shown, period, open_ids=open_ids)
     return Dashboard(
         period=period,
         units=len(rows),
         figure=figure,
         se=region_se(measured),
-        rankable=sum(1 for row in rows if row.sample_ok and row.result),
+        rankable=sum(1 for row in rows if row.sample_ok and row.ikm is not None),
         rows=shown,
         top=top,
         page=page,
@@ -464,12 +518,12 @@ def child_region_rows(region: Region, rows: Sequence[UnitRow]) -> list[RegionRow
     out: list[RegionRow] = []
     for child in children:
         members = buckets[child.path]
-        measured = [row for row in members if row.result is not None]
+        measured = [row for row in members if row.ikm is not None]
         out.append(
             RegionRow(
                 child,
                 len(members),
-                regional_figure([row.result.ikm_converted for row in measured]),  # type: ignore[union-attr]
+                regional_figure([row.ikm for row in measured]),  # type: ignore[misc]
                 sum(1 for row in measured if row.sample_ok),
                 region_se(measured),
             )
@@ -501,7 +555,7 @@ def region_dashboard(
     page: int = 1,
 ) -> Dashboard:
     """The dashboard of *region* over *units* (already scoped to the reader)."""
-    rows = unit_rows(units, period, columns=False)
+    rows = unit_rows(units, period, columns=False, full=False)
     dashboard = _dashboard(rows, period, sort=sort, page=page)
     dashboard.children = child_region_rows(region, rows)
     dashboard.trend = region_trend(units, period, dashboard.figure)
@@ -566,7 +620,7 @@ def mpp_dashboard(
 ) -> Dashboard:
     """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
     tenant outside *open_ids* only the periods it published)."""
-    rows = unit_rows(tenants, period, open_ids=open_ids, columns=False)
+    rows = unit_rows(tenants, period, open_ids=open_ids, columns=False, full=False)
     # One page of every tenant: the MPP page lists them all, each with its row.
     return _dashboard(
         rows,
