@@ -129,6 +129,41 @@ def test_generate_small_database_is_consistent():
     assert cycle.assignments.count() == min(SMALL.units, SMALL.assignments)
 
 
+def _response_indexes() -> list[tuple[str, str]]:
+    """Every valid index of the response table and of its partitions, by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN "
+            "(SELECT 'surveys_response'::regclass UNION ALL SELECT inhrelid "
+            "FROM pg_inherits WHERE inhparent = 'surveys_response'::regclass) "
+            "AND i.indisvalid ORDER BY 1"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_generate_builds_the_response_indexes_again():
+    """The generator drops the response table's plain indexes for its COPY
+    (PostgreSQL) and builds every one of them again, on every partition."""
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are dropped for the COPY on PostgreSQL only")
+    benchdata_generate(plan=Plan(units=5, responses=50, seed=3))
+    after = _response_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = "
+            "'surveys_response'::regclass"
+        )
+        partitions = cursor.fetchone()[0]
+    names = {name for name, _definition in after}
+    for plain in ("response_device", "response_comments", "response_point_time"):
+        assert plain in names
+    parents = [d for _n, d in after if " ON ONLY " in d]
+    children = [d for _n, d in after if " ON ONLY " not in d]
+    assert len(children) == len(parents) * partitions
+
+
 @pytest.mark.django_db
 def test_generate_is_deterministic_for_a_seed():
     """The same seed gives the same rows; another seed other rows."""
