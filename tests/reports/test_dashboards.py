@@ -419,6 +419,40 @@ def test_mpp_page_is_public_with_published_figures_only(client, world):
     assert inside.figure.units == 2  # staff see their own units' figures
 
 
+def test_mpp_page_sorts_its_tenants_without_showing_hidden_figures(client, world):
+    """``?urut=`` sorts an MPP's tenants by name, IKM or sample through plain
+    links; a tenant whose figures the reader may not see sorts as a blank, so
+    the order gives nothing away; an unknown key falls back to the ranking."""
+    mpp = mpp_with_tenants(world)
+    service = dinsos_service(world)
+    period = this_quarter()
+    rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 30, 20))
+    rollup(world.dinsos, service, responses=60, weights=(0, 0, 10, 50))
+    Publication.objects.create(
+        unit=world.dukcapil,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+    url = f"/mpp/{mpp.pk}/?periode={period.key}"
+
+    def tenants(query):
+        page = client.get(url + query)
+        assert page.status_code == 200
+        return [unit for unit, _row in page.context["tenants"]], page
+
+    public_by_ikm, page = tenants("&urut=ikm")
+    assert public_by_ikm == [world.dukcapil, world.dinsos]  # Dinsos's is hidden
+    assert tenants("&urut=-ikm")[0] == [world.dinsos, world.dukcapil]
+    assert 'aria-sort="descending"><a href="?periode=' in page.content.decode()
+    login(client, world.coordinator)
+    assert tenants("&urut=ikm")[0] == [world.dinsos, world.dukcapil]  # higher IKM
+    assert tenants("&urut=nama")[0] == [world.dinsos, world.dukcapil]
+    fallback, page = tenants("&urut=predikat")  # not a column of this page
+    assert page.context["dashboard"].sort == "peringkat"
+    assert fallback == [world.dinsos, world.dukcapil]
+
+
 def test_mpps_are_listed_on_the_region_dashboard(client, world):
     mpp = mpp_with_tenants(world)
     login(client, world.coordinator)

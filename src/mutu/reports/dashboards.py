@@ -616,16 +616,21 @@ def _earlier_figures(
 
 
 def mpp_dashboard(
-    tenants: Sequence[ServiceUnit], period: Period, *, open_ids: set[int]
+    tenants: Sequence[ServiceUnit],
+    period: Period,
+    *,
+    open_ids: set[int],
+    sort: str = "peringkat",
 ) -> Dashboard:
     """An MPP's figures over its tenant units (D10 over the tenants; D23: of a
-    tenant outside *open_ids* only the periods it published)."""
+    tenant outside *open_ids* only the periods it published), in *sort*'s order
+    (:data:`SORTS`; a hidden figure sorts as a blank)."""
     rows = unit_rows(tenants, period, open_ids=open_ids, columns=False, full=False)
     # One page of every tenant: the MPP page lists them all, each with its row.
     return _dashboard(
         rows,
         period,
-        sort="peringkat",
+        sort=sort,
         page=1,
         open_ids=open_ids,
         page_size=max(1, len(rows)),

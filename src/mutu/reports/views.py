@@ -8,6 +8,7 @@ Evaluation certificates are in :mod:`mutu.evaluations.certificates`; charts in
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -349,12 +350,20 @@ def _with_sparks(rows: list, prefix: str) -> None:
             )
 
 
-def _sort_links(dashboard: dashboards.Dashboard) -> list[dict[str, str]]:
-    """Each sortable column: its label, the link that sorts by it (again: the
-    other way) and its ``aria-sort`` state."""
+MPP_SORT_COLUMNS = ("nama", "ikm", "sampel")
+"""The columns an MPP page sorts by (it shows no other apps' columns)."""
+
+
+def _sort_links(
+    dashboard: dashboards.Dashboard, keys: Sequence[str] | None = None
+) -> list[dict[str, str]]:
+    """Each sortable column (of *keys*; default all): its label, the link that
+    sorts by it (again: the other way) and its ``aria-sort`` state."""
     reverse = dashboard.sort.startswith("-")
     links = []
     for key, label in SORT_COLUMNS:
+        if keys is not None and key not in keys:
+            continue
         active = dashboard.sort.removeprefix("-") == key
         descending = (key in dashboards.DESCENDING_FIRST) != reverse
         target = (key if reverse else f"-{key}") if active else key
@@ -467,16 +476,19 @@ def mpp_detail(request: HttpRequest, mpp_id: int) -> HttpResponse:
         raise Http404
     default = None if open_ids or not published else period_from_key(published[0])
     period, error = _period(request, default)
-    dashboard = dashboards.mpp_dashboard(tenants, period, open_ids=open_ids)
+    sort = request.GET.get("urut", "peringkat")
+    if sort.removeprefix("-") not in MPP_SORT_COLUMNS:
+        sort = "peringkat"
+    dashboard = dashboards.mpp_dashboard(tenants, period, open_ids=open_ids, sort=sort)
     _with_sparks(dashboard.rows, "mpp")
-    points = {row.unit.pk: row for row in dashboard.rows}
     return render(
         request,
         "reports/mpp_detail.html",
         {
             "mpp": mpp,
             "dashboard": dashboard,
-            "tenants": [(unit, points.get(unit.pk)) for unit in tenants],
+            "tenants": [(row.unit, row) for row in dashboard.rows],
+            "columns": _sort_links(dashboard, MPP_SORT_COLUMNS),
             "error": error,
             "periods": [period_from_key(key) for key in published]
             if not open_ids
