@@ -30,8 +30,12 @@ from mutu.surveys.models import (
 from mutu.surveys.periods import PeriodKind, period_containing
 from mutu.surveys.rollups import (
     COUNT_FIELDS,
+    ROLLUP_FUNCTION_DIGEST,
+    ROLLUP_FUNCTIONS,
+    rollup_functions_sql,
     rollups_group_sql,
     rollups_rebuild,
+    rollups_upsert,
 )
 from mutu.surveys.services import response_set_excluded, response_submit
 from tests.accounts.login import login
@@ -400,3 +404,36 @@ def test_sums_by_range_equal_one_read_per_range(world, django_assert_num_queries
     assert selectors.tally_sums_by_range(ids, part) == [
         selectors.tally_sums_map(ids, a, b) for a, b in part
     ]
+
+
+@pytest.mark.django_db
+def test_the_installed_rollup_functions_are_the_codes(world):
+    """PostgreSQL: the functions a submission's upserts call exist, under the
+    digest of today's columns, with the body the code makes (a change of the
+    rollup columns needs a migration that runs ``rollup_functions_sql`` again),
+    and one call adds its counts to the row it creates."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the rollup functions exist on PostgreSQL only")
+    made = {}
+    for statement in rollup_functions_sql():
+        name = re.search(r"FUNCTION (\w+)\(", statement).group(1)
+        made[name] = statement.split("$mutu$")[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s)",
+            [[name for name, *_rest in ROLLUP_FUNCTIONS.values()]],
+        )
+        installed = dict(cursor.fetchall())
+    assert installed == made
+    assert all(ROLLUP_FUNCTION_DIGEST in name for name in installed)
+
+    day = date(2025, 2, 3)
+    counts = [0] * len(COUNT_FIELDS)
+    counts[0], counts[1] = 2, 1  # responses, then the first count column
+    rollups_upsert({(world.dukcapil.pk, world.ktp.pk, day, "qr"): counts})
+    rollups_upsert({(world.dukcapil.pk, world.ktp.pk, day, "qr"): counts})
+    row = DailyRollup.objects.get(unit=world.dukcapil, day=day, channel="qr")
+    month = MonthlyRollup.objects.get(unit=world.dukcapil, month=date(2025, 2, 1))
+    first = COUNT_FIELDS[1]
+    assert (row.responses, getattr(row, first)) == (4, 2)
+    assert (month.responses, getattr(month, first)) == (4, 2)

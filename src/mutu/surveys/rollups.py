@@ -11,6 +11,7 @@ month (:class:`~mutu.surveys.models.MonthlyRollup`) in the same transaction: a t
 of many units reads whole months from there (issue 15 item 9).
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -170,12 +171,76 @@ def _upsert_sql(table: str, keys: Sequence[str]) -> str:
     return _insert_sql(table, keys, f"VALUES ({marks})", add=True)
 
 
-def _rows_add(sql: str, counts_by_key: Mapping[Any, Sequence[int]]) -> None:
-    # In key order, so two bulks touching the same rows lock them in the same
-    # order and cannot deadlock each other.
-    rows: list[Sequence[Any]] = [
-        (*key, *counts) for key, counts in sorted(counts_by_key.items())
+# PostgreSQL: the upsert of one row as a function (migration surveys 0013).
+# Sent as text, a 228-column upsert is about 14 KB: the driver splits it at each
+# of its 232 placeholders and the server parses and plans it again on every
+# call, about 2 ms a row; the function's statement is planned once per
+# connection and called with the counts as one array (0.6 ms; docs/scaling.md).
+# Its name carries a digest of COUNT_FIELDS: code whose columns differ from the
+# installed function's calls a name that does not exist and fails, instead of
+# silently leaving a new column out.
+ROLLUP_FUNCTION_DIGEST = hashlib.blake2b(
+    ",".join((*KEY_FIELDS, *MONTH_KEY_FIELDS, *COUNT_FIELDS)).encode(), digest_size=4
+).hexdigest()
+ROLLUP_FUNCTIONS = {
+    "day": (
+        f"mutu_rollup_day_add_{ROLLUP_FUNCTION_DIGEST}",
+        "u bigint, s bigint, d date, ch text",
+        "u, s, d, ch",
+        KEY_FIELDS,
+    ),
+    "month": (
+        f"mutu_rollup_month_add_{ROLLUP_FUNCTION_DIGEST}",
+        "u bigint, m date",
+        "u, m",
+        MONTH_KEY_FIELDS,
+    ),
+}
+"""Per kind of rollup row: the function's name, its key parameters, their names
+in its ``SELECT`` and the key columns they fill."""
+
+
+def rollup_functions_drop_sql() -> list[str]:
+    """``DROP FUNCTION`` of each :data:`ROLLUP_FUNCTIONS` entry."""
+    return [
+        f"DROP FUNCTION IF EXISTS {name}({parameters}, c bigint[])"
+        for name, parameters, _names, _keys in ROLLUP_FUNCTIONS.values()
     ]
+
+
+def rollup_functions_sql() -> list[str]:
+    """``CREATE OR REPLACE FUNCTION`` of each :data:`ROLLUP_FUNCTIONS` entry:
+    :func:`_upsert_sql`'s statement with the key and one ``bigint[]`` of counts
+    as parameters."""
+    tables = {"day": _table(), "month": _monthly_table()}
+    picks = ", ".join(f"c[{i}]" for i in range(1, len(COUNT_FIELDS) + 1))
+    out = []
+    for kind, (name, parameters, names, keys) in ROLLUP_FUNCTIONS.items():
+        body = _insert_sql(tables[kind], keys, f"SELECT {names}, {picks}", add=True)
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {name}({parameters}, c bigint[]) "
+            f"RETURNS void LANGUAGE plpgsql AS $mutu$ BEGIN {body}; END $mutu$"
+        )
+    return out
+
+
+def _rows_add(kind: str, counts_by_key: Mapping[Any, Sequence[int]]) -> None:
+    """Add each of *counts_by_key* to its rollup row of *kind* (``day`` or
+    ``month``): through its function on PostgreSQL, :func:`_upsert_sql` elsewhere.
+    In key order, so two bulks touching the same rows lock them in the same
+    order and cannot deadlock each other."""
+    name, _parameters, _names, keys = ROLLUP_FUNCTIONS[kind]
+    ordered = sorted(counts_by_key.items())
+    if connection.vendor == "postgresql":
+        marks = ", ".join(["%s"] * len(keys))
+        sql = f"SELECT {name}({marks}, %s::bigint[])"
+        rows: list[Sequence[Any]] = [
+            (*key, "{" + ",".join(map(str, counts)) + "}") for key, counts in ordered
+        ]
+    else:
+        table = _table() if kind == "day" else _monthly_table()
+        sql = _upsert_sql(table, keys)
+        rows = [(*key, *counts) for key, counts in ordered]
     with connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])
@@ -208,8 +273,8 @@ def rollups_upsert(counts_by_key: Mapping[RollupKey, Sequence[int]]) -> None:
     # Two statements, daily first: one statement with a writing WITH would leave
     # the order of its row locks to PostgreSQL (it runs an unreferenced WITH after
     # the main insert), against every other writer's daily-then-monthly order.
-    _rows_add(_upsert_sql(_table(), KEY_FIELDS), counts_by_key)
-    _rows_add(_upsert_sql(_monthly_table(), MONTH_KEY_FIELDS), monthly)
+    _rows_add("day", counts_by_key)
+    _rows_add("month", monthly)
 
 
 def rollup_add(response: Response) -> None:
