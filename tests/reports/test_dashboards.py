@@ -378,6 +378,15 @@ def test_unit_dashboard_queries_are_bounded(
         assert client.get(f"/unit/{world.dukcapil.pk}/dasbor/").status_code == 200
 
 
+def publish_today(unit, period):
+    Publication.objects.create(
+        unit=unit,
+        period_key=period.key,
+        published_at=timezone.localdate(),
+        media=["website"],
+    )
+
+
 def mpp_with_tenants(world):
     mpp = Mpp.objects.create(government=world.gov_pesawaran, name="MPP Pesawaran")
     for unit, code in ((world.dukcapil, "mpp-dukcapil"), (world.dinsos, "mpp-dinsos")):
@@ -397,12 +406,7 @@ def test_mpp_page_is_public_with_published_figures_only(client, world):
 
     assert client.get(url).status_code == 404
 
-    Publication.objects.create(
-        unit=world.dukcapil,
-        period_key=period.key,
-        published_at=timezone.localdate(),
-        media=["website"],
-    )
+    publish_today(world.dukcapil, period)
     page = client.get(url)
 
     assert page.status_code == 200
@@ -428,12 +432,7 @@ def test_mpp_page_sorts_its_tenants_without_showing_hidden_figures(client, world
     period = this_quarter()
     rollup(world.dukcapil, world.ktp, responses=60, weights=(0, 10, 30, 20))
     rollup(world.dinsos, service, responses=60, weights=(0, 0, 10, 50))
-    Publication.objects.create(
-        unit=world.dukcapil,
-        period_key=period.key,
-        published_at=timezone.localdate(),
-        media=["website"],
-    )
+    publish_today(world.dukcapil, period)
     url = f"/mpp/{mpp.pk}/?periode={period.key}"
 
     def tenants(query):
@@ -569,12 +568,7 @@ def test_mpp_public_trend_shows_published_periods_only(client, world):
         day=before.start,
     )
     rollup(world.dinsos, service, responses=60, weights=(0, 30, 30, 0))
-    Publication.objects.create(
-        unit=world.dukcapil,
-        period_key=period.key,
-        published_at=timezone.localdate(),
-        media=["website"],
-    )
+    publish_today(world.dukcapil, period)
 
     page = client.get(f"/mpp/{mpp.pk}/?periode={period.key}")
 
