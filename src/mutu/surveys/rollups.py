@@ -176,47 +176,67 @@ def _upsert_sql(table: str, keys: Sequence[str]) -> str:
 # of its 232 placeholders and the server parses and plans it again on every
 # call, about 2 ms a row; the function's statement is planned once per
 # connection and called with the counts as one array (0.6 ms; docs/scaling.md).
-# Its name carries a digest of COUNT_FIELDS: code whose columns differ from the
-# installed function's calls a name that does not exist and fails, instead of
-# silently leaving a new column out.
-ROLLUP_FUNCTION_DIGEST = hashlib.blake2b(
-    ",".join((*KEY_FIELDS, *MONTH_KEY_FIELDS, *COUNT_FIELDS)).encode(), digest_size=4
-).hexdigest()
-ROLLUP_FUNCTIONS = {
-    "day": (
-        f"mutu_rollup_day_add_{ROLLUP_FUNCTION_DIGEST}",
-        "u bigint, s bigint, d date, ch text",
-        "u, s, d, ch",
-        KEY_FIELDS,
-    ),
-    "month": (
-        f"mutu_rollup_month_add_{ROLLUP_FUNCTION_DIGEST}",
-        "u bigint, m date",
-        "u, m",
-        MONTH_KEY_FIELDS,
-    ),
-}
-"""Per kind of rollup row: the function's name, its key parameters, their names
-in its ``SELECT`` and the key columns they fill."""
+# Its name carries a digest of the columns it adds. A migration makes the
+# functions from the columns it froze (never from today's COUNT_FIELDS), so code
+# whose columns no migration made functions for calls a name that does not
+# exist, on a fresh database as on an old one, and the tests fail, instead of a
+# new column being left out.
 
 
-def rollup_functions_drop_sql() -> list[str]:
-    """``DROP FUNCTION`` of each :data:`ROLLUP_FUNCTIONS` entry."""
+def rollup_function_digest(count_fields: Sequence[str]) -> str:
+    """The digest in the names of the functions that add *count_fields*."""
+    text = ",".join((*KEY_FIELDS, *MONTH_KEY_FIELDS, *count_fields))
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def rollup_functions(count_fields: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """Per kind of rollup row (``day``, ``month``): the name of the function that
+    adds *count_fields* to it, its key parameters, their names in its ``SELECT``
+    and the key columns they fill."""
+    digest = rollup_function_digest(count_fields)
+    return {
+        "day": (
+            f"mutu_rollup_day_add_{digest}",
+            "u bigint, s bigint, d date, ch text",
+            "u, s, d, ch",
+            KEY_FIELDS,
+        ),
+        "month": (
+            f"mutu_rollup_month_add_{digest}",
+            "u bigint, m date",
+            "u, m",
+            MONTH_KEY_FIELDS,
+        ),
+    }
+
+
+ROLLUP_FUNCTIONS = rollup_functions(COUNT_FIELDS)
+"""The functions today's code calls (:func:`rollup_functions`)."""
+
+
+def rollup_functions_drop_sql(count_fields: Sequence[str]) -> list[str]:
+    """``DROP FUNCTION`` of the functions that add *count_fields*."""
     return [
         f"DROP FUNCTION IF EXISTS {name}({parameters}, c bigint[])"
-        for name, parameters, _names, _keys in ROLLUP_FUNCTIONS.values()
+        for name, parameters, _names, _keys in rollup_functions(count_fields).values()
     ]
 
 
-def rollup_functions_sql() -> list[str]:
-    """``CREATE OR REPLACE FUNCTION`` of each :data:`ROLLUP_FUNCTIONS` entry:
-    :func:`_upsert_sql`'s statement with the key and one ``bigint[]`` of counts
-    as parameters."""
+def rollup_functions_sql(count_fields: Sequence[str]) -> list[str]:
+    """``CREATE OR REPLACE FUNCTION`` of the functions that add *count_fields*
+    (a migration's frozen list): :func:`_upsert_sql`'s statement with the key and
+    one ``bigint[]`` of the counts, in that order, as parameters."""
     tables = {"day": _table(), "month": _monthly_table()}
-    picks = ", ".join(f"c[{i}]" for i in range(1, len(COUNT_FIELDS) + 1))
+    picks = ", ".join(f"c[{i}]" for i in range(1, len(count_fields) + 1))
     out = []
-    for kind, (name, parameters, names, keys) in ROLLUP_FUNCTIONS.items():
-        body = _insert_sql(tables[kind], keys, f"SELECT {names}, {picks}", add=True)
+    for kind, (name, parameters, names, keys) in rollup_functions(count_fields).items():
+        body = _insert_sql(
+            tables[kind],
+            keys,
+            f"SELECT {names}, {picks}",
+            add=True,
+            count_fields=count_fields,
+        )
         out.append(
             f"CREATE OR REPLACE FUNCTION {name}({parameters}, c bigint[]) "
             f"RETURNS void LANGUAGE plpgsql AS $mutu$ BEGIN {body}; END $mutu$"
@@ -603,14 +623,21 @@ def monthly_insert_sql(select: str, *, add: bool = False) -> str:
     return _insert_sql(_monthly_table(), MONTH_KEY_FIELDS, select, add=add)
 
 
-def _insert_sql(table: str, keys: Sequence[str], select: str, *, add: bool) -> str:
+def _insert_sql(
+    table: str,
+    keys: Sequence[str],
+    select: str,
+    *,
+    add: bool,
+    count_fields: Sequence[str] = COUNT_FIELDS,
+) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in (*keys, *COUNT_FIELDS))
+    columns = ", ".join(quote(c) for c in (*keys, *count_fields))
     sql = f"INSERT INTO {table} ({columns}) {select}"
     if add:
         increments = ", ".join(
             f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}"
-            for n in COUNT_FIELDS
+            for n in count_fields
         )
         sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
     return sql
