@@ -50,6 +50,7 @@ from mutu.surveys.selectors import (
     tally_sums_by_range,
     tally_sums_map,
 )
+from mutu.surveys.summaries import NO_SUMMARY, UnitSummary, unit_summaries
 
 TREND_PERIODS = 4
 """Periods in a unit's small-multiple trend: the chosen one and three before it."""
@@ -86,47 +87,8 @@ def _figures_of_sums(sums: tuple[int, ...]) -> Figures:
     """:func:`_figures_compute`, memoised by the sums themselves (pure): a page
     read again neither builds a tally nor computes an IKM for a unit whose
     rollups did not change. Holds the rows a page shows; the league of every
-    unit keeps only :class:`LeagueFigures` (:func:`_league_of_sums`)."""
+    unit reads only its :class:`~mutu.surveys.summaries.UnitSummary`."""
     return _figures_compute(sums)
-
-
-@dataclass(frozen=True, slots=True)
-class LeagueFigures:
-    """What a league table needs of every unit for a period (D10, D12): its
-    responses, converted IKM and the IKM's standard error. A few objects where
-    :data:`Figures` holds about a hundred (the tally's pair sums, each
-    element's result and interval), so a process can keep those of every unit
-    of the nation without the memory and the garbage collector's passes over
-    them that the full figures cost."""
-
-    responses: int
-    ikm: Fraction | None
-    se: float
-
-
-NO_LEAGUE = LeagueFigures(0, None, math.inf)
-
-
-@lru_cache(maxsize=100_000)
-def _league_of_sums(sums: tuple[int, ...]) -> LeagueFigures:
-    """The :class:`LeagueFigures` of one unit's summed rollup columns, memoised
-    by the sums (at most one entry per unit and period read: 25,000 units are a
-    nation's)."""
-    tally, result, uncertainty = _figures_compute(sums)
-    return LeagueFigures(
-        tally.responses if tally else 0,
-        result.ikm_converted if result else None,
-        uncertainty.se_converted if uncertainty else math.inf,
-    )
-
-
-def _ikm_of_sums(sums: tuple[int, ...]) -> Fraction | None:
-    """The converted IKM of one unit's summed element columns, not memoised (the
-    trend keeps its regional figures whole: :func:`_earlier_figures`)."""
-    try:
-        return skm_result(tally_from_sums(sums)).ikm_converted
-    except MeasureInputError:
-        return None
 
 
 def figures_map(
@@ -184,9 +146,10 @@ class UnitRow:
     follow_up: tuple[int, int] | None = None
     standards: tuple[int, int] | None = None
     trend: list[dict[str, Any]] = field(default_factory=list)
-    league_figures: LeagueFigures = NO_LEAGUE
-    """What ranks the row; ``result`` and ``uncertainty`` are filled only for the
-    rows a page shows (:func:`rows_figures_fill`)."""
+    summary: UnitSummary = NO_SUMMARY
+    """What ranks the row (responses, IKM, its standard error); ``result`` and
+    ``uncertainty`` are filled only for the rows a page shows
+    (:func:`rows_figures_fill`)."""
     period: Period | None = None
     """The row's period where rows of several periods are shown together."""
     spark: str = ""
@@ -197,11 +160,11 @@ class UnitRow:
 
     @property
     def ikm(self) -> Fraction | None:
-        return self.league_figures.ikm
+        return self.summary.ikm
 
     @property
     def se(self) -> float:
-        return self.league_figures.se
+        return self.summary.se
 
     @property
     def follow_up_percent(self) -> int | None:
@@ -299,27 +262,32 @@ def unit_rows(
     full: bool = True,
 ) -> list[UnitRow]:
     """One :class:`UnitRow` per unit for *period*, ranked by D12 (``place``,
-    ``above_differs``). Eight queries whatever the number of units (four without
-    *columns*).
+    ``above_differs``), from the units' summaries
+    (:func:`mutu.surveys.summaries.unit_summaries`). Nine queries whatever the
+    number of units (five without *columns*; more the first time a period is
+    read after its rollups changed).
 
     *open_ids* (the MPP page, D23): the units whose unpublished figures the reader
     may see; any other unit that did not publish the period counts as having no
     figures. ``None``: every unit's. Without *columns* the other apps' columns
     are left for :func:`add_columns` (a league page fills only its own rows);
     without *full* so are each row's result and interval
-    (:func:`rows_figures_fill`): the league needs only :class:`LeagueFigures`.
+    (:func:`rows_figures_fill`): the league needs only each unit's summary.
     """
     minimum = minimum_sample() if minimum is None else minimum
     ids = [unit.pk for unit in units]
-    sums = tally_sums_map(ids, period.start, period.end)
+    summaries = unit_summaries(ids, period.start, period.end)
     populations = selectors.population_map(ids, period.key)
     published = {u for u, _ in selectors.published_pairs(ids, [period.key])}
     rows: list[UnitRow] = []
     for unit in units:
-        unit_sums = sums.get(unit.pk)
-        if open_ids is not None and unit.pk not in open_ids | published:
-            unit_sums = None
-        figures = _league_of_sums(unit_sums) if unit_sums else NO_LEAGUE
+        figures = summaries.get(unit.pk, NO_SUMMARY)
+        if (
+            open_ids is not None
+            and unit.pk not in open_ids
+            and unit.pk not in published
+        ):
+            figures = NO_SUMMARY
         population = populations.get(unit.pk)
         required = minimum if population is None else required_sample(population)
         row = UnitRow(
@@ -331,11 +299,11 @@ def unit_rows(
             required,
             rankable(figures.responses, population, minimum=minimum),
             published=unit.pk in published,
-            league_figures=figures,
+            summary=figures,
         )
-        if full and unit_sums:
-            _tally, row.result, row.uncertainty = _figures_of_sums(unit_sums)
         rows.append(row)
+    if full:
+        rows_figures_fill(rows, period)
     by_id = {row.unit.pk: row for row in rows}
     for ranked in league([(r.unit.pk, r.ikm, r.se, r.sample_ok) for r in rows]):
         row = by_id[ranked.key]
@@ -603,12 +571,15 @@ def _earlier_figures(
     cached: list[RegionalFigure | None] | None = cache.get(key) if seconds else None
     if cached is not None:
         return cached
-    ranges = [(period.start, period.end) for period in periods]
     figures = [
         regional_figure(
-            [ikm for ikm in map(_ikm_of_sums, sums.values()) if ikm is not None]
+            [
+                summary.ikm
+                for summary in unit_summaries(unit_ids, p.start, p.end).values()
+                if summary.ikm is not None
+            ]
         )
-        for sums in tally_sums_by_range(unit_ids, ranges, pairs=False)
+        for p in periods
     ]
     if seconds:
         cache.set(key, figures, seconds)

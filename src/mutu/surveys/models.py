@@ -362,6 +362,11 @@ class MonthlyRollup(models.Model):
     )
     month = models.DateField()  # its first day
     responses = models.PositiveIntegerField(default=0)
+    revision = models.BigIntegerField(default=1, db_default=1)
+    """1 when the row is made, one more at each change of it: the rows of a
+    unit's months, summed, fingerprint the figures computed from them
+    (:class:`UnitPeriodSummary`). Rows are never deleted but by a rebuild,
+    which empties the summaries too."""
 
     scope_path_field = "unit__path"
 
@@ -372,6 +377,15 @@ class MonthlyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="monthly_rollup_key")
         ]
+        indexes = [
+            # The fingerprints of a period's units read from the index alone
+            # (PostgreSQL), not from the rows of two hundred columns.
+            models.Index(
+                fields=["month", "unit"],
+                include=["revision"],
+                name="monthly_rollup_revision",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.month:%Y-%m}"
@@ -379,6 +393,47 @@ class MonthlyRollup(models.Model):
 
 for _field in (*ROLLUP_COUNT_FIELDS, *ROLLUP_FIGURE_FIELDS):
     MonthlyRollup.add_to_class(_field, models.IntegerField(default=0))
+
+
+class UnitPeriodSummary(models.Model):
+    """One unit's league figures over the whole months ``first_month`` …
+    ``last_month`` (a period): its counted responses, converted IKM and the IKM's
+    standard error, as computed from its monthly rollups whose revisions summed to
+    ``revision`` (issue 15 item 9; docs/scaling.md "Unit summaries").
+
+    What a national league table reads: one narrow row per unit, not the two
+    hundred sums of its months. Written by the reader that finds it missing or
+    behind its rollups (:mod:`mutu.surveys.summaries`), so a submission writes
+    nothing more; a rebuild of the rollups empties the table.
+    """
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    first_month = models.DateField()
+    last_month = models.DateField()
+    revision = models.BigIntegerField()
+    responses = models.PositiveIntegerField()
+    ikm = models.TextField(blank=True)
+    """The converted IKM as an exact fraction (``"3481/40"``); blank: none."""
+    se = models.FloatField(null=True)
+    """The converted IKM's standard error; null: unknown (infinite)."""
+
+    class Meta:
+        verbose_name = _("ringkasan unit per periode")
+        verbose_name_plural = _("ringkasan unit per periode")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_month", "last_month", "unit"],
+                name="unit_period_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.first_month:%Y-%m}…{self.last_month:%Y-%m}"
 
 
 class ImportJob(models.Model):

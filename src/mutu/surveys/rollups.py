@@ -32,6 +32,7 @@ from mutu.surveys.models import (
     DailyRollup,
     MonthlyRollup,
     Response,
+    UnitPeriodSummary,
 )
 
 KEY_FIELDS = ("unit_id", "service_id", "day", "channel")
@@ -164,11 +165,12 @@ def _counts(response: Response, *, excluded: bool, sign: int = 1) -> list[int]:
     return counts
 
 
-def _upsert_sql(table: str, keys: Sequence[str]) -> str:
+def _upsert_sql(table: str, keys: Sequence[str], *, revision: bool) -> str:
     """``INSERT … VALUES … ON CONFLICT (keys) DO UPDATE`` adding the counts of one
-    row (parameters: *keys* then :data:`COUNT_FIELDS`) to the row of its key."""
+    row (parameters: *keys* then :data:`COUNT_FIELDS`) to the row of its key
+    (with *revision*, a monthly row's, one more revision)."""
     marks = ", ".join(["%s"] * (len(keys) + len(COUNT_FIELDS)))
-    return _insert_sql(table, keys, f"VALUES ({marks})", add=True)
+    return _insert_sql(table, keys, f"VALUES ({marks})", add=True, revision=revision)
 
 
 # PostgreSQL: the upsert of one row as a function (migration surveys 0013).
@@ -222,10 +224,14 @@ def rollup_functions_drop_sql(count_fields: Sequence[str]) -> list[str]:
     ]
 
 
-def rollup_functions_sql(count_fields: Sequence[str]) -> list[str]:
+def rollup_functions_sql(
+    count_fields: Sequence[str], *, revision: bool = True
+) -> list[str]:
     """``CREATE OR REPLACE FUNCTION`` of the functions that add *count_fields*
     (a migration's frozen list): :func:`_upsert_sql`'s statement with the key and
-    one ``bigint[]`` of the counts, in that order, as parameters."""
+    one ``bigint[]`` of the counts, in that order, as parameters. Without
+    *revision* the monthly one leaves the row's revision as it is (before
+    migration surveys 0014 made the column)."""
     tables = {"day": _table(), "month": _monthly_table()}
     picks = ", ".join(f"c[{i}]" for i in range(1, len(count_fields) + 1))
     out = []
@@ -236,6 +242,7 @@ def rollup_functions_sql(count_fields: Sequence[str]) -> list[str]:
             f"SELECT {names}, {picks}",
             add=True,
             count_fields=count_fields,
+            revision=revision and kind == "month",
         )
         out.append(
             f"CREATE OR REPLACE FUNCTION {name}({parameters}, c bigint[]) "
@@ -259,7 +266,7 @@ def _rows_add(kind: str, counts_by_key: Mapping[Any, Sequence[int]]) -> None:
         ]
     else:
         table = _table() if kind == "day" else _monthly_table()
-        sql = _upsert_sql(table, keys)
+        sql = _upsert_sql(table, keys, revision=kind == "month")
         rows = [(*key, *counts) for key, counts in ordered]
     with connection.cursor() as cursor:
         if len(rows) == 1:
@@ -349,7 +356,7 @@ def _rollup_update(key: RollupKey, delta: Sequence[int]) -> None:
             **changes
         )
         MonthlyRollup.objects.filter(unit_id=key[0], month=month_of(key[2])).update(
-            **changes
+            **changes, revision=F("revision") + 1
         )
 
 
@@ -369,6 +376,10 @@ def _table() -> str:
 
 def _monthly_table() -> str:
     return connection.ops.quote_name(MonthlyRollup._meta.db_table)
+
+
+def _summary_table() -> str:
+    return connection.ops.quote_name(UnitPeriodSummary._meta.db_table)
 
 
 def _differences_sql(expected: str, table: str, keys: Sequence[str]) -> str:
@@ -402,7 +413,9 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     the report lists each rollup that differs (there must be none). Otherwise the
     rollups are replaced in one transaction by one ``INSERT … SELECT … GROUP BY``
     each (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
-    rebuild's commit); the report gives the daily rows written.
+    rebuild's commit); the report gives the daily rows written. The unit
+    summaries are emptied with them: the new monthly rows start again at
+    revision 1, so a summary's fingerprint could match rows it was not made from.
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -432,7 +445,9 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 # TRUNCATE refuses a table with deferred checks still pending (rows
                 # written earlier in the caller's transaction): run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {_table()}, {_monthly_table()}")
+                cursor.execute(
+                    f"TRUNCATE {_table()}, {_monthly_table()}, {_summary_table()}"
+                )
                 skipping = _skip_row_triggers(cursor)
                 restore = _indexes_drop(cursor)
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
@@ -446,6 +461,7 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
             else:
                 cursor.execute(f"DELETE FROM {_table()}")  # noqa: S608
                 cursor.execute(f"DELETE FROM {_monthly_table()}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {_summary_table()}")  # noqa: S608
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
                 total = cursor.rowcount
                 monthly_rollups_fill(cursor)
@@ -618,9 +634,11 @@ def monthly_group_sql(source: str) -> str:
 
 def monthly_insert_sql(select: str, *, add: bool = False) -> str:
     """``INSERT`` of the rows of *select* (:func:`monthly_group_sql`) into the
-    monthly rollups; with *add*, added to a row that exists, as
-    :func:`rollups_insert_sql` does for the daily ones."""
-    return _insert_sql(_monthly_table(), MONTH_KEY_FIELDS, select, add=add)
+    monthly rollups; with *add*, added to a row that exists (one more revision),
+    as :func:`rollups_insert_sql` does for the daily ones."""
+    return _insert_sql(
+        _monthly_table(), MONTH_KEY_FIELDS, select, add=add, revision=add
+    )
 
 
 def _insert_sql(
@@ -630,15 +648,22 @@ def _insert_sql(
     *,
     add: bool,
     count_fields: Sequence[str] = COUNT_FIELDS,
+    revision: bool = False,
 ) -> str:
+    """``INSERT`` of *select*'s rows (*keys* then *count_fields*) into *table*;
+    with *add*, added to the row of a key that has one, and with *revision* (a
+    monthly row) that row's revision one more (a new row takes its default, 1)."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in (*keys, *count_fields))
     sql = f"INSERT INTO {table} ({columns}) {select}"
     if add:
-        increments = ", ".join(
+        bumps = [
             f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}"
             for n in count_fields
-        )
+        ]
+        if revision:
+            bumps.append(f"revision = {table}.revision + 1")
+        increments = ", ".join(bumps)
         sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
     return sql
 

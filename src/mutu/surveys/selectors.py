@@ -90,8 +90,8 @@ def _rollup_sums(
     group: str = "",
     monthly: bool = False,
 ) -> list[dict[str, Any]]:
-    """:func:`_rollup_rows` as dictionaries: ``group`` and each of *fields*."""
-    rows = _rollup_rows(
+    """:func:`rollup_rows` as dictionaries: ``group`` and each of *fields*."""
+    rows = rollup_rows(
         fields,
         unit_ids=unit_ids,
         start=start,
@@ -105,7 +105,7 @@ def _rollup_sums(
     ]
 
 
-def _rollup_rows(
+def rollup_rows(
     fields: Sequence[str],
     *,
     unit_ids: Sequence[int],
@@ -193,12 +193,12 @@ def _unit_sums(
     the daily ones (issue 15 item 9)."""
     months, edges = month_split(start, end)
     parts = [
-        _rollup_rows(fields, unit_ids=unit_ids, start=a, end=b, group="unit_id")
+        rollup_rows(fields, unit_ids=unit_ids, start=a, end=b, group="unit_id")
         for a, b in edges
     ]
     if months:
         parts.append(
-            _rollup_rows(
+            rollup_rows(
                 fields,
                 unit_ids=unit_ids,
                 start=months[0],
@@ -293,7 +293,7 @@ def tally_sums_by_range(
     )
     spans = [whole for whole, _edges in months if whole]
     fields = TALLY_FIELDS if pairs else COUNT_TALLY_FIELDS
-    rows = _rollup_rows(
+    rows = rollup_rows(
         fields,
         unit_ids=ids,
         start=min(first for first, _last in spans),

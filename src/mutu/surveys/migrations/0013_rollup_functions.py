@@ -43,7 +43,7 @@ def functions_create(apps, schema_editor):
         return
     from mutu.surveys.rollups import rollup_functions_sql
 
-    for statement in rollup_functions_sql(COUNT_COLUMNS):
+    for statement in rollup_functions_sql(COUNT_COLUMNS, revision=False):
         schema_editor.execute(statement)
 
 

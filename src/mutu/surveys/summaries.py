@@ -1,0 +1,187 @@
+"""Each unit's league figures per period, kept beside the rollups (issue 15 item 9).
+
+A league table needs of every unit only its counted responses, converted IKM and
+the IKM's standard error (D10, D12). Computing them means reading the two hundred
+sums of the unit's monthly rollups: for a nation of 25,000 units and a quarter,
+75,000 wide rows, most of a second. :class:`~mutu.surveys.models.UnitPeriodSummary`
+keeps the three figures per unit and period, with the fingerprint of the rollups
+they came from: the sum of the monthly rows' revisions, which grows with every
+change of any of them (a row is made at revision 1 and counted up at each write;
+only a rebuild deletes rows, and it empties the summaries).
+
+A reader (:func:`unit_summaries`) reads each unit's fingerprint from an index of
+the monthly rollups and its stored summary in one query; the units whose summary
+is missing or behind are computed from their rollups, in one query that also
+reads their fingerprint (so figures and fingerprint always belong together), and
+stored for the next reader. A submission writes nothing more than before, and a
+figure is never older than the rollups it is read with. docs/scaling.md "Unit
+summaries".
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+
+from mutu.lookups import among_sql
+from mutu.measures.errors import MeasureInputError
+from mutu.measures.skm import skm_result
+from mutu.measures.uncertainty import skm_uncertainty
+from mutu.surveys.models import MonthlyRollup, UnitPeriodSummary
+from mutu.surveys.selectors import (
+    TALLY_FIELDS,
+    month_split,
+    rollup_rows,
+    tally_from_sums,
+    tally_sums_map,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSummary:
+    """What a league table needs of one unit for a period: its counted responses,
+    converted IKM (``None``: none can be computed) and the IKM's standard error
+    (infinite when unknown, so the unit never differs significantly)."""
+
+    responses: int
+    ikm: Fraction | None
+    se: float
+
+
+NO_SUMMARY = UnitSummary(0, None, math.inf)
+
+
+def summary_compute(sums: Sequence[int]) -> UnitSummary:
+    """The :class:`UnitSummary` of one unit's summed :data:`TALLY_FIELDS` rollup
+    columns (:func:`mutu.surveys.selectors.tally_sums_map`)."""
+    tally = tally_from_sums(sums)
+    try:
+        result = skm_result(tally)
+    except MeasureInputError:
+        return UnitSummary(tally.responses, None, math.inf)
+    return UnitSummary(
+        tally.responses, result.ikm_converted, skm_uncertainty(result).se_converted
+    )
+
+
+def unit_summaries(
+    unit_ids: Iterable[int], start: date, end: date
+) -> dict[int, UnitSummary]:
+    """Each unit's :class:`UnitSummary` for the days start…end; units without
+    counted responses there are absent (as in ``tally_sums_map``).
+
+    A period of whole months (every period kind) reads the stored summaries and
+    computes only the missing or outdated ones (module docstring); other ranges
+    are computed from the rollups each time.
+    """
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    months, edges = month_split(start, end)
+    if edges or months is None:
+        return {
+            unit_id: summary_compute(sums)
+            for unit_id, sums in tally_sums_map(ids, start, end).items()
+        }
+    first, last = months
+    found, stale = _stored(ids, first, last)
+    if stale:
+        fresh = _computed(stale, first, last)
+        _store(fresh, first, last)
+        found.update({unit_id: summary for unit_id, (_r, summary) in fresh.items()})
+    return {unit_id: s for unit_id, s in sorted(found.items()) if s.responses}
+
+
+def _stored(
+    ids: list[int], first: date, last: date
+) -> tuple[dict[int, UnitSummary], list[int]]:
+    """The stored summaries of *ids* over the months first…last that match their
+    units' rollups, and the units with monthly rows whose summary is missing or
+    behind. One query: each unit's fingerprint from the monthly rollups' index,
+    joined to its stored row."""
+    alias = router.db_for_read(MonthlyRollup)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    units, params = among_sql("unit_id", ids, connection.vendor)
+    sql = (
+        "SELECT f.unit_id, f.revision, s.revision, s.responses, s.ikm, s.se "  # noqa: S608
+        f"FROM (SELECT unit_id, SUM(revision) AS revision "
+        f"FROM {quote(MonthlyRollup._meta.db_table)} "
+        f"WHERE {units} AND month >= %s AND month <= %s GROUP BY unit_id) AS f "
+        f"LEFT JOIN {quote(UnitPeriodSummary._meta.db_table)} AS s "
+        "ON s.unit_id = f.unit_id AND s.first_month = %s AND s.last_month = %s"
+    )
+    found: dict[int, UnitSummary] = {}
+    stale: list[int] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, first, last, first, last])
+        for unit_id, revision, stored, responses, ikm, se in cursor.fetchall():
+            if stored != revision:
+                stale.append(unit_id)
+            else:
+                found[unit_id] = UnitSummary(
+                    responses, _fraction(ikm), math.inf if se is None else se
+                )
+    return found, stale
+
+
+def _fraction(text: str) -> Fraction | None:
+    if not text:
+        return None
+    numerator, _slash, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
+
+
+def _computed(
+    ids: list[int], first: date, last: date
+) -> dict[int, tuple[int, UnitSummary]]:
+    """Each unit's fingerprint and summary computed from its monthly rollups over
+    first…last, both from one read (they belong together)."""
+    rows = rollup_rows(
+        (*TALLY_FIELDS, "revision"),
+        unit_ids=ids,
+        start=first,
+        end=last,
+        group="unit_id",
+        monthly=True,
+    )
+    return {row[0]: (row[-1], summary_compute(row[1:-1])) for row in rows}
+
+
+def _store(fresh: dict[int, tuple[int, UnitSummary]], first: date, last: date) -> None:
+    """Keep *fresh* for the next reader, on the primary (a page read on a replica
+    stores there too). A summary is a copy: when it cannot be written (a
+    concurrent rebuild, a database that refuses writes) the page goes on with the
+    figures it computed, and the next reader computes them again."""
+    rows = [
+        UnitPeriodSummary(
+            unit_id=unit_id,
+            first_month=first,
+            last_month=last,
+            revision=revision,
+            responses=summary.responses,
+            ikm="" if summary.ikm is None else str(summary.ikm),
+            se=None if math.isinf(summary.se) else summary.se,
+        )
+        for unit_id, (revision, summary) in sorted(fresh.items())
+    ]
+    try:
+        # Units in order, so two readers storing the same rows cannot deadlock.
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            UnitPeriodSummary.objects.using(DEFAULT_DB_ALIAS).bulk_create(
+                rows,
+                batch_size=2_000,
+                update_conflicts=True,
+                unique_fields=["first_month", "last_month", "unit"],
+                update_fields=["revision", "responses", "ikm", "se"],
+            )
+    except DatabaseError:
+        logger.warning("unit summaries not stored", exc_info=True)

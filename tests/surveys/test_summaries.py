@@ -1,0 +1,168 @@
+"""Unit summaries (issue 15 item 9): each unit's league figures per period, stored
+with the fingerprint of the monthly rollups they came from, and never older than
+those rollups, whatever wrote them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from mutu.measures.skm import skm_result
+from mutu.measures.tally import tally_from_responses
+from mutu.measures.uncertainty import skm_uncertainty
+from mutu.surveys.integrity import flags_write, straight_line_flag
+from mutu.surveys.models import (
+    DailyRollup,
+    MonthlyRollup,
+    Response,
+    UnitPeriodSummary,
+)
+from mutu.surveys.periods import PeriodKind, period_containing
+from mutu.surveys.rollups import (
+    monthly_group_sql,
+    monthly_insert_sql,
+    rollups_rebuild,
+)
+from mutu.surveys.selectors import tally_sums_map
+from mutu.surveys.services import response_set_excluded, response_submit
+from mutu.surveys.summaries import UnitSummary, summary_compute, unit_summaries
+
+
+def _quarter():
+    return period_containing(timezone.localdate(), PeriodKind.QUARTER)
+
+
+def _submit(world, count: int, *, seed: int = 0) -> None:
+    for index in range(count):
+        response_submit(
+            unit=world.dukcapil,
+            service=world.ktp,
+            channel=("web", "sms", "api")[index % 3],
+            answers={f"U{i}": 1 + (index * 7 + i + seed) % 4 for i in range(1, 10)},
+        )
+
+
+def _truth(unit_ids, period) -> dict[int, UnitSummary]:
+    """What the rollups say now, computed afresh (no summary read or stored)."""
+    return {
+        unit_id: summary_compute(sums)
+        for unit_id, sums in tally_sums_map(unit_ids, period.start, period.end).items()
+    }
+
+
+def _revision(unit, period) -> int:
+    return MonthlyRollup.objects.filter(
+        unit=unit, month__gte=period.start, month__lte=period.end
+    ).aggregate(total=Sum("revision"))["total"]
+
+
+def test_a_summary_equals_the_measures_and_is_read_back_in_one_query(
+    world, django_assert_num_queries
+):
+    """The stored figures are the IKM and standard error of ``mutu.measures`` on
+    the raw answers; read again, one query gives them for every unit."""
+    _submit(world, 30)
+    period = _quarter()
+    ids = [world.dukcapil.pk, world.dinsos.pk]
+    summaries = unit_summaries(ids, period.start, period.end)
+    assert list(summaries) == [world.dukcapil.pk]  # no responses: absent
+    result = skm_result(
+        tally_from_responses(
+            [r.answers() for r in Response.objects.filter(unit=world.dukcapil)]
+        )
+    )
+    summary = summaries[world.dukcapil.pk]
+    assert summary.responses == 30
+    assert summary.ikm == result.ikm_converted
+    assert summary.se == pytest.approx(skm_uncertainty(result).se_converted)
+    stored = UnitPeriodSummary.objects.get(unit=world.dukcapil)
+    assert (stored.first_month, stored.revision) == (
+        period.start,
+        _revision(world.dukcapil, period),
+    )
+    with django_assert_num_queries(1):
+        assert unit_summaries(ids, period.start, period.end) == summaries
+
+
+def test_every_writer_of_the_rollups_makes_the_summary_follow(world):
+    """A submission, a flag raised later, an exclusion and a set-wise addition
+    (the file imports' statement) each count the month's revision up, so the
+    next read computes the unit's figures again and they equal the rollups'."""
+    period = _quarter()
+    ids = [world.dukcapil.pk]
+
+    def read_and_check() -> UnitSummary:
+        got = unit_summaries(ids, period.start, period.end)
+        assert got == _truth(ids, period)
+        stored = UnitPeriodSummary.objects.get(unit=world.dukcapil)
+        assert stored.revision == _revision(world.dukcapil, period)
+        return got[world.dukcapil.pk]
+
+    _submit(world, 20)
+    first = read_and_check()
+    _submit(world, 5, seed=2)
+    second = read_and_check()
+    assert second.responses == 25
+    assert second != first
+    before = _revision(world.dukcapil, period)
+    flags_write(Response.objects.earliest("id"), [straight_line_flag(3)], counted=True)
+    assert _revision(world.dukcapil, period) == before + 1
+    assert read_and_check() == second  # a flag moves no figure, only the revision
+    response_set_excluded(
+        actor=world.admin,
+        response=Response.objects.latest("id"),
+        excluded=True,
+        reason="uji",
+    )
+    assert read_and_check().responses == 24
+    # The file imports add their months set-wise: here the daily rows once more.
+    daily = connection.ops.quote_name(DailyRollup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(monthly_insert_sql(monthly_group_sql(daily), add=True))
+    assert read_and_check().responses == 48
+
+
+def test_a_rebuild_empties_the_summaries(world):
+    """A rebuild makes the monthly rows again from revision 1: the summaries go
+    with them, and the next read stores them again, equal."""
+    _submit(world, 12)
+    period = _quarter()
+    ids = [world.dukcapil.pk]
+    before = unit_summaries(ids, period.start, period.end)
+    assert UnitPeriodSummary.objects.exists()
+    rollups_rebuild()
+    assert not UnitPeriodSummary.objects.exists()
+    assert unit_summaries(ids, period.start, period.end) == before
+    assert UnitPeriodSummary.objects.get().revision == _revision(world.dukcapil, period)
+
+
+def test_part_months_are_computed_and_not_stored(world):
+    """A range that is not whole months has no summary row: its figures come from
+    the rollups each time."""
+    _submit(world, 10)
+    today = timezone.localdate()
+    start = today - timedelta(days=3) if today.day > 3 else today
+    got = unit_summaries([world.dukcapil.pk], start, today)
+    assert got == {
+        world.dukcapil.pk: summary_compute(
+            tally_sums_map([world.dukcapil.pk], start, today)[world.dukcapil.pk]
+        )
+    }
+    assert not UnitPeriodSummary.objects.exists()
+
+
+def test_a_summary_that_cannot_be_stored_leaves_the_figures(world, monkeypatch):
+    """Storing is a convenience: when the database refuses it, the reader still
+    gets the figures, and the next read computes them again."""
+    _submit(world, 10)
+    period = _quarter()
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("read-only")
+
+    monkeypatch.setattr(QuerySet, "bulk_create", refuse)
+    ids = [world.dukcapil.pk]
+    assert unit_summaries(ids, period.start, period.end) == _truth(ids, period)
+    assert not UnitPeriodSummary.objects.exists()
