@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mutu.lookups import IdArray
 from mutu.registry.models import Service, ServiceUnit
 
 
@@ -32,3 +33,20 @@ def test_among_sends_one_array_on_postgresql(world):
     assert world.dinsos.pk in found
     assert "= ANY(" in queries[0]["sql"]
     assert " IN (" not in queries[0]["sql"]
+
+
+def test_an_id_array_serves_several_queries_as_a_list_does(world):
+    """An :class:`IdArray` made once selects what its list selects, in each query
+    it is given to; its ids are checked to be integers when it is made."""
+    ids = [world.dukcapil.pk, world.dinsos.pk, 10**9]
+    array = IdArray(ids)
+    for _ in range(2):
+        assert set(
+            ServiceUnit.objects.filter(pk__among=array).values_list("pk", flat=True)
+        ) == {world.dukcapil.pk, world.dinsos.pk}
+    assert list(Service.objects.filter(unit_id__among=array)) == list(
+        Service.objects.filter(unit_id__among=ids)
+    )
+    assert list(ServiceUnit.objects.filter(pk__among=IdArray([]))) == []
+    with pytest.raises(ValueError, match="invalid literal"):
+        IdArray(["1; DROP TABLE x"])

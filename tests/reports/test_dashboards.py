@@ -153,7 +153,7 @@ def test_an_insufficient_sample_is_greyed_and_never_ranked_nor_top(client, world
     assert rows[world.dinsos.pk].place is None
     assert not rows[world.dinsos.pk].sample_ok
     assert [row.unit.pk for row in dashboard.top] == [world.dukcapil.pk]
-    assert dashboard.rows[-1].unit == world.dinsos  # unranked after the ranked
+    assert dashboard.rows[-1].unit.pk == world.dinsos.pk  # unranked after the ranked
     text = page.content.decode()
     assert 'class="unranked"' in text
     assert "sampel belum cukup" in text
@@ -286,9 +286,10 @@ def test_sorting_by_a_column_through_get(client, world):
     _, by_name = dashboard_of(client, "/wilayah/18.09/dasbor/?urut=nama")
     page, unknown = dashboard_of(client, "/wilayah/18.09/dasbor/?urut=x%3Cy")
 
-    assert [r.unit for r in by_ikm.rows] == [world.dukcapil, world.dinsos]
-    assert [r.unit for r in lowest_first.rows] == [world.dinsos, world.dukcapil]
-    assert [r.unit for r in by_name.rows] == [world.dinsos, world.dukcapil]
+    dukcapil, dinsos = world.dukcapil.pk, world.dinsos.pk
+    assert [r.unit.pk for r in by_ikm.rows] == [dukcapil, dinsos]
+    assert [r.unit.pk for r in lowest_first.rows] == [dinsos, dukcapil]
+    assert [r.unit.pk for r in by_name.rows] == [dinsos, dukcapil]
     assert unknown.sort == "peringkat"
     header = sorted_page.content.decode()
     assert 'aria-sort="descending"><a href="?periode=' in header
@@ -522,7 +523,7 @@ def test_trend_sparklines_carry_titles(client, world):
 
     _page, dashboard = dashboard_of(client, "/wilayah/18.09/dasbor/")
 
-    row = next(r for r in dashboard.rows if r.unit == world.dukcapil)
+    row = next(r for r in dashboard.rows if r.unit.pk == world.dukcapil.pk)
     assert row.spark.count("<circle") == 2
     assert "<title id=" in row.spark
     assert f"{before.label}: " in row.spark
@@ -555,7 +556,7 @@ def test_standards_column_counts_complete_standards_like_the_measure(client, wor
 
     _, dashboard = dashboard_of(client, "/wilayah/18.09/dasbor/?urut=standar")
 
-    assert [r.unit for r in dashboard.rows] == [world.dukcapil, world.dinsos]
+    assert [r.unit.pk for r in dashboard.rows] == [world.dukcapil.pk, world.dinsos.pk]
     assert dashboard.rows[0].standards == (1, 1)
 
 

@@ -37,6 +37,8 @@ DEFAULT_MINIMUM_SAMPLE = 50
 SIGNIFICANCE_Z = Fraction(196, 100)
 """The multiplier of the combined standard error in D12 (1,96, written as the rule)."""
 
+_Z_SQUARED = float(SIGNIFICANCE_Z) ** 2
+
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -84,20 +86,20 @@ def regional_figure(ikms: Sequence[Fraction | Decimal | int]) -> RegionalFigure 
     if not values:
         return None
     mean = _exact_sum(values) / len(values)
+    # Each value as a float once (a national table has 25,000 of them).
+    floats = [float(v) for v in values]
     spread = None
     if len(values) > 1:
         # A float, like the spread itself: the exact squares of thousands of IKMs
         # with unlike denominators cost a national table a second.
         centre = float(mean)
-        squares = math.fsum((float(v) - centre) ** 2 for v in values)
+        squares = math.fsum((f - centre) ** 2 for f in floats)
         spread = math.sqrt(squares / (len(values) - 1))
-
-    def order(value: Fraction) -> tuple[float, Fraction]:
-        return float(value), value  # the float decides unless two are equal
-
-    return RegionalFigure(
-        mean, len(values), spread, min(values, key=order), max(values, key=order)
-    )
+    # The float decides unless two are equal; then the exact values do.
+    low, high = min(floats), max(floats)
+    lowest = min(v for v, f in zip(values, floats, strict=True) if f == low)
+    highest = max(v for v, f in zip(values, floats, strict=True) if f == high)
+    return RegionalFigure(mean, len(values), spread, lowest, highest)
 
 
 def _exact_sum(values: Sequence[Fraction]) -> Fraction:
@@ -143,17 +145,25 @@ def differs(
     ``|a − b| > 1,96 × √(se_a² + se_b²)``, strictly. An unknown (infinite or NaN)
     standard error never makes a difference significant.
     """
+    exact_a, exact_b = _exact(a, "a"), _exact(b, "b")
+    return _differs(exact_a, float(exact_a), se_a, exact_b, float(exact_b), se_b)
+
+
+def _differs(
+    a: Fraction, float_a: float, se_a: float, b: Fraction, float_b: float, se_b: float
+) -> bool:
+    """:func:`differs` of exact *a* and *b* given with their floats (a league
+    converts each IKM once), standard errors checked."""
     if not (math.isfinite(se_a) and math.isfinite(se_b)) or se_a < 0 or se_b < 0:
         return False
-    exact_a, exact_b = _exact(a, "a"), _exact(b, "b")
     # Floats first (a league table tests a thousand pairs): their error is far
     # below the margin, so they decide whenever the two sides are not within it.
-    float_gap = float(exact_a) - float(exact_b)
+    float_gap = float_a - float_b
     left = float_gap * float_gap
-    right = float(SIGNIFICANCE_Z) ** 2 * (se_a * se_a + se_b * se_b)
+    right = _Z_SQUARED * (se_a * se_a + se_b * se_b)
     if abs(left - right) > 1e-9 * max(left, right) + 1e-12:
         return left > right
-    gap = exact_a - exact_b
+    gap = a - b
     # Squared, in exact fractions of the floats given: no rounding at the boundary.
     return gap**2 > SIGNIFICANCE_Z**2 * (Fraction(se_a) ** 2 + Fraction(se_b) ** 2)
 
@@ -180,24 +190,28 @@ def league(
     (competition ranking). The unranked follow in their given order, so a "top"
     list taken from the front never contains one.
     """
-    ranked = sorted(
-        (
+    exact = [
+        (key, value, float(value), se)
+        for key, value, se in (
             (key, _exact(ikm, "ikm"), se)
             for key, ikm, se, ok in entries
             if ikm is not None and ok
-        ),
+        )
+    ]
+    ranked = sorted(
+        exact,
         # Highest first, ties in the given order (a stable sort); the float
         # decides fast, the exact value only between equal floats.
-        key=lambda entry: (float(entry[1]), entry[1]),
+        key=lambda entry: (entry[2], entry[1]),
         reverse=True,
     )
     out: list[Ranked[Key]] = []
-    for index, (key, value, se) in enumerate(ranked):
+    for index, (key, value, as_float, se) in enumerate(ranked):
         place = out[-1].place if index and out[-1].ikm == value else index + 1
         above = None
         if index:
-            _, above_ikm, above_se = ranked[index - 1]
-            above = differs(above_ikm, above_se, value, se)
+            _, above_ikm, above_float, above_se = ranked[index - 1]
+            above = _differs(above_ikm, above_float, above_se, value, as_float, se)
         out.append(Ranked(key, value, place, above))
     for key, ikm, _, ok in entries:
         if ikm is None or not ok:

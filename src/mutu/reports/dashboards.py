@@ -29,6 +29,7 @@ from django.utils import timezone
 from mutu.complaints.selectors import UnitComplaintFigures, complaint_figures_map
 from mutu.evaluations.models import Result
 from mutu.evaluations.selectors import latest_published_result_map
+from mutu.lookups import IdArray
 from mutu.measures.comparison import (
     RegionalFigure,
     differs,
@@ -43,6 +44,7 @@ from mutu.measures.skm import SkmResult, skm_result
 from mutu.measures.tally import Tally
 from mutu.measures.uncertainty import SkmUncertainty, skm_uncertainty
 from mutu.registry.models import Mpp, Region, ServiceUnit
+from mutu.registry.selectors import UnitBrief
 from mutu.reports import selectors
 from mutu.surveys.periods import Period, PeriodKind, period_containing
 from mutu.surveys.selectors import (
@@ -66,6 +68,9 @@ def minimum_sample() -> int:
     """D12's minimum when a unit states no population (setting, default 50)."""
     return int(settings.MUTU_RANKING_MINIMUM_SAMPLE)
 
+
+LeagueUnit = ServiceUnit | UnitBrief
+"""A unit in a league table: a model instance, or only its id, name and path."""
 
 Figures = tuple[Tally | None, SkmResult | None, SkmUncertainty | None]
 """A unit's tally, SKM result and interval for a period (``None``: not known)."""
@@ -131,7 +136,7 @@ def _percent(share: Fraction | None) -> int | None:
 class UnitRow:
     """One unit in a league table for one period."""
 
-    unit: ServiceUnit
+    unit: LeagueUnit
     responses: int
     result: SkmResult | None
     uncertainty: SkmUncertainty | None
@@ -253,7 +258,7 @@ def region_se(rows: Iterable[UnitRow]) -> float:
 
 
 def unit_rows(
-    units: Sequence[ServiceUnit],
+    units: Sequence[LeagueUnit],
     period: Period,
     *,
     minimum: int | None = None,
@@ -277,36 +282,37 @@ def unit_rows(
     minimum = minimum_sample() if minimum is None else minimum
     ids = [unit.pk for unit in units]
     summaries = unit_summaries(ids, period.start, period.end)
-    populations = selectors.population_map(ids, period.key)
-    published = {u for u, _ in selectors.published_pairs(ids, [period.key])}
+    id_array = IdArray(ids)
+    populations = selectors.population_map(id_array, period.key)
+    published = {u for u, _ in selectors.published_pairs(id_array, [period.key])}
     rows: list[UnitRow] = []
+    entries = []  # the league's (key, IKM, SE, may be ranked), read once per unit
     for unit in units:
-        figures = summaries.get(unit.pk, NO_SUMMARY)
-        if (
-            open_ids is not None
-            and unit.pk not in open_ids
-            and unit.pk not in published
-        ):
+        pk = unit.pk
+        figures = summaries.get(pk, NO_SUMMARY)
+        if open_ids is not None and pk not in open_ids and pk not in published:
             figures = NO_SUMMARY
-        population = populations.get(unit.pk)
+        population = populations.get(pk)
         required = minimum if population is None else required_sample(population)
-        row = UnitRow(
-            unit,
-            figures.responses,
-            None,
-            None,
-            population,
-            required,
-            rankable(figures.responses, population, minimum=minimum),
-            published=unit.pk in published,
-            summary=figures,
+        sample_ok = rankable(figures.responses, population, minimum=minimum)
+        rows.append(
+            UnitRow(
+                unit,
+                figures.responses,
+                None,
+                None,
+                population,
+                required,
+                sample_ok,
+                published=pk in published,
+                summary=figures,
+            )
         )
-        rows.append(row)
+        entries.append((len(rows) - 1, figures.ikm, figures.se, sample_ok))
     if full:
         rows_figures_fill(rows, period)
-    by_id = {row.unit.pk: row for row in rows}
-    for ranked in league([(r.unit.pk, r.ikm, r.se, r.sample_ok) for r in rows]):
-        row = by_id[ranked.key]
+    for ranked in league(entries):
+        row = rows[ranked.key]
         row.place, row.above_differs = ranked.place, ranked.above_differs
     if columns:
         add_columns(rows, period)
@@ -516,7 +522,7 @@ def child_region_rows(region: Region, rows: Sequence[UnitRow]) -> list[RegionRow
 
 def region_dashboard(
     region: Region,
-    units: Sequence[ServiceUnit],
+    units: Sequence[LeagueUnit],
     period: Period,
     *,
     sort: str = "peringkat",
@@ -531,7 +537,7 @@ def region_dashboard(
 
 
 def region_trend(
-    units: Sequence[ServiceUnit],
+    units: Sequence[LeagueUnit],
     period: Period,
     figure: RegionalFigure | None,
     *,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from mutu.complaints import selectors as complaints
 from mutu.evaluations.models import Cycle, Result
+from mutu.lookups import IdArray
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.rounding import round_half_up
 from mutu.measures.skm import skm_result
@@ -270,7 +271,7 @@ def comment_themes_for(
 # ---------------------------------------------------------------------------------
 
 
-def population_map(unit_ids: list[int], period_key: str) -> dict[int, int]:
+def population_map(unit_ids: list[int] | IdArray, period_key: str) -> dict[int, int]:
     """The population each unit stated for *period_key* (D5); absent when none."""
     return dict(
         PeriodPopulation.objects.filter(unit_id__among=unit_ids, period_key=period_key)
@@ -295,7 +296,7 @@ def follow_up_map(unit_ids: list[int], period_key: str) -> dict[int, tuple[int, 
 
 
 def published_pairs(
-    unit_ids: list[int], period_keys: list[str]
+    unit_ids: list[int] | IdArray, period_keys: list[str]
 ) -> set[tuple[int, str]]:
     """The ``(unit id, period key)`` pairs among *unit_ids* × *period_keys* that
     the unit published."""
