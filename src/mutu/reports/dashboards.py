@@ -52,7 +52,7 @@ from mutu.surveys.selectors import (
     tally_sums_by_range,
     tally_sums_map,
 )
-from mutu.surveys.summaries import NO_SUMMARY, UnitSummary, unit_summaries
+from mutu.surveys.summaries import NO_SUMMARY, unit_summaries
 
 TREND_PERIODS = 4
 """Periods in a unit's small-multiple trend: the chosen one and three before it."""
@@ -151,10 +151,11 @@ class UnitRow:
     follow_up: tuple[int, int] | None = None
     standards: tuple[int, int] | None = None
     trend: list[dict[str, Any]] = field(default_factory=list)
-    summary: UnitSummary = NO_SUMMARY
-    """What ranks the row (responses, IKM, its standard error); ``result`` and
-    ``uncertainty`` are filled only for the rows a page shows
-    (:func:`rows_figures_fill`)."""
+    ikm: Fraction | None = None
+    """The converted IKM, which ranks the row (from the unit's summary), with its
+    standard error ``se``; ``result`` and ``uncertainty`` are filled only for the
+    rows a page shows (:func:`rows_figures_fill`)."""
+    se: float = math.inf
     period: Period | None = None
     """The row's period where rows of several periods are shown together."""
     spark: str = ""
@@ -162,14 +163,6 @@ class UnitRow:
     change: str = ""
     """``up``/``down`` when the IKM differs significantly from the previous period
     (D12), ``same`` when it does not, ``""`` when either period has no IKM."""
-
-    @property
-    def ikm(self) -> Fraction | None:
-        return self.summary.ikm
-
-    @property
-    def se(self) -> float:
-        return self.summary.se
 
     @property
     def follow_up_percent(self) -> int | None:
@@ -305,7 +298,8 @@ def unit_rows(
                 required,
                 sample_ok,
                 published=pk in published,
-                summary=figures,
+                ikm=figures.ikm,
+                se=figures.se,
             )
         )
         entries.append((len(rows) - 1, figures.ikm, figures.se, sample_ok))
