@@ -124,16 +124,20 @@ def test_every_writer_of_the_rollups_makes_the_summary_follow(world):
     assert read_and_check().responses == 48
 
 
-def test_a_rebuild_empties_the_summaries(world):
-    """A rebuild makes the monthly rows again from revision 1: the summaries go
-    with them, and the next read stores them again, equal."""
+def test_a_rebuild_empties_the_summaries_and_no_fingerprint_comes_back(world):
+    """A rebuild makes the monthly rows again above every old revision: the
+    summaries go, the next read stores them again, equal, and a unit's sum of
+    revisions is past any value it had, so a summary stored by a reader that
+    straddled the rebuild can never match the new rows."""
     _submit(world, 12)
     period = _quarter()
     ids = [world.dukcapil.pk]
     before = unit_summaries(ids, period.start, period.end)
+    old_revision = _revision(world.dukcapil, period)
     assert UnitPeriodSummary.objects.exists()
     rollups_rebuild()
     assert not UnitPeriodSummary.objects.exists()
+    assert _revision(world.dukcapil, period) > old_revision
     assert unit_summaries(ids, period.start, period.end) == before
     assert UnitPeriodSummary.objects.get().revision == _revision(world.dukcapil, period)
 

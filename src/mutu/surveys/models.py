@@ -365,8 +365,8 @@ class MonthlyRollup(models.Model):
     revision = models.BigIntegerField(default=1, db_default=1)
     """1 when the row is made, one more at each change of it: the rows of a
     unit's months, summed, fingerprint the figures computed from them
-    (:class:`UnitPeriodSummary`). Rows are never deleted but by a rebuild,
-    which empties the summaries too."""
+    (:class:`UnitPeriodSummary`). Rows are deleted only by a rebuild, whose new
+    rows start above every old row's revision, so no sum comes back."""
 
     scope_path_field = "unit__path"
 

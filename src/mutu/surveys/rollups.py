@@ -413,9 +413,10 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     the report lists each rollup that differs (there must be none). Otherwise the
     rollups are replaced in one transaction by one ``INSERT … SELECT … GROUP BY``
     each (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
-    rebuild's commit); the report gives the daily rows written. The unit
-    summaries are emptied with them: the new monthly rows start again at
-    revision 1, so a summary's fingerprint could match rows it was not made from.
+    rebuild's commit); the report gives the daily rows written. The new monthly
+    rows take a revision above every old row's, so every unit's sum of revisions
+    (the fingerprint of its summaries, :mod:`mutu.surveys.summaries`) grows past
+    any value it had; the summaries are emptied with them.
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -445,6 +446,7 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 # TRUNCATE refuses a table with deferred checks still pending (rows
                 # written earlier in the caller's transaction): run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                revision = _revision_after(cursor)
                 cursor.execute(
                     f"TRUNCATE {_table()}, {_monthly_table()}, {_summary_table()}"
                 )
@@ -454,24 +456,42 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 total = cursor.rowcount
                 for statement in restore:
                     cursor.execute(statement)
-                monthly_rollups_fill(cursor)
+                monthly_rollups_fill(cursor, revision=revision)
                 if skipping:
                     cursor.execute("SET LOCAL session_replication_role = origin")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
+                revision = _revision_after(cursor)
                 cursor.execute(f"DELETE FROM {_table()}")  # noqa: S608
                 cursor.execute(f"DELETE FROM {_monthly_table()}")  # noqa: S608
                 cursor.execute(f"DELETE FROM {_summary_table()}")  # noqa: S608
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
                 total = cursor.rowcount
-                monthly_rollups_fill(cursor)
+                monthly_rollups_fill(cursor, revision=revision)
     return RebuildReport(rows=total, differences=[])
 
 
-def monthly_rollups_fill(cursor: Any) -> None:
-    """Write the monthly rollups of every daily row (into an empty monthly table:
-    after a rebuild, or after the synthetic generator wrote the daily rows)."""
-    cursor.execute(monthly_insert_sql(monthly_group_sql(_table())))
+def monthly_rollups_fill(cursor: Any, *, revision: int = 1) -> None:
+    """Write the monthly rollups of every daily row, each at *revision* (into an
+    empty monthly table: after a rebuild, or after the synthetic generator wrote
+    the daily rows)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in (*MONTH_KEY_FIELDS, *COUNT_FIELDS))
+    cursor.execute(
+        f"INSERT INTO {_monthly_table()} ({columns}, revision) "  # noqa: S608
+        f"SELECT g.*, %s FROM ({monthly_group_sql(_table())}) AS g",
+        [revision],
+    )
+
+
+def _revision_after(cursor: Any) -> int:
+    """A revision above every monthly row's: what a rebuild gives its new rows,
+    so that no unit's sum of revisions comes back to a value it had before (a
+    summary stored by a reader that straddled the rebuild can never match)."""
+    cursor.execute(
+        f"SELECT COALESCE(MAX(revision), 0) + 1 FROM {_monthly_table()}"  # noqa: S608
+    )
+    return int(cursor.fetchone()[0])
 
 
 def _indexes_drop(cursor: Any) -> list[str]:

@@ -7,7 +7,8 @@ sums of the unit's monthly rollups: for a nation of 25,000 units and a quarter,
 keeps the three figures per unit and period, with the fingerprint of the rollups
 they came from: the sum of the monthly rows' revisions, which grows with every
 change of any of them (a row is made at revision 1 and counted up at each write;
-only a rebuild deletes rows, and it empties the summaries).
+only a rebuild deletes rows, and its new rows start above every old revision, so
+no sum ever comes back to a value it had).
 
 A reader (:func:`unit_summaries`) reads each unit's fingerprint from an index of
 the monthly rollups and its stored summary; the units whose summary
