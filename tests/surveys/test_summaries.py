@@ -2,9 +2,11 @@
 with the fingerprint of the monthly rollups they came from, and never older than
 those rollups, whatever wrote them."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -170,3 +172,28 @@ def test_a_summary_that_cannot_be_stored_leaves_the_figures(world, monkeypatch):
     ids = [world.dukcapil.pk]
     assert unit_summaries(ids, period.start, period.end) == _truth(ids, period)
     assert not UnitPeriodSummary.objects.exists()
+
+
+def test_the_summaries_command_computes_what_readers_would_and_is_idempotent(
+    world, django_assert_num_queries
+):
+    """``mutu surveys summaries`` stores every unit's summaries of this quarter
+    and the ones before (and of this year), with progress; run again it computes
+    nothing, and a reader afterwards computes nothing either."""
+    _submit(world, 15)
+    out = io.StringIO()
+    call_command("surveys", "summaries", "--quarters", "2", stdout=out)
+    text = out.getvalue()
+    assert "Summaries computed: 2." in text  # Dukcapil: this quarter, this year
+    period = _quarter()
+    assert f"{period.label}:" in text
+    stored = UnitPeriodSummary.objects.get(first_month=period.start)
+    assert stored.revision == _revision(world.dukcapil, period)
+    again = io.StringIO()
+    call_command("surveys", "summaries", "--quarters", "2", stdout=again)
+    assert "Summaries computed: 0." in again.getvalue()
+    truth = _truth([world.dukcapil.pk], period)
+    with django_assert_num_queries(2):
+        assert unit_summaries([world.dukcapil.pk], period.start, period.end) == truth
+    with pytest.raises(CommandError, match="negatif"):
+        call_command("surveys", "summaries", "--years", "-1")

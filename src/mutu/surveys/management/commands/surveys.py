@@ -9,6 +9,11 @@
   table's partitions of this month and the next *ahead* months, and of every month
   with rows in the DEFAULT partition (moved out of it); idempotent
   (:mod:`mutu.surveys.partitions`). Run daily by a timer (docs/operations.md).
+- ``mutu surveys summaries [--quarters 4] [--years 1]``: compute the units'
+  summaries (:mod:`mutu.surveys.summaries`) of this quarter and the ones before,
+  and of this year and the ones before, that are missing or behind their rollups:
+  run after ``rebuild-rollups`` and after a deploy that adds summaries, so that no
+  reader's request computes a nation's (docs/operations.md).
 """
 
 from pathlib import Path
@@ -22,7 +27,17 @@ from mutu.errors import MutuError
 from mutu.registry.models import ServiceUnit
 from mutu.reports.posters import posters_pdf, public_base_url
 from mutu.surveys.partitions import partitions_ensure
+from mutu.surveys.periods import Period, PeriodKind, period_containing
 from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.summaries import summaries_refresh
+
+
+def _recent(today, kind: PeriodKind, count: int) -> list[Period]:
+    """The period of *kind* holding *today* and the ones before it: *count* in all."""
+    periods = [period_containing(today, kind)] if count else []
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods
 
 
 class Command(BaseCommand):
@@ -60,6 +75,23 @@ class Command(BaseCommand):
             help="Satu berkas PDF per loket, bukan satu berkas per unit.",
         )
 
+        summaries = sub.add_parser(
+            "summaries",
+            help="Hitung ringkasan unit (IKM, galat baku) per periode yang belum ada "
+            "atau tertinggal dari rekapnya.",
+        )
+        summaries.add_argument(
+            "--quarters",
+            type=int,
+            default=4,
+            help="Triwulan ini dan sebelumnya, sebanyak ini (bawaan: 4).",
+        )
+        summaries.add_argument(
+            "--years",
+            type=int,
+            default=1,
+            help="Tahun ini dan sebelumnya, sebanyak ini (bawaan: 1).",
+        )
         ahead = sub.add_parser(
             "partitions",
             help="Buat partisi bulanan tabel respons (PostgreSQL) untuk bulan ini "
@@ -73,12 +105,37 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["action"] == "posters":
+        if options["action"] == "summaries":
+            self._summaries(options)
+        elif options["action"] == "posters":
             self._posters(options)
         elif options["action"] == "partitions":
             self._partitions(options)
         else:
             self._rebuild(options)
+
+    def _summaries(self, options):
+        if options["quarters"] < 0 or options["years"] < 0:
+            raise CommandError(
+                "--quarters dan --years tidak boleh negatif / must not be negative."
+            )
+        today = timezone.localdate()
+        periods = _recent(today, PeriodKind.QUARTER, options["quarters"])
+        periods += _recent(today, PeriodKind.YEAR, options["years"])
+
+        def progress(period, done, total):
+            self.stdout.write(f"  {period.label}: {done}/{total} unit")
+
+        computed = summaries_refresh(
+            ServiceUnit.objects.values_list("pk", flat=True),
+            periods,
+            progress=progress,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Ringkasan dihitung: {computed}. / Summaries computed: {computed}."
+            )
+        )
 
     def _partitions(self, options):
         if options["ahead"] < 0:
