@@ -112,7 +112,7 @@ def summaries_refresh(
     """Bring the stored summaries of *unit_ids* for *periods* up to date, *batch*
     units at a time, and return how many were computed: what the first reader
     after a rebuild or a deploy would otherwise compute in its request (a nation's
-    dashboard: some 20 s for its quarter and the three before). Idempotent: a
+    dashboard: 37 s for its quarter and the three before). Idempotent: a
     second run computes nothing. *progress* is called after each batch with the
     period, the units done and the units in all.
     """
