@@ -3,11 +3,11 @@ with the fingerprint of the monthly rollups they came from, and never older than
 those rollups, whatever wrote them."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
@@ -16,20 +16,17 @@ from mutu.measures.tally import tally_from_responses
 from mutu.measures.uncertainty import skm_uncertainty
 from mutu.surveys.integrity import flags_write, straight_line_flag
 from mutu.surveys.models import (
-    DailyRollup,
-    MonthlyRollup,
+    MonthlyRevision,
     Response,
     UnitPeriodSummary,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
-from mutu.surveys.rollups import (
-    monthly_group_sql,
-    monthly_insert_sql,
-    rollups_rebuild,
-)
+from mutu.surveys.rollups import rollups_rebuild
 from mutu.surveys.selectors import tally_sums_map
 from mutu.surveys.services import response_set_excluded, response_submit
 from mutu.surveys.summaries import UnitSummary, summary_compute, unit_summaries
+from tests.surveys.test_paper import form_row, new_job, run
+from tests.surveys.test_paper_csv import csv_bytes
 
 
 def _quarter():
@@ -55,7 +52,7 @@ def _truth(unit_ids, period) -> dict[int, UnitSummary]:
 
 
 def _revision(unit, period) -> int:
-    return MonthlyRollup.objects.filter(
+    return MonthlyRevision.objects.filter(
         unit=unit, month__gte=period.start, month__lte=period.end
     ).aggregate(total=Sum("revision"))["total"]
 
@@ -89,9 +86,9 @@ def test_a_summary_equals_the_measures_and_is_read_back_in_two_queries(
 
 
 def test_every_writer_of_the_rollups_makes_the_summary_follow(world):
-    """A submission, a flag raised later, an exclusion and a set-wise addition
-    (the file imports' statement) each count the month's revision up, so the
-    next read computes the unit's figures again and they equal the rollups'."""
+    """A submission, a flag raised later and an exclusion each count the month's
+    revision up, so the next read computes the unit's figures again and they
+    equal the rollups'."""
     period = _quarter()
     ids = [world.dukcapil.pk]
 
@@ -119,11 +116,21 @@ def test_every_writer_of_the_rollups_makes_the_summary_follow(world):
         reason="uji",
     )
     assert read_and_check().responses == 24
-    # The file imports add their months set-wise: here the daily rows once more.
-    daily = connection.ops.quote_name(DailyRollup._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(monthly_insert_sql(monthly_group_sql(daily), add=True))
-    assert read_and_check().responses == 48
+    assert read_and_check().responses == 24
+
+
+def test_a_file_import_makes_the_summary_follow(world):
+    """A paper file (set-based on PostgreSQL, the bulk writer elsewhere) counts
+    its months' revisions up with its rows: the next read includes them."""
+    period = period_containing(date(2025, 7, 14), PeriodKind.QUARTER)
+    ids = [world.dukcapil.pk]
+    run(new_job(world, csv_bytes([form_row()] * 5), name="a.csv"))
+    assert unit_summaries(ids, period.start, period.end)[ids[0]].responses == 5
+    other = form_row(answers=[2, 3, 3, 2, 3, 2, 2, 3, 3])
+    run(new_job(world, csv_bytes([other] * 4), name="b.csv"))
+    got = unit_summaries(ids, period.start, period.end)
+    assert got == _truth(ids, period)
+    assert got[ids[0]].responses == 9
 
 
 def test_a_rebuild_empties_the_summaries_and_no_fingerprint_comes_back(world):
@@ -138,6 +145,7 @@ def test_a_rebuild_empties_the_summaries_and_no_fingerprint_comes_back(world):
     old_revision = _revision(world.dukcapil, period)
     assert UnitPeriodSummary.objects.exists()
     rollups_rebuild()
+    assert rollups_rebuild(check_only=True).ok
     assert not UnitPeriodSummary.objects.exists()
     assert _revision(world.dukcapil, period) > old_revision
     assert unit_summaries(ids, period.start, period.end) == before
@@ -197,3 +205,13 @@ def test_the_summaries_command_computes_what_readers_would_and_is_idempotent(
         assert unit_summaries([world.dukcapil.pk], period.start, period.end) == truth
     with pytest.raises(CommandError, match="negatif"):
         call_command("surveys", "summaries", "--years", "-1")
+
+
+def test_the_rebuild_check_finds_a_month_without_its_revision(world):
+    """Every monthly rollup row has its revision; the check names one that lost
+    it (its unit's summaries would not see that month)."""
+    _submit(world, 3)
+    assert rollups_rebuild(check_only=True).ok
+    MonthlyRevision.objects.all().delete()
+    report = rollups_rebuild(check_only=True)
+    assert [line for line in report.differences if "without a revision" in line]

@@ -362,11 +362,6 @@ class MonthlyRollup(models.Model):
     )
     month = models.DateField()  # its first day
     responses = models.PositiveIntegerField(default=0)
-    revision = models.BigIntegerField(default=1, db_default=1)
-    """1 when the row is made, one more at each change of it: the rows of a
-    unit's months, summed, fingerprint the figures computed from them
-    (:class:`UnitPeriodSummary`). Rows are deleted only by a rebuild, whose new
-    rows start above every old row's revision, so no sum comes back."""
 
     scope_path_field = "unit__path"
 
@@ -377,15 +372,6 @@ class MonthlyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="monthly_rollup_key")
         ]
-        indexes = [
-            # The fingerprints of a period's units read from the index alone
-            # (PostgreSQL), not from the rows of two hundred columns.
-            models.Index(
-                fields=["month", "unit"],
-                include=["revision"],
-                name="monthly_rollup_revision",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.month:%Y-%m}"
@@ -395,11 +381,49 @@ for _field in (*ROLLUP_COUNT_FIELDS, *ROLLUP_FIGURE_FIELDS):
     MonthlyRollup.add_to_class(_field, models.IntegerField(default=0))
 
 
+class MonthlyRevision(models.Model):
+    """How often a unit's monthly rollup row was written: 1 when it is made, one
+    more at each change (every writer of :class:`MonthlyRollup` counts it in the
+    same transaction; :mod:`mutu.surveys.rollups`). A unit's revisions over a
+    period, summed, fingerprint the figures computed from its rollups
+    (:class:`UnitPeriodSummary`): the sum grows with every change and never comes
+    back (a revision is never lowered; a rebuild counts every month up once more).
+
+    A narrow table of its own, not a column of the wide row: a column that an index
+    reads would make every update of the hot monthly row a non-HOT one (a new
+    index entry per submission; p99 at 200 submissions/s went from 76 to 410 ms),
+    and without an index the fingerprints of a nation would be a scan of the wide
+    rows (275 ms). docs/scaling.md "Unit summaries".
+    """
+
+    unit = models.ForeignKey(
+        "registry.ServiceUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    month = models.DateField()  # its first day
+    revision = models.BigIntegerField(default=1, db_default=1)
+
+    class Meta:
+        verbose_name = _("revisi rekap bulanan")
+        verbose_name_plural = _("revisi rekap bulanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], name="monthly_revision_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month:%Y-%m}: {self.revision}"
+
+
 class UnitPeriodSummary(models.Model):
     """One unit's league figures over the whole months ``first_month`` …
     ``last_month`` (a period): its counted responses, converted IKM and the IKM's
-    standard error, as computed from its monthly rollups whose revisions summed to
-    ``revision`` (issue 15 item 9; docs/scaling.md "Unit summaries").
+    standard error, as computed from its monthly rollups whose revisions
+    (:class:`MonthlyRevision`) summed to ``revision`` (issue 15 item 9;
+    docs/scaling.md "Unit summaries").
 
     What a national league table reads: one narrow row per unit, not the two
     hundred sums of its months. Written by the reader that finds it missing or

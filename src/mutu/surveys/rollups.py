@@ -30,6 +30,7 @@ from mutu.surveys.models import (
     ROLLUP_PAIRS,
     ROLLUP_PROFILE_VALUES,
     DailyRollup,
+    MonthlyRevision,
     MonthlyRollup,
     Response,
     UnitPeriodSummary,
@@ -165,12 +166,24 @@ def _counts(response: Response, *, excluded: bool, sign: int = 1) -> list[int]:
     return counts
 
 
-def _upsert_sql(table: str, keys: Sequence[str], *, revision: bool) -> str:
+def _upsert_sql(table: str, keys: Sequence[str]) -> str:
     """``INSERT … VALUES … ON CONFLICT (keys) DO UPDATE`` adding the counts of one
-    row (parameters: *keys* then :data:`COUNT_FIELDS`) to the row of its key
-    (with *revision*, a monthly row's, one more revision)."""
+    row (parameters: *keys* then :data:`COUNT_FIELDS`) to the row of its key."""
     marks = ", ".join(["%s"] * (len(keys) + len(COUNT_FIELDS)))
-    return _insert_sql(table, keys, f"VALUES ({marks})", add=True, revision=revision)
+    return _insert_sql(table, keys, f"VALUES ({marks})", add=True)
+
+
+def revisions_bump_sql(select: str) -> str:
+    """Count one more write of each ``(unit_id, month)`` of *select* (distinct
+    keys) in :class:`~mutu.surveys.models.MonthlyRevision`: a new key starts at
+    1. Every writer of a monthly rollup row runs it for its rows, in the same
+    transaction (:mod:`mutu.surveys.summaries` reads the sums). Code, never input.
+    """
+    table = connection.ops.quote_name(MonthlyRevision._meta.db_table)
+    return (
+        f"INSERT INTO {table} (unit_id, month) {select} "
+        f"ON CONFLICT (unit_id, month) DO UPDATE SET revision = {table}.revision + 1"
+    )
 
 
 # PostgreSQL: the upsert of one row as a function (migration surveys 0013).
@@ -229,9 +242,9 @@ def rollup_functions_sql(
 ) -> list[str]:
     """``CREATE OR REPLACE FUNCTION`` of the functions that add *count_fields*
     (a migration's frozen list): :func:`_upsert_sql`'s statement with the key and
-    one ``bigint[]`` of the counts, in that order, as parameters. Without
-    *revision* the monthly one leaves the row's revision as it is (before
-    migration surveys 0014 made the column)."""
+    one ``bigint[]`` of the counts, in that order, as parameters. With *revision*
+    the monthly one counts the month's revision up too (:func:`revisions_bump_sql`;
+    from migration surveys 0014 on, which made the revisions)."""
     tables = {"day": _table(), "month": _monthly_table()}
     picks = ", ".join(f"c[{i}]" for i in range(1, len(count_fields) + 1))
     out = []
@@ -242,8 +255,9 @@ def rollup_functions_sql(
             f"SELECT {names}, {picks}",
             add=True,
             count_fields=count_fields,
-            revision=revision and kind == "month",
         )
+        if revision and kind == "month":
+            body += "; " + revisions_bump_sql(f"SELECT {names}")
         out.append(
             f"CREATE OR REPLACE FUNCTION {name}({parameters}, c bigint[]) "
             f"RETURNS void LANGUAGE plpgsql AS $mutu$ BEGIN {body}; END $mutu$"
@@ -266,13 +280,17 @@ def _rows_add(kind: str, counts_by_key: Mapping[Any, Sequence[int]]) -> None:
         ]
     else:
         table = _table() if kind == "day" else _monthly_table()
-        sql = _upsert_sql(table, keys, revision=kind == "month")
+        sql = _upsert_sql(table, keys)
         rows = [(*key, *counts) for key, counts in ordered]
     with connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])
         else:
             cursor.executemany(sql, rows)
+        if kind == "month" and connection.vendor != "postgresql":
+            # (On PostgreSQL the month's function counts its revision.)
+            keys_only = [key for key, _counts in ordered]
+            cursor.executemany(revisions_bump_sql("VALUES (%s, %s)"), keys_only)
 
 
 def month_of(day: date) -> date:
@@ -355,9 +373,9 @@ def _rollup_update(key: RollupKey, delta: Sequence[int]) -> None:
         DailyRollup.objects.filter(**dict(zip(KEY_FIELDS, key, strict=True))).update(
             **changes
         )
-        MonthlyRollup.objects.filter(unit_id=key[0], month=month_of(key[2])).update(
-            **changes, revision=F("revision") + 1
-        )
+        month = {"unit_id": key[0], "month": month_of(key[2])}
+        MonthlyRollup.objects.filter(**month).update(**changes)
+        MonthlyRevision.objects.filter(**month).update(revision=F("revision") + 1)
 
 
 @dataclass(frozen=True)
@@ -413,10 +431,10 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
     the report lists each rollup that differs (there must be none). Otherwise the
     rollups are replaced in one transaction by one ``INSERT … SELECT … GROUP BY``
     each (``TRUNCATE`` first on PostgreSQL: readers of the rollups wait for the
-    rebuild's commit); the report gives the daily rows written. The new monthly
-    rows take a revision above every old row's, so every unit's sum of revisions
-    (the fingerprint of its summaries, :mod:`mutu.surveys.summaries`) grows past
-    any value it had; the summaries are emptied with them.
+    rebuild's commit); the report gives the daily rows written. Every month's
+    revision is counted up once more (:func:`monthly_rollups_fill`), so no unit's
+    fingerprint (:mod:`mutu.surveys.summaries`) comes back to a value it had, and
+    the summaries are emptied with the rollups.
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -439,6 +457,7 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                     )
                 )
                 differences += _describe_months(cursor.fetchall())
+                differences += _months_without_revision(cursor)
                 cursor.execute(f"SELECT count(*) FROM {_table()}")  # noqa: S608
                 total = int(cursor.fetchone()[0])
                 return RebuildReport(rows=total, differences=differences)
@@ -446,7 +465,6 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 # TRUNCATE refuses a table with deferred checks still pending (rows
                 # written earlier in the caller's transaction): run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                revision = _revision_after(cursor)
                 cursor.execute(
                     f"TRUNCATE {_table()}, {_monthly_table()}, {_summary_table()}"
                 )
@@ -456,42 +474,30 @@ def rollups_rebuild(*, check_only: bool = False) -> RebuildReport:
                 total = cursor.rowcount
                 for statement in restore:
                     cursor.execute(statement)
-                monthly_rollups_fill(cursor, revision=revision)
+                monthly_rollups_fill(cursor)
                 if skipping:
                     cursor.execute("SET LOCAL session_replication_role = origin")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
-                revision = _revision_after(cursor)
                 cursor.execute(f"DELETE FROM {_table()}")  # noqa: S608
                 cursor.execute(f"DELETE FROM {_monthly_table()}")  # noqa: S608
                 cursor.execute(f"DELETE FROM {_summary_table()}")  # noqa: S608
                 cursor.execute(rollups_insert_sql(rollups_group_sql(response_table)))
                 total = cursor.rowcount
-                monthly_rollups_fill(cursor, revision=revision)
+                monthly_rollups_fill(cursor)
     return RebuildReport(rows=total, differences=[])
 
 
-def monthly_rollups_fill(cursor: Any, *, revision: int = 1) -> None:
-    """Write the monthly rollups of every daily row, each at *revision* (into an
-    empty monthly table: after a rebuild, or after the synthetic generator wrote
-    the daily rows)."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in (*MONTH_KEY_FIELDS, *COUNT_FIELDS))
+def monthly_rollups_fill(cursor: Any) -> None:
+    """Write the monthly rollups of every daily row (into an empty monthly table:
+    after a rebuild, or after the synthetic generator wrote the daily rows), and
+    count each month's revision up (a new month starts at 1)."""
+    cursor.execute(monthly_insert_sql(monthly_group_sql(_table())))
+    # WHERE: SQLite reads an upsert's INSERT … SELECT only with one (its docs'
+    # "parsing ambiguity").
     cursor.execute(
-        f"INSERT INTO {_monthly_table()} ({columns}, revision) "  # noqa: S608
-        f"SELECT g.*, %s FROM ({monthly_group_sql(_table())}) AS g",
-        [revision],
+        revisions_bump_sql(f"SELECT unit_id, month FROM {_monthly_table()} WHERE 1 = 1")  # noqa: S608
     )
-
-
-def _revision_after(cursor: Any) -> int:
-    """A revision above every monthly row's: what a rebuild gives its new rows,
-    so that no unit's sum of revisions comes back to a value it had before (a
-    summary stored by a reader that straddled the rebuild can never match)."""
-    cursor.execute(
-        f"SELECT COALESCE(MAX(revision), 0) + 1 FROM {_monthly_table()}"  # noqa: S608
-    )
-    return int(cursor.fetchone()[0])
 
 
 def _indexes_drop(cursor: Any) -> list[str]:
@@ -558,6 +564,21 @@ def _describe_months(rows: Sequence[Sequence[Any]]) -> list[str]:
         f"unit={unit} month={str(month)[:7]}: monthly stored {have}, "
         f"daily rollups {want}" + (" (other figures differ)" if have == want else "")
         for unit, month, have, want in sorted(rows, key=str)
+    ]
+
+
+def _months_without_revision(cursor: Any) -> list[str]:
+    """One line per monthly rollup row with no revision (every writer makes one:
+    without it the unit's summaries would not see the month)."""
+    revisions = connection.ops.quote_name(MonthlyRevision._meta.db_table)
+    cursor.execute(
+        f"SELECT m.unit_id, m.month FROM {_monthly_table()} AS m "  # noqa: S608
+        f"LEFT JOIN {revisions} AS r ON r.unit_id = m.unit_id AND r.month = m.month "
+        "WHERE r.unit_id IS NULL ORDER BY 1, 2"
+    )
+    return [
+        f"unit={unit} month={str(month)[:7]}: monthly rollup without a revision"
+        for unit, month in cursor.fetchall()
     ]
 
 
@@ -654,11 +675,10 @@ def monthly_group_sql(source: str) -> str:
 
 def monthly_insert_sql(select: str, *, add: bool = False) -> str:
     """``INSERT`` of the rows of *select* (:func:`monthly_group_sql`) into the
-    monthly rollups; with *add*, added to a row that exists (one more revision),
-    as :func:`rollups_insert_sql` does for the daily ones."""
-    return _insert_sql(
-        _monthly_table(), MONTH_KEY_FIELDS, select, add=add, revision=add
-    )
+    monthly rollups; with *add*, added to a row that exists, as
+    :func:`rollups_insert_sql` does for the daily ones. The caller counts the
+    months' revisions up (:func:`revisions_bump_sql`)."""
+    return _insert_sql(_monthly_table(), MONTH_KEY_FIELDS, select, add=add)
 
 
 def _insert_sql(
@@ -668,22 +688,17 @@ def _insert_sql(
     *,
     add: bool,
     count_fields: Sequence[str] = COUNT_FIELDS,
-    revision: bool = False,
 ) -> str:
     """``INSERT`` of *select*'s rows (*keys* then *count_fields*) into *table*;
-    with *add*, added to the row of a key that has one, and with *revision* (a
-    monthly row) that row's revision one more (a new row takes its default, 1)."""
+    with *add*, added to the row of a key that has one."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in (*keys, *count_fields))
     sql = f"INSERT INTO {table} ({columns}) {select}"
     if add:
-        bumps = [
+        increments = ", ".join(
             f"{quote(n)} = {table}.{quote(n)} + EXCLUDED.{quote(n)}"
             for n in count_fields
-        ]
-        if revision:
-            bumps.append(f"revision = {table}.revision + 1")
-        increments = ", ".join(bumps)
+        )
         sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
     return sql
 

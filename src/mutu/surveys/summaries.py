@@ -5,17 +5,16 @@ the IKM's standard error (D10, D12). Computing them means reading the two hundre
 sums of the unit's monthly rollups: for a nation of 25,000 units and a quarter,
 75,000 wide rows, most of a second. :class:`~mutu.surveys.models.UnitPeriodSummary`
 keeps the three figures per unit and period, with the fingerprint of the rollups
-they came from: the sum of the monthly rows' revisions, which grows with every
-change of any of them (a row is made at revision 1 and counted up at each write;
-only a rebuild deletes rows, and its new rows start above every old revision, so
-no sum ever comes back to a value it had).
+they came from: the sum of the revisions of the unit's months
+(:class:`~mutu.surveys.models.MonthlyRevision`), which grows with every write of
+any of them and never comes back to a value it had.
 
-A reader (:func:`unit_summaries`) reads each unit's fingerprint from an index of
-the monthly rollups and its stored summary; the units whose summary
-is missing or behind are computed from their rollups, in one query that also
-reads their fingerprint (so figures and fingerprint always belong together), and
-stored for the next reader. A submission writes nothing more than before, and a
-figure is never older than the rollups it is read with. docs/scaling.md "Unit
+A reader (:func:`unit_summaries`) reads each unit's fingerprint from the narrow
+revisions and its stored summary; the units whose summary is missing or behind
+are computed from their rollups, in one statement that also reads their
+fingerprint (so figures and fingerprint always belong together), and stored for
+the next reader. A submission writes only its month's revision more, and a figure
+is never older than the rollups it is read with. docs/scaling.md "Unit
 summaries".
 """
 
@@ -36,12 +35,11 @@ from mutu.lookups import among_sql
 from mutu.measures.errors import MeasureInputError
 from mutu.measures.skm import skm_result
 from mutu.measures.uncertainty import skm_uncertainty
-from mutu.surveys.models import MonthlyRollup, UnitPeriodSummary
+from mutu.surveys.models import MonthlyRevision, MonthlyRollup, UnitPeriodSummary
 from mutu.surveys.periods import Period
 from mutu.surveys.selectors import (
     TALLY_FIELDS,
     month_split,
-    rollup_rows,
     tally_from_sums,
     tally_sums_map,
 )
@@ -144,12 +142,12 @@ def _stored(
 ) -> tuple[dict[int, UnitSummary], list[int]]:
     """The stored summaries of *ids* over the months first…last that match their
     units' rollups, and the units with monthly rows whose summary is missing or
-    behind. Two queries, joined here: each unit's fingerprint from the monthly
-    rollups' index alone, and its stored row. (In one statement the planner,
-    without statistics of a new summary table, chose a nested loop: 27 s for a
-    nation.) Raw SQL: the ORM spent 75 ms building 25,000 rows."""
+    behind. Two queries, joined here: each unit's fingerprint from the narrow
+    revisions, and its stored row. (In one statement the planner, without
+    statistics of a new summary table, chose a nested loop: 27 s for a nation.)
+    Raw SQL: the ORM spent 75 ms building 25,000 rows."""
     fingerprints = _read(
-        MonthlyRollup,
+        MonthlyRevision,
         "SELECT unit_id, CAST(SUM(revision) AS BIGINT) FROM {table} "
         "WHERE {units} AND month >= %s AND month <= %s GROUP BY unit_id",
         ids,
@@ -182,14 +180,19 @@ def _stored(
 def _read(
     model: type[Model], sql: str, ids: list[int], params: list[Any]
 ) -> list[tuple[Any, ...]]:
-    """The rows of *sql* (``{table}``: *model*'s; ``{units}``: ``unit_id`` is
-    one of *ids*), read where the router reads *model* (a replica for a
-    ``@replica_reads`` view)."""
+    """The rows of *sql* (``{table}``: *model*'s; ``{revisions}``: the monthly
+    revisions'; ``{units}``: ``unit_id`` is one of *ids*), read where the router
+    reads *model* (a replica for a ``@replica_reads`` view)."""
     connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
     units, unit_params = among_sql("unit_id", ids, connection.vendor)
-    table = connection.ops.quote_name(model._meta.db_table)
+    text = sql.format(
+        table=quote(model._meta.db_table),
+        revisions=quote(MonthlyRevision._meta.db_table),
+        units=units,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table, units=units), [*unit_params, *params])
+        cursor.execute(text, [*unit_params, *params])
         return cursor.fetchall()
 
 
@@ -204,14 +207,16 @@ def _computed(
     ids: list[int], first: date, last: date
 ) -> dict[int, tuple[int, UnitSummary]]:
     """Each unit's fingerprint and summary computed from its monthly rollups over
-    first…last, both from one read (they belong together)."""
-    rows = rollup_rows(
-        (*TALLY_FIELDS, "revision"),
-        unit_ids=ids,
-        start=first,
-        end=last,
-        group="unit_id",
-        monthly=True,
+    first…last, both from one statement (they belong together: one snapshot)."""
+    sums = ", ".join(f"COALESCE(SUM(m.{name}), 0)" for name in TALLY_FIELDS)
+    rows = _read(
+        MonthlyRollup,
+        f"SELECT m.unit_id, {sums}, CAST(SUM(r.revision) AS BIGINT) "  # noqa: S608
+        "FROM {table} AS m JOIN {revisions} AS r "
+        "ON r.unit_id = m.unit_id AND r.month = m.month "
+        "WHERE m.{units} AND m.month >= %s AND m.month <= %s GROUP BY m.unit_id",
+        ids,
+        [first, last],
     )
     return {row[0]: (row[-1], summary_compute(row[1:-1])) for row in rows}
 

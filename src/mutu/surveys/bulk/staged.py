@@ -46,6 +46,7 @@ from mutu.surveys.models import ELEMENT_FIELDS
 from mutu.surveys.rollups import (
     monthly_group_sql,
     monthly_insert_sql,
+    revisions_bump_sql,
     rollups_group_sql,
     rollups_insert_sql,
     rollups_jit_off,
@@ -419,6 +420,7 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
     grouped = rollups_group_sql("inserted")
     rollups = rollups_insert_sql("SELECT * FROM grouped", add=True)
     months = monthly_insert_sql(monthly_group_sql("grouped"), add=True)
+    revisions = revisions_bump_sql("SELECT unit_id, month FROM months")
     rollups_jit_off(cursor)
     cursor.execute(
         "WITH inserted AS (INSERT INTO surveys_response (unit_id, service_id, "  # noqa: S608
@@ -439,9 +441,11 @@ def _insert(cursor: Any, unit_id: int, channel: str, rule: str, reason: str) -> 
         "flags AS (INSERT INTO surveys_responseflag (response_id, rule, reason, "
         "created_at) SELECT id, %s, %s, now() FROM inserted WHERE is_flagged "
         f"RETURNING 1), grouped AS ({grouped}), "
-        f"rollups AS ({rollups} RETURNING 1), months AS ({months} RETURNING 1) "
+        f"rollups AS ({rollups} RETURNING 1), "
+        f"months AS ({months} RETURNING unit_id, month), "
+        f"revisions AS ({revisions} RETURNING 1) "
         "SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM flags), "
-        "(SELECT count(*) FROM rollups), (SELECT count(*) FROM months)",
+        "(SELECT count(*) FROM rollups), (SELECT count(*) FROM revisions)",
         [unit_id, channel, settings.TIME_ZONE, rule, reason],
     )
     return int(cursor.fetchone()[0])

@@ -1,9 +1,10 @@
-"""Unit summaries (issue 15 item 9; docs/scaling.md "Unit summaries"): a revision
-on each monthly rollup row, the index that reads a period's revisions without
-the rows, and the table of each unit's league figures per period.
+"""Unit summaries (issue 15 item 9; docs/scaling.md "Unit summaries"): the
+revisions of the monthly rollups (one narrow row per unit and month, made here at
+1 for every monthly row there is), and the table of each unit's league figures
+per period.
 
 On PostgreSQL the monthly rollup function of 0013 is made again so that it counts
-the row's revision up (same columns, same name); reversing makes it as 0013 did.
+the month's revision up (same columns, same name); reversing makes it as 0013 did.
 """
 
 import importlib
@@ -25,6 +26,13 @@ def _functions(schema_editor, *, revision):
         schema_editor.execute(statement)
 
 
+def revisions_fill(apps, schema_editor):
+    schema_editor.execute(
+        "INSERT INTO surveys_monthlyrevision (unit_id, month) "
+        "SELECT unit_id, month FROM surveys_monthlyrollup"
+    )
+
+
 def functions_with_revision(apps, schema_editor):
     _functions(schema_editor, revision=True)
 
@@ -40,19 +48,41 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="monthlyrollup",
-            name="revision",
-            field=models.BigIntegerField(db_default=1, default=1),
+        migrations.CreateModel(
+            name="MonthlyRevision",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("revision", models.BigIntegerField(db_default=1, default=1)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.serviceunit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "revisi rekap bulanan",
+                "verbose_name_plural": "revisi rekap bulanan",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "month"), name="monthly_revision_key"
+                    )
+                ],
+            },
         ),
-        migrations.AddIndex(
-            model_name="monthlyrollup",
-            index=models.Index(
-                fields=["month", "unit"],
-                include=("revision",),
-                name="monthly_rollup_revision",
-            ),
-        ),
+        migrations.RunPython(revisions_fill, migrations.RunPython.noop),
         migrations.CreateModel(
             name="UnitPeriodSummary",
             fields=[
