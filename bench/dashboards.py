@@ -108,7 +108,7 @@ def plain_sql_seconds(unit_ids: list[int], repeat: int, table: str) -> list[floa
 def summary_sql_seconds(unit_ids: list[int], repeat: int) -> list[float]:
     """Seconds of each run of the two plain reads of the units' summaries the
     league now makes (``mutu.surveys.summaries``): the fingerprints from the
-    monthly rollups' index, and the stored rows, fetched."""
+    narrow monthly revisions, and the stored rows, fetched."""
     from django.db import connection
 
     from mutu.lookups import IdArray
@@ -118,7 +118,7 @@ def summary_sql_seconds(unit_ids: list[int], repeat: int) -> list[float]:
     first, last = period.start, period.end.replace(day=1)
     ids = IdArray(unit_ids).text
     reads = [
-        "SELECT unit_id, CAST(SUM(revision) AS BIGINT) FROM surveys_monthlyrollup "
+        "SELECT unit_id, CAST(SUM(revision) AS BIGINT) FROM surveys_monthlyrevision "
         "WHERE unit_id = ANY(%s::bigint[]) AND month >= %s AND month <= %s "
         "GROUP BY unit_id",
         "SELECT unit_id, revision, responses, ikm, se FROM surveys_unitperiodsummary "
