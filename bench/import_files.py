@@ -251,7 +251,8 @@ def empty_responses() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE surveys_responseflag, surveys_response, surveys_responsekey, "
-            "surveys_dailyrollup, surveys_monthlyrollup"
+            "surveys_dailyrollup, surveys_monthlyrollup, surveys_monthlyrevision, "
+            "surveys_unitperiodsummary"
         )
 
 

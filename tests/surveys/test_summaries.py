@@ -3,25 +3,27 @@ with the fingerprint of the monthly rollups they came from, and never older than
 those rollups, whatever wrote them."""
 
 import io
+import math
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from mutu.measures.skm import skm_result
 from mutu.measures.tally import tally_from_responses
 from mutu.measures.uncertainty import skm_uncertainty
+from mutu.surveys import summaries
 from mutu.surveys.integrity import flags_write, straight_line_flag
 from mutu.surveys.models import (
     MonthlyRevision,
+    MonthlyRollup,
     Response,
     UnitPeriodSummary,
 )
 from mutu.surveys.periods import PeriodKind, period_containing
-from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.rollups import revisions_count_up, rollups_rebuild
 from mutu.surveys.selectors import tally_sums_map
 from mutu.surveys.services import response_set_excluded, response_submit
 from mutu.surveys.summaries import UnitSummary, summary_compute, unit_summaries
@@ -172,14 +174,28 @@ def test_a_summary_that_cannot_be_stored_leaves_the_figures(world, monkeypatch):
     gets the figures, and the next read computes them again."""
     _submit(world, 10)
     period = _quarter()
-
-    def refuse(*args, **kwargs):
-        raise DatabaseError("read-only")
-
-    monkeypatch.setattr(QuerySet, "bulk_create", refuse)
+    monkeypatch.setattr(
+        summaries, "_store_sql", lambda table, count: "INSERT INTO no_such_table"
+    )
     ids = [world.dukcapil.pk]
     assert unit_summaries(ids, period.start, period.end) == _truth(ids, period)
     assert not UnitPeriodSummary.objects.exists()
+
+
+def test_a_stored_summary_is_replaced_only_by_a_newer_one(world):
+    """A reader of a lagging replica computes from older rollups: what it stores
+    never overwrites a summary of a higher fingerprint."""
+    _submit(world, 10)
+    period = _quarter()
+    ids = [world.dukcapil.pk]
+    unit_summaries(ids, period.start, period.end)
+    stored = UnitPeriodSummary.objects.get()
+    older = UnitSummary(3, None, math.inf)
+    first, last = stored.first_month, stored.last_month
+    summaries._store({ids[0]: (stored.revision - 1, older)}, first, last)
+    assert UnitPeriodSummary.objects.get().responses == 10
+    summaries._store({ids[0]: (stored.revision + 1, older)}, first, last)
+    assert UnitPeriodSummary.objects.get().responses == 3
 
 
 def test_the_summaries_command_computes_what_readers_would_and_is_idempotent(
@@ -215,3 +231,37 @@ def test_the_rebuild_check_finds_a_month_without_its_revision(world):
     MonthlyRevision.objects.all().delete()
     report = rollups_rebuild(check_only=True)
     assert [line for line in report.differences if "without a revision" in line]
+
+
+def test_revise_repairs_what_a_process_of_an_older_version_wrote(world):
+    """A worker still running the code before the revisions changes a month
+    without counting it, or makes one without its revision: the stored summary
+    still matches and shows old figures. ``mutu surveys summaries --revise``
+    counts every month up (making the missing ones), and the figures follow."""
+    _submit(world, 10)
+    period = _quarter()
+    ids = [world.dukcapil.pk]
+    unit_summaries(ids, period.start, period.end)
+    # What the older code did: the counts change, the revision does not.
+    MonthlyRollup.objects.filter(unit=world.dukcapil).update(
+        responses=F("responses") + 5, u1_4=F("u1_4") + 5
+    )
+    assert unit_summaries(ids, period.start, period.end)[ids[0]].responses == 10
+    MonthlyRevision.objects.all().delete()  # and a month made without one
+    assert not rollups_rebuild(check_only=True).ok
+    out = io.StringIO()
+    call_command("surveys", "summaries", "--revise", "--quarters", "1", stdout=out)
+    assert "Revisions counted up: 1 months." in out.getvalue()
+    assert unit_summaries(ids, period.start, period.end) == _truth(ids, period)
+    assert unit_summaries(ids, period.start, period.end)[ids[0]].responses == 15
+
+
+def test_the_rebuild_check_names_a_revision_without_its_month(world):
+    """A revision left by months that no longer exist keeps its unit's summaries
+    from ever matching: the check names it, and counting up drops it."""
+    _submit(world, 3)
+    MonthlyRevision.objects.create(unit=world.dinsos, month=_quarter().start)
+    report = rollups_rebuild(check_only=True)
+    assert [line for line in report.differences if "without a monthly" in line]
+    revisions_count_up()
+    assert rollups_rebuild(check_only=True).ok

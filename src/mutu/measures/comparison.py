@@ -145,6 +145,8 @@ def differs(
     ``|a − b| > 1,96 × √(se_a² + se_b²)``, strictly. An unknown (infinite or NaN)
     standard error never makes a difference significant.
     """
+    if not (math.isfinite(se_a) and math.isfinite(se_b)) or se_a < 0 or se_b < 0:
+        return False  # before the IKMs are read, as the rule promises
     exact_a, exact_b = _exact(a, "a"), _exact(b, "b")
     return _differs(exact_a, float(exact_a), se_a, exact_b, float(exact_b), se_b)
 

@@ -538,8 +538,8 @@ def region_trend(
     count: int = TREND_PERIODS,
 ) -> list[dict[str, Any]]:
     """The D10 figure of *units* in each of the *count* periods up to *period*
-    (whose *figure* is known), oldest first: one rollup read for the earlier
-    periods, the units that had an IKM then counted (D10; docs/regulations.md
+    (whose *figure* is known), oldest first: the earlier periods from the units'
+    summaries, the units that had an IKM then counted (D10; docs/regulations.md
     D23)."""
     earlier = _periods_before(period, count - 1)
     figures = _earlier_figures([unit.pk for unit in units], earlier)

@@ -493,11 +493,7 @@ def monthly_rollups_fill(cursor: Any) -> None:
     after a rebuild, or after the synthetic generator wrote the daily rows), and
     count each month's revision up (a new month starts at 1)."""
     cursor.execute(monthly_insert_sql(monthly_group_sql(_table())))
-    # WHERE: SQLite reads an upsert's INSERT … SELECT only with one (its docs'
-    # "parsing ambiguity").
-    cursor.execute(
-        revisions_bump_sql(f"SELECT unit_id, month FROM {_monthly_table()} WHERE 1 = 1")  # noqa: S608
-    )
+    cursor.execute(revisions_bump_sql(_every_month_sql()))
 
 
 def _indexes_drop(cursor: Any) -> list[str]:
@@ -568,18 +564,54 @@ def _describe_months(rows: Sequence[Sequence[Any]]) -> list[str]:
 
 
 def _months_without_revision(cursor: Any) -> list[str]:
-    """One line per monthly rollup row with no revision (every writer makes one:
-    without it the unit's summaries would not see the month)."""
+    """One line per monthly rollup row with no revision, and per revision with no
+    monthly row (every writer keeps the two together: a month without its
+    revision is not seen by its unit's summaries; a revision without its month
+    keeps them from ever matching). ``revisions_count_up`` repairs both."""
     revisions = connection.ops.quote_name(MonthlyRevision._meta.db_table)
     cursor.execute(
-        f"SELECT m.unit_id, m.month FROM {_monthly_table()} AS m "  # noqa: S608
-        f"LEFT JOIN {revisions} AS r ON r.unit_id = m.unit_id AND r.month = m.month "
-        "WHERE r.unit_id IS NULL ORDER BY 1, 2"
+        f"SELECT COALESCE(m.unit_id, r.unit_id), COALESCE(m.month, r.month), "  # noqa: S608
+        f"m.unit_id IS NULL FROM {_monthly_table()} AS m FULL OUTER JOIN "
+        f"{revisions} AS r ON r.unit_id = m.unit_id AND r.month = m.month "
+        "WHERE r.unit_id IS NULL OR m.unit_id IS NULL ORDER BY 1, 2"
     )
     return [
-        f"unit={unit} month={str(month)[:7]}: monthly rollup without a revision"
-        for unit, month in cursor.fetchall()
+        f"unit={unit} month={str(month)[:7]}: "
+        + (
+            "revision without a monthly rollup"
+            if orphan
+            else "monthly rollup without a revision"
+        )
+        for unit, month, orphan in cursor.fetchall()
     ]
+
+
+def _every_month_sql() -> str:
+    """``SELECT`` of the key of every monthly rollup row. Its ``WHERE``: SQLite
+    reads an upsert's ``INSERT … SELECT`` only with one (its "parsing
+    ambiguity")."""
+    return f"SELECT unit_id, month FROM {_monthly_table()} WHERE 1 = 1"  # noqa: S608
+
+
+def revisions_count_up() -> int:
+    """Count every month's revision up once, making the missing ones, and drop the
+    revisions of months that have no rollup row; return the months counted.
+
+    For the deploy that follows a change of the rollup writers: a process of the
+    older version still running after ``migrate`` (a worker not restarted) may
+    have written months without counting them, and their stored summaries would
+    still match. Counting every month up makes every summary be computed again
+    (``mutu surveys summaries --revise`` does it first). One transaction.
+    """
+    revisions = connection.ops.quote_name(MonthlyRevision._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {revisions} WHERE NOT EXISTS (SELECT 1 FROM "  # noqa: S608
+            f"{_monthly_table()} AS m WHERE m.unit_id = {revisions}.unit_id "
+            f"AND m.month = {revisions}.month)"
+        )
+        cursor.execute(revisions_bump_sql(_every_month_sql()))
+        return cursor.rowcount
 
 
 def _extra_sql(code: str, value: int) -> str:

@@ -221,32 +221,53 @@ def _computed(
     return {row[0]: (row[-1], summary_compute(row[1:-1])) for row in rows}
 
 
+STORE_BATCH = 2_000
+"""Summaries per ``INSERT`` (7 parameters each: within SQLite's limit)."""
+
+
 def _store(fresh: dict[int, tuple[int, UnitSummary]], first: date, last: date) -> None:
     """Keep *fresh* for the next reader, on the primary (a page read on a replica
-    stores there too). A summary is a copy: when it cannot be written (a
-    concurrent rebuild, a database that refuses writes) the page goes on with the
+    stores there too). A stored row is replaced only by one of a higher
+    fingerprint: a reader on a lagging replica, whose rollups are older, never
+    overwrites what a reader of the primary stored. A summary is a copy: when it
+    cannot be written (a database that refuses writes) the page goes on with the
     figures it computed, and the next reader computes them again."""
     rows = [
-        UnitPeriodSummary(
-            unit_id=unit_id,
-            first_month=first,
-            last_month=last,
-            revision=revision,
-            responses=summary.responses,
-            ikm="" if summary.ikm is None else str(summary.ikm),
-            se=None if math.isinf(summary.se) else summary.se,
+        (
+            unit_id,
+            first,
+            last,
+            revision,
+            summary.responses,
+            "" if summary.ikm is None else str(summary.ikm),
+            None if math.isinf(summary.se) else summary.se,
         )
         for unit_id, (revision, summary) in sorted(fresh.items())
     ]
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = connection.ops.quote_name(UnitPeriodSummary._meta.db_table)
     try:
         # Units in order, so two readers storing the same rows cannot deadlock.
-        with transaction.atomic(using=DEFAULT_DB_ALIAS):
-            UnitPeriodSummary.objects.using(DEFAULT_DB_ALIAS).bulk_create(
-                rows,
-                batch_size=2_000,
-                update_conflicts=True,
-                unique_fields=["first_month", "last_month", "unit"],
-                update_fields=["revision", "responses", "ikm", "se"],
-            )
+        with transaction.atomic(using=DEFAULT_DB_ALIAS), connection.cursor() as cursor:
+            for offset in range(0, len(rows), STORE_BATCH):
+                batch = rows[offset : offset + STORE_BATCH]
+                cursor.execute(
+                    _store_sql(table, len(batch)),
+                    [value for row in batch for value in row],
+                )
     except DatabaseError:
         logger.warning("unit summaries not stored", exc_info=True)
+
+
+def _store_sql(table: str, count: int) -> str:
+    """The upsert of *count* summaries that replaces a stored one only by one of
+    a higher fingerprint."""
+    marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * count)
+    return (
+        f"INSERT INTO {table} (unit_id, first_month, last_month, "  # noqa: S608
+        f"revision, responses, ikm, se) VALUES {marks} "
+        "ON CONFLICT (first_month, last_month, unit_id) DO UPDATE SET "
+        "revision = EXCLUDED.revision, responses = EXCLUDED.responses, "
+        "ikm = EXCLUDED.ikm, se = EXCLUDED.se "
+        f"WHERE EXCLUDED.revision > {table}.revision"
+    )

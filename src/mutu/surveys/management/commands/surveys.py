@@ -9,11 +9,13 @@
   table's partitions of this month and the next *ahead* months, and of every month
   with rows in the DEFAULT partition (moved out of it); idempotent
   (:mod:`mutu.surveys.partitions`). Run daily by a timer (docs/operations.md).
-- ``mutu surveys summaries [--quarters 4] [--years 1]``: compute the units'
-  summaries (:mod:`mutu.surveys.summaries`) of this quarter and the ones before,
-  and of this year and the ones before, that are missing or behind their rollups:
-  run after ``rebuild-rollups`` and after a deploy that adds summaries, so that no
-  reader's request computes a nation's (docs/operations.md).
+- ``mutu surveys summaries [--quarters 4] [--years 4] [--revise]``: compute the
+  units' summaries (:mod:`mutu.surveys.summaries`) of this quarter and the ones
+  before, and of this year and the ones before, that are missing or behind their
+  rollups; with ``--revise`` count every month's revision up first
+  (``revisions_count_up``). Run after every deploy (with ``--revise``) and after
+  ``rebuild-rollups``, so that no reader's request computes a nation's
+  (docs/operations.md).
 """
 
 from pathlib import Path
@@ -28,7 +30,7 @@ from mutu.registry.models import ServiceUnit
 from mutu.reports.posters import posters_pdf, public_base_url
 from mutu.surveys.partitions import partitions_ensure
 from mutu.surveys.periods import Period, PeriodKind, period_containing
-from mutu.surveys.rollups import rollups_rebuild
+from mutu.surveys.rollups import revisions_count_up, rollups_rebuild
 from mutu.surveys.summaries import summaries_refresh
 
 
@@ -87,10 +89,17 @@ class Command(BaseCommand):
             help="Triwulan ini dan sebelumnya, sebanyak ini (bawaan: 4).",
         )
         summaries.add_argument(
+            "--revise",
+            action="store_true",
+            help="Naikkan dulu revisi setiap bulan sekali (sesudah pemutakhiran: "
+            "memperbaiki bulan yang ditulis proses versi lama), lalu hitung semua.",
+        )
+        summaries.add_argument(
             "--years",
             type=int,
-            default=1,
-            help="Tahun ini dan sebelumnya, sebanyak ini (bawaan: 1).",
+            default=4,
+            help="Tahun ini dan sebelumnya, sebanyak ini (bawaan: 4; tren sebuah "
+            "tahun membaca tiga tahun sebelumnya).",
         )
         ahead = sub.add_parser(
             "partitions",
@@ -118,6 +127,12 @@ class Command(BaseCommand):
         if options["quarters"] < 0 or options["years"] < 0:
             raise CommandError(
                 "--quarters dan --years tidak boleh negatif / must not be negative."
+            )
+        if options["revise"]:
+            counted = revisions_count_up()
+            self.stdout.write(
+                f"Revisi dinaikkan: {counted} bulan. / Revisions counted up: "
+                f"{counted} months."
             )
         today = timezone.localdate()
         periods = _recent(today, PeriodKind.QUARTER, options["quarters"])
