@@ -3,6 +3,7 @@ in the process that made the change."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from mutu.surveys.models import UnitSurveySettings
@@ -32,10 +33,12 @@ def test_a_post_costs_few_queries(client, world, point, django_assert_max_num_qu
     insert and the rollups in one transaction (here a savepoint and its release, in
     production BEGIN and COMMIT). No published-period look-up: a response stamped
     now cannot fall into a period that has ended. The rollups are two upserts: the
-    day's row, then the month's."""
+    day's row, then the month's with its revision (one function call on
+    PostgreSQL; on SQLite the revision is a statement of its own)."""
     url = reverse("web:form", args=[point.code])
     client.post(url, _post_data(world))
-    with django_assert_max_num_queries(5):
+    statements = 5 if connection.vendor == "postgresql" else 6
+    with django_assert_max_num_queries(statements):
         assert client.post(url, _post_data(world)).status_code == 302
 
 
