@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from mutu.surveys.models import DailyRollup, MonthlyRollup, Response, UnitSurveySettings
+from mutu.surveys.models import (
+    DailyRollup,
+    MonthlyRevision,
+    MonthlyRollup,
+    Response,
+    UnitSurveySettings,
+)
 from mutu.surveys.rollups import rollups_rebuild
 from mutu.surveys.services import response_set_excluded, response_submit
 from tests.registry import factories
@@ -128,6 +134,7 @@ def test_rollups_equal_rebuild_after_random_submissions_and_exclusions(
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
     MonthlyRollup.objects.all().delete()
+    MonthlyRevision.objects.all().delete()
     stored = [
         response_submit(
             unit=world.dukcapil,

@@ -41,6 +41,7 @@ from mutu.surveys.models import (
     ROLLUP_COUNT_FIELDS,
     DailyRollup,
     ImportJob,
+    MonthlyRevision,
     MonthlyRollup,
     Response,
     ResponseFlag,
@@ -463,6 +464,7 @@ def test_bulk_import_writes_what_response_submit_writes(
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
     MonthlyRollup.objects.all().delete()
+    MonthlyRevision.objects.all().delete()
     earlier_paper_responses()
     checked = _check(rows)
     for row in checked.rows:

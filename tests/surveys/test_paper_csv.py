@@ -25,6 +25,7 @@ from mutu.surveys.models import (
     ELEMENT_FIELDS,
     DailyRollup,
     ImportJob,
+    MonthlyRevision,
     MonthlyRollup,
     Response,
 )
@@ -113,6 +114,7 @@ def _empty() -> None:
     Response.objects.all().delete()
     DailyRollup.objects.all().delete()
     MonthlyRollup.objects.all().delete()
+    MonthlyRevision.objects.all().delete()
 
 
 def test_csv_xlsx_and_api_bulk_store_identical_rows_and_rollups(world, settings):
